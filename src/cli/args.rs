@@ -1,0 +1,70 @@
+//! clap definitions: the raw command line.
+
+use clap::{Parser, Subcommand};
+
+use super::commands;
+
+/// bpmnkit: parse, lint, verify, simulate and render BPMN 2.0 process models.
+#[derive(Debug, Parser)]
+#[command(name = "bpmnkit", version, about, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show what a model contains: processes, pools, lanes, element counts, DI coverage.
+    Inspect(commands::inspect::InspectArgs),
+}
+
+/// Output formats shared by several commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Format {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// JSON on stdout.
+    Json,
+}
+
+/// Parser limits, shared by every command that reads models.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReadArgs {
+    /// Refuse files larger than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 256 * 1024 * 1024)]
+    pub max_file_size: u64,
+    /// Refuse elements nested deeper than this.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub max_depth: usize,
+    /// Refuse files with more elements than this.
+    #[arg(long, value_name = "N", default_value_t = 10_000_000)]
+    pub max_elements: usize,
+    /// Refuse elements with more attributes than this.
+    #[arg(long, value_name = "N", default_value_t = 1024)]
+    pub max_attributes: usize,
+    /// Refuse attribute values longer than this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    pub max_attribute_length: usize,
+    /// Treat bytes invalid in the declared encoding as an error (default: read them as
+    /// windows-1252 with a warning).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl ReadArgs {
+    /// The parser options these flags ask for.
+    #[must_use]
+    pub fn options(&self) -> crate::parse::ParseOptions {
+        crate::parse::ParseOptions {
+            max_file_bytes: self.max_file_size,
+            max_depth: self.max_depth,
+            max_elements: self.max_elements,
+            max_attributes: self.max_attributes,
+            max_attribute_len: self.max_attribute_length,
+            strict_encoding: self.strict,
+        }
+    }
+}

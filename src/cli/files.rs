@@ -1,0 +1,61 @@
+//! Finding model files under the paths given on the command line.
+
+use std::path::{Path, PathBuf};
+
+use super::CliError;
+use crate::model::BPMN_NS;
+
+/// Whether a `.xml` file holds BPMN (its first 64 KiB mention the BPMN namespace).
+fn xml_holds_bpmn(path: &Path) -> bool {
+    use std::io::Read;
+    let mut buf = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(64 * 1024).read_to_end(&mut buf))
+        .is_ok()
+        && buf.windows(BPMN_NS.len()).any(|w| w == BPMN_NS.as_bytes())
+}
+
+/// Expands files and directories into model files: directories are walked for `*.bpmn`
+/// and for `*.xml` files that hold BPMN, in sorted order; files are taken as given.
+///
+/// # Errors
+/// A path that does not exist, or no model file at all.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    for path in paths {
+        let meta = std::fs::metadata(path).map_err(|e| CliError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?;
+        if meta.is_dir() {
+            let mut found = Vec::new();
+            for entry in walkdir::WalkDir::new(path).sort_by_file_name() {
+                let entry = entry.map_err(|e| CliError::Io {
+                    path: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                if !entry.file_type().is_file() {
+                    continue;
+                }
+                let p = entry.path();
+                match p.extension().and_then(|e| e.to_str()) {
+                    Some(ext) if ext.eq_ignore_ascii_case("bpmn") => found.push(p.to_path_buf()),
+                    Some(ext) if ext.eq_ignore_ascii_case("xml") && xml_holds_bpmn(p) => {
+                        found.push(p.to_path_buf());
+                    }
+                    _ => {}
+                }
+            }
+            if found.is_empty() {
+                return Err(CliError::NoInput(path.display().to_string()));
+            }
+            out.extend(found);
+        } else {
+            out.push(path.clone());
+        }
+    }
+    if out.is_empty() {
+        return Err(CliError::NoInput("the given paths".to_owned()));
+    }
+    Ok(out)
+}

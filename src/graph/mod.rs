@@ -1,0 +1,226 @@
+//! petgraph views of a model: one flow graph per process or sub-process scope, and a
+//! collaboration graph across pools with message flows.
+
+use std::collections::{HashMap, HashSet};
+
+use petgraph::Direction;
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::{Bfs, Reversed, Walker};
+
+use crate::model::{ElementId, Kind, Model};
+
+/// What an edge of a graph stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Edge {
+    /// A sequence flow.
+    Sequence(ElementId),
+    /// A message flow (collaboration graph only).
+    Message(ElementId),
+    /// From an activity to a boundary event attached to it.
+    Attachment,
+}
+
+/// Every process and (nested) sub-process of a model, in document order.
+#[must_use]
+pub fn scopes(model: &Model) -> Vec<ElementId> {
+    model
+        .iter()
+        .filter(|(_, e)| e.kind.is_flow_container())
+        .map(|(id, _)| id)
+        .collect()
+}
+
+/// The flow graph of one scope: nodes are the scope's flow nodes (boundary events
+/// included), edges its sequence flows plus host → boundary-event attachments.
+#[derive(Debug, Clone)]
+pub struct FlowGraph {
+    /// The process or sub-process.
+    pub scope: ElementId,
+    /// The graph; node weights are flow nodes.
+    pub graph: DiGraph<ElementId, Edge>,
+    index: HashMap<ElementId, NodeIndex>,
+}
+
+impl FlowGraph {
+    /// Builds the graph of a scope.
+    #[must_use]
+    pub fn new(model: &Model, scope: ElementId) -> Self {
+        let mut graph = DiGraph::new();
+        let mut index = HashMap::new();
+        for (id, _) in model.flow_nodes(scope) {
+            index.insert(id, graph.add_node(id));
+        }
+        for (flow, e) in model.sequence_flows(scope) {
+            if let (Some(s), Some(t)) = (e.links.source, e.links.target) {
+                if let (Some(&a), Some(&b)) = (index.get(&s), index.get(&t)) {
+                    graph.add_edge(a, b, Edge::Sequence(flow));
+                }
+            }
+        }
+        for (id, e) in model.flow_nodes(scope) {
+            if let (Some(host), Some(&b)) = (e.links.attached_to, index.get(&id)) {
+                if let Some(&h) = index.get(&host) {
+                    graph.add_edge(h, b, Edge::Attachment);
+                }
+            }
+        }
+        FlowGraph {
+            scope,
+            graph,
+            index,
+        }
+    }
+
+    /// The graph node of a flow node, if it is in this scope.
+    #[must_use]
+    pub fn node(&self, el: ElementId) -> Option<NodeIndex> {
+        self.index.get(&el).copied()
+    }
+
+    /// The flow node of a graph node.
+    #[must_use]
+    pub fn element(&self, n: NodeIndex) -> ElementId {
+        self.graph[n]
+    }
+
+    /// Flow nodes reached directly from `el` (by sequence flow or attachment).
+    #[must_use]
+    pub fn successors(&self, el: ElementId) -> Vec<ElementId> {
+        self.neighbors(el, Direction::Outgoing)
+    }
+
+    /// Flow nodes that reach `el` directly.
+    #[must_use]
+    pub fn predecessors(&self, el: ElementId) -> Vec<ElementId> {
+        self.neighbors(el, Direction::Incoming)
+    }
+
+    fn neighbors(&self, el: ElementId, dir: Direction) -> Vec<ElementId> {
+        self.node(el)
+            .map(|n| {
+                self.graph
+                    .neighbors_directed(n, dir)
+                    .map(|m| self.graph[m])
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Entry points of the scope: start events, and flow nodes without incoming
+    /// sequence flows that are not boundary events, compensation handlers or link catches.
+    #[must_use]
+    pub fn starts(&self, model: &Model) -> Vec<ElementId> {
+        self.graph
+            .node_indices()
+            .map(|n| self.graph[n])
+            .filter(|&el| {
+                let e = model.el(el);
+                e.kind == Kind::StartEvent
+                    || (e.links.incoming.is_empty()
+                        && e.kind != Kind::BoundaryEvent
+                        && !e.bool_attr("isForCompensation").unwrap_or(false)
+                        && !is_link_catch(model, el))
+            })
+            .collect()
+    }
+
+    /// Exit points: end events and flow nodes without outgoing sequence flows.
+    #[must_use]
+    pub fn ends(&self, model: &Model) -> Vec<ElementId> {
+        self.graph
+            .node_indices()
+            .map(|n| self.graph[n])
+            .filter(|&el| {
+                let e = model.el(el);
+                e.kind == Kind::EndEvent || e.links.outgoing.is_empty()
+            })
+            .collect()
+    }
+
+    /// Everything reachable from `from` (included), following edges forward.
+    #[must_use]
+    pub fn reachable_from(&self, from: &[ElementId]) -> HashSet<ElementId> {
+        let mut seen = HashSet::new();
+        for &el in from {
+            if let Some(n) = self.node(el) {
+                for m in Bfs::new(&self.graph, n).iter(&self.graph) {
+                    seen.insert(self.graph[m]);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Everything that can reach one of `to` (included), following edges backward.
+    #[must_use]
+    pub fn reaching(&self, to: &[ElementId]) -> HashSet<ElementId> {
+        let rev = Reversed(&self.graph);
+        let mut seen = HashSet::new();
+        for &el in to {
+            if let Some(n) = self.node(el) {
+                for m in Bfs::new(rev, n).iter(rev) {
+                    seen.insert(self.graph[m]);
+                }
+            }
+        }
+        seen
+    }
+}
+
+/// Whether an intermediate catch event is a link catch (entered by a link throw).
+#[must_use]
+pub fn is_link_catch(model: &Model, el: ElementId) -> bool {
+    model.el(el).kind == Kind::IntermediateCatchEvent
+        && model
+            .event_definitions(el)
+            .any(|(_, d)| d.kind == Kind::LinkEventDefinition)
+}
+
+/// All flow nodes of every scope, with sequence flows and message flows, and
+/// attachments: the view for collaboration-level questions.
+#[derive(Debug, Clone)]
+pub struct CollaborationGraph {
+    /// The graph; node weights are flow nodes and participants.
+    pub graph: DiGraph<ElementId, Edge>,
+    index: HashMap<ElementId, NodeIndex>,
+}
+
+impl CollaborationGraph {
+    /// Builds the graph over the whole model.
+    #[must_use]
+    pub fn new(model: &Model) -> Self {
+        let mut graph = DiGraph::new();
+        let mut index = HashMap::new();
+        for (id, e) in model.iter() {
+            if e.kind.is_flow_node() || e.kind == Kind::Participant {
+                index.insert(id, graph.add_node(id));
+            }
+        }
+        for (id, e) in model.iter() {
+            let edge = match e.kind {
+                Kind::SequenceFlow => Edge::Sequence(id),
+                Kind::MessageFlow => Edge::Message(id),
+                _ => {
+                    if let (Some(host), Some(&b)) = (e.links.attached_to, index.get(&id)) {
+                        if let Some(&h) = index.get(&host) {
+                            graph.add_edge(h, b, Edge::Attachment);
+                        }
+                    }
+                    continue;
+                }
+            };
+            if let (Some(s), Some(t)) = (e.links.source, e.links.target) {
+                if let (Some(&a), Some(&b)) = (index.get(&s), index.get(&t)) {
+                    graph.add_edge(a, b, edge);
+                }
+            }
+        }
+        CollaborationGraph { graph, index }
+    }
+
+    /// The graph node of an element.
+    #[must_use]
+    pub fn node(&self, el: ElementId) -> Option<NodeIndex> {
+        self.index.get(&el).copied()
+    }
+}

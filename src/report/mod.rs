@@ -1,0 +1,265 @@
+//! Turning diagnostics into output: text (miette), JSON.
+//!
+//! Every output format reads the same [`Diagnostic`] values together with the
+//! [`SourceText`] they point into.
+
+use std::sync::Arc;
+
+use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
+use serde::Serialize;
+
+pub use crate::diagnostic::{Diagnostic, Label, Severity};
+use crate::model::SourceText;
+
+/// A diagnostic bound to its file, ready for any output format.
+#[derive(Debug, Clone)]
+pub struct FileDiagnostic {
+    /// The file the diagnostic is about.
+    pub source: Arc<SourceText>,
+    /// The diagnostic.
+    pub diagnostic: Diagnostic,
+}
+
+/// `miette` source code backed by a shared [`SourceText`] (no copy of the file).
+#[derive(Debug, Clone)]
+struct SharedSource(Arc<SourceText>);
+
+impl SourceCode for SharedSource {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .0
+            .text()
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.0.name().to_owned(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// The miette view of a [`FileDiagnostic`].
+#[derive(Debug)]
+struct MietteView<'a> {
+    d: &'a Diagnostic,
+    source: SharedSource,
+}
+
+impl std::fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.d.message)
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        Some(Box::new(&self.d.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.d.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.d
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn url<'a>(&'a self) -> Option<Box<dyn std::fmt::Display + 'a>> {
+        self.d
+            .url
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        let primary = self.d.span.map(|span| {
+            let text = self
+                .d
+                .span_label
+                .clone()
+                .or_else(|| self.d.element_id.as_ref().map(|id| format!("id {id}")));
+            miette::LabeledSpan::new_primary_with_span(text, span)
+        });
+        let rest = self
+            .d
+            .labels
+            .iter()
+            .map(|l| miette::LabeledSpan::new_with_span(Some(l.text.clone()), l.span));
+        Some(Box::new(primary.into_iter().chain(rest)))
+    }
+}
+
+/// Renders diagnostics as miette's graphical text, with the XML snippet.
+#[must_use]
+pub fn render_text(items: &[FileDiagnostic], color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme)
+        .with_context_lines(1)
+        .with_width(100);
+    let mut out = String::new();
+    for item in items {
+        let view = MietteView {
+            d: &item.diagnostic,
+            source: SharedSource(Arc::clone(&item.source)),
+        };
+        if handler.render_report(&mut out, &view).is_err() {
+            out.push_str(&item.diagnostic.message);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A position in a file for machine-readable output.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Location {
+    /// 1-based line of the start.
+    pub line: u32,
+    /// 1-based column of the start.
+    pub column: u32,
+    /// 1-based line of the end.
+    pub end_line: u32,
+    /// 1-based column of the end.
+    pub end_column: u32,
+    /// Byte offset of the start in the decoded text.
+    pub offset: u32,
+    /// Length in bytes.
+    pub length: u32,
+}
+
+impl Location {
+    /// The location of a span in a source text.
+    #[must_use]
+    pub fn of(source: &SourceText, span: crate::model::Span) -> Self {
+        let a = source.line_col(span.start);
+        let b = source.line_col(span.end);
+        Location {
+            line: a.line,
+            column: a.column,
+            end_line: b.line,
+            end_column: b.column,
+            offset: span.start,
+            length: span.end - span.start,
+        }
+    }
+}
+
+/// A secondary location in JSON output.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonLabel {
+    /// What is said there.
+    pub text: String,
+    /// Where.
+    pub location: Location,
+    /// Element id at that place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<String>,
+}
+
+/// One diagnostic in JSON output.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    /// The file.
+    pub file: String,
+    /// `<area>::<name>`.
+    pub code: String,
+    /// `error`, `warning` or `info`.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// Where, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The element concerned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element_id: Option<String>,
+    /// Further locations.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<JsonLabel>,
+    /// What to do.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Documentation link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+impl JsonDiagnostic {
+    /// Converts a diagnostic and its file.
+    #[must_use]
+    pub fn new(item: &FileDiagnostic) -> Self {
+        let d = &item.diagnostic;
+        let src = &item.source;
+        JsonDiagnostic {
+            file: src.name().to_owned(),
+            code: d.code.clone(),
+            severity: d.severity,
+            message: d.message.clone(),
+            location: d.span.map(|s| Location::of(src, s)),
+            element_id: d.element_id.clone(),
+            labels: d
+                .labels
+                .iter()
+                .map(|l| JsonLabel {
+                    text: l.text.clone(),
+                    location: Location::of(src, l.span),
+                    element_id: l.element_id.clone(),
+                })
+                .collect(),
+            help: d.help.clone(),
+            url: d.url.clone(),
+        }
+    }
+}
+
+/// One-line `file:line:col: severity[code]: message` form, for logs and tests.
+#[must_use]
+pub fn render_short(item: &FileDiagnostic) -> String {
+    let d = &item.diagnostic;
+    match d.span {
+        Some(span) => {
+            let lc = item.source.line_col(span.start);
+            format!(
+                "{}:{}:{}: {}[{}]: {}",
+                item.source.name(),
+                lc.line,
+                lc.column,
+                d.severity,
+                d.code,
+                d.message
+            )
+        }
+        None => format!(
+            "{}: {}[{}]: {}",
+            item.source.name(),
+            d.severity,
+            d.code,
+            d.message
+        ),
+    }
+}
