@@ -19,6 +19,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod graph;
+pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod report;

@@ -1,0 +1,3 @@
+//! One module per rule.
+
+pub mod no_implicit_split;
