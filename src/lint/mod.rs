@@ -6,8 +6,11 @@
 
 pub mod config;
 pub mod configs;
+pub mod helpers;
 pub mod registry;
 pub mod rules;
+#[cfg(test)]
+pub mod test;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ElementId, Model};
@@ -215,6 +218,7 @@ pub fn run_with_options(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod options_tests {
     use super::{LintContext, Rule, RuleMeta};
     use crate::diagnostic::{Diagnostic, Severity};
