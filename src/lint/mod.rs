@@ -9,6 +9,7 @@ pub mod configs;
 pub mod helpers;
 pub mod registry;
 pub mod rules;
+pub mod suppress;
 #[cfg(test)]
 pub mod test;
 
@@ -186,6 +187,19 @@ impl<'a> LintContext<'a> {
         }
         d
     }
+}
+
+/// Checks one model with the rules a config selected for it, then drops what the model's
+/// documentation suppresses (see [`suppress`]).
+#[must_use]
+pub fn check(model: &Model, rules: &[config::ActiveRule]) -> Vec<Diagnostic> {
+    let selected: Vec<_> = rules
+        .iter()
+        .map(|r| (r.rule, r.severity, r.options.as_ref()))
+        .collect();
+    let mut out = run_with_options(model, &selected);
+    suppress::apply(model, &mut out);
+    out
 }
 
 /// Checks one model with the given rules, each at its severity. Findings come sorted by
