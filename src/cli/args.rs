@@ -18,6 +18,11 @@ pub struct Cli {
 pub enum Command {
     /// Show what a model contains: processes, pools, lanes, element counts, DI coverage.
     Inspect(commands::inspect::InspectArgs),
+    /// Check models against lint rules (bpmnlint's and governance rules), configured by
+    /// `.bpmnlintrc`.
+    Lint(commands::lint::LintArgs),
+    /// List the lint rules, or show one rule's documentation.
+    Rules(commands::rules::RulesArgs),
 }
 
 /// Output formats shared by several commands.

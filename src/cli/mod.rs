@@ -66,6 +66,18 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Lint(args) => {
+            return commands::lint::run(&args).unwrap_or_else(|err| {
+                eprintln!("{:?}", miette::Report::new(err));
+                ExitStatus::Error
+            });
+        }
+        Command::Rules(args) => {
+            return commands::rules::run(&args).unwrap_or_else(|err| {
+                eprintln!("{:?}", miette::Report::new(err));
+                ExitStatus::Error
+            });
+        }
     };
     match result {
         Ok(status) => status,
