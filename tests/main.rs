@@ -8,5 +8,6 @@
 
 mod common;
 mod corpus;
+mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
