@@ -8,4 +8,5 @@
 
 mod common;
 mod corpus;
+mod lint_parity;
 mod parse_errors;
