@@ -20,6 +20,10 @@ pub enum Command {
     Inspect(commands::inspect::InspectArgs),
     /// Check soundness: deadlocks, lack of synchronisation, dead activities, livelocks.
     Verify(commands::verify::VerifyArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Output formats shared by several commands.

@@ -67,6 +67,8 @@ pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
+        Command::Completions(args) => commands::completions::completions(&args),
+        Command::Man => commands::completions::man(),
     };
     match result {
         Ok(status) => status,
