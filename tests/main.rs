@@ -10,3 +10,4 @@ mod common;
 mod corpus;
 mod lint_parity;
 mod parse_errors;
+mod verify;

@@ -66,6 +66,7 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
     };
