@@ -1,0 +1,3 @@
+//! Rendering of BPMN diagrams: SVG output (`svg`) from diagram interchange (DI).
+
+pub mod svg;
