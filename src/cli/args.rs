@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Show what a model contains: processes, pools, lanes, element counts, DI coverage.
     Inspect(commands::inspect::InspectArgs),
+    /// Draw a model's diagrams as SVG, the way bpmn.io shows them.
+    Render(commands::render::RenderArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).
