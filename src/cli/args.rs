@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Show what a model contains: processes, pools, lanes, element counts, DI coverage.
     Inspect(commands::inspect::InspectArgs),
+    /// Lay a model out automatically and write the diagram (DI) into a copy of the file.
+    Layout(commands::layout::LayoutArgs),
 }
 
 /// Output formats shared by several commands.

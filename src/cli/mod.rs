@@ -66,6 +66,7 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Layout(args) => commands::layout::run(&args),
     };
     match result {
         Ok(status) => status,

@@ -1,3 +1,4 @@
 //! Rendering of BPMN diagrams: SVG output (`svg`) from diagram interchange (DI).
 
+pub mod layout;
 pub mod svg;
