@@ -631,6 +631,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
         nb,
         obstacles: Vec::new(),
         segs: Vec::new(),
+        all: Vec::new(),
         tracks: HashMap::new(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
     };
@@ -752,6 +753,8 @@ struct Router<'a> {
     nb: usize,
     obstacles: Vec<Obstacle>,
     segs: Vec<Seg>,
+    /// Every placed segment with its edge, for counting crossings of candidates.
+    all: Vec<(Point, Point, usize)>,
     tracks: HashMap<(u8, i64), usize>,
     ends: Vec<(End, End)>,
 }
@@ -946,9 +949,38 @@ impl Router<'_> {
         true
     }
 
+    /// Crossings of a candidate with the edges placed so far.
+    fn crossings_with_placed(&self, pts: &[Point]) -> usize {
+        let mut n = 0;
+        for w in pts.windows(2) {
+            for &(c, d, _) in &self.all {
+                if super::metrics::cross(w[0], w[1], c, d) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// The clear candidate with the fewest crossings (earlier ones win ties).
+    fn best(&self, edge: usize, cands: Vec<Vec<Point>>) -> Option<Vec<Point>> {
+        let mut best: Option<(usize, Vec<Point>)> = None;
+        for c in cands {
+            if !self.clear(edge, &c) {
+                continue;
+            }
+            let k = self.crossings_with_placed(&c);
+            if best.as_ref().is_none_or(|(b, _)| k < *b) {
+                best = Some((k, c));
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
     fn register(&mut self, edge: usize, pts: &[Point]) {
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
+            self.all.push((a, b, edge));
             let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
                 (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
             } else if (a.x - b.x).abs() < 0.01 {
@@ -1122,7 +1154,7 @@ impl Router<'_> {
         let ab = self.shape_of(from).unwrap_or_default();
         let bb = self.shape_of(to).unwrap_or_default();
         let (ac, bc) = (ab.center(), bb.center());
-        let mut cands = Vec::new();
+        let mut cands = vec![vec![clip(&ab, ac, bc), clip(&bb, bc, ac)]];
         // vertical straight
         let lo = ab.x.max(bb.x);
         let hi = ab.right().min(bb.right());
@@ -1151,10 +1183,8 @@ impl Router<'_> {
         let vy2 = if bc.y > ac.y { ab.bottom() } else { ab.y };
         let hx2 = if bc.x > ac.x { bb.x } else { bb.right() };
         cands.push(vec![pt(ac.x, vy2), pt(ac.x, bc.y), pt(hx2, bc.y)]);
-        for c in cands {
-            if self.clear(edge, &c) {
-                return c;
-            }
+        if let Some(c) = self.best(edge, cands) {
+            return c;
         }
         self.universal(from, a, to, b)
     }
@@ -1257,10 +1287,8 @@ impl Router<'_> {
         for &ym in &mid_rows {
             cands.push(vec![pt(ax, ay), pt(ax, ym), pt(bx, ym), pt(bx, by)]);
         }
-        for c in &cands {
-            if self.clear(edge, c) {
-                return c.clone();
-            }
+        if let Some(c) = self.best(edge, cands) {
+            return c;
         }
         // Four bends: out of the source's row, along a column gap, into the target's row.
         let col = from.node().or(to.node()).map(|v| self.vrank[v]);
@@ -1290,6 +1318,26 @@ impl Router<'_> {
             pt(bx, by),
         ]
     }
+}
+
+/// Where the line from a box's centre towards `to` leaves the box.
+fn clip(b: &Bounds, c: Point, to: Point) -> Point {
+    let (dx, dy) = (to.x - c.x, to.y - c.y);
+    if dx.abs() < 1e-9 && dy.abs() < 1e-9 {
+        return c;
+    }
+    let tx = if dx.abs() < 1e-9 {
+        f64::INFINITY
+    } else {
+        (b.width / 2.0) / dx.abs()
+    };
+    let ty = if dy.abs() < 1e-9 {
+        f64::INFINITY
+    } else {
+        (b.height / 2.0) / dy.abs()
+    };
+    let t = tx.min(ty).min(1.0);
+    pt(c.x + dx * t, c.y + dy * t)
 }
 
 /// Whether an axis-parallel (or any) segment passes through the inside of a rectangle.

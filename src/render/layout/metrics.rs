@@ -78,7 +78,7 @@ fn orient(a: Point, b: Point, c: Point) -> f64 {
 }
 
 /// Whether two segments cross properly (not just touch or overlap collinearly).
-fn cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+pub(crate) fn cross(a: Point, b: Point, c: Point, d: Point) -> bool {
     const EPS: f64 = 1e-6;
     let o1 = orient(a, b, c);
     let o2 = orient(a, b, d);

@@ -242,17 +242,38 @@ impl<'a> Ctx<'a> {
         let mut band_of: HashMap<ElementId, usize> = HashMap::new();
         let mut scopes: Vec<(ElementId, usize)> = Vec::new();
         // (participant, first band, band count, lanes with (lane, depth, first, count))
-        let mut pools: Vec<(ElementId, usize, usize, Vec<(ElementId, usize, usize, usize)>)> =
+        #[allow(clippy::type_complexity)]
+        let mut pools: Vec<(
+            Option<ElementId>,
+            usize,
+            usize,
+            Vec<(ElementId, usize, usize, usize)>,
+        )> =
             Vec::new();
         let mut max_depth = 0;
         let mut pool_band: HashMap<ElementId, usize> = HashMap::new();
-        for (part, p) in m.children(collab) {
-            if p.kind != Kind::Participant {
-                continue;
+        // Participants, then (when this is the only collaboration) processes outside any
+        // pool, drawn as bands without a pool shape, as modelling tools do.
+        let mut entries: Vec<(Option<ElementId>, Option<ElementId>)> = m
+            .children(collab)
+            .filter(|(_, p)| p.kind == Kind::Participant)
+            .map(|(id, p)| (Some(id), p.links.process))
+            .collect();
+        if m.of_kind(&Kind::Collaboration).count() == 1 {
+            let referenced: HashSet<ElementId> = m
+                .of_kind(&Kind::Participant)
+                .filter_map(|(_, p)| p.links.process)
+                .collect();
+            for (pr, _) in m.processes() {
+                if !referenced.contains(&pr) && !pooled.contains(&pr) {
+                    entries.push((None, Some(pr)));
+                }
             }
+        }
+        for (part, process) in entries {
             let gap = if bands.is_empty() { 0.0 } else { POOL_GAP };
             let first = bands.len();
-            let process = p.links.process.filter(|&pr| m.el(pr).kind == Kind::Process);
+            let process = process.filter(|&pr| m.el(pr).kind == Kind::Process);
             let mut lanes_out = Vec::new();
             match process {
                 Some(pr) if !pooled.contains(&pr) => {
@@ -290,7 +311,9 @@ impl<'a> Ctx<'a> {
                     },
                 }),
             }
-            pool_band.insert(part, first);
+            if let Some(part) = part {
+                pool_band.insert(part, first);
+            }
             pools.push((part, first, bands.len() - first, lanes_out));
         }
         #[allow(clippy::cast_precision_loss)]
@@ -306,16 +329,18 @@ impl<'a> Ctx<'a> {
         for (part, first, count, lanes) in &pools {
             let (y0, _) = placed.out.bands[*first];
             let (yl, hl) = placed.out.bands[first + count - 1];
-            shapes.push(shape(
-                m,
-                *part,
-                Bounds {
-                    x: 0.0,
-                    y: y0,
-                    width,
-                    height: yl + hl - y0,
-                },
-            ));
+            if let Some(part) = part {
+                shapes.push(shape(
+                    m,
+                    *part,
+                    Bounds {
+                        x: 0.0,
+                        y: y0,
+                        width,
+                        height: yl + hl - y0,
+                    },
+                ));
+            }
             for &(lane, depth, f, c) in lanes {
                 let (ly0, _) = placed.out.bands[f];
                 let (ly1, lh1) = placed.out.bands[f + c - 1];
