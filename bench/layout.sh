@@ -14,18 +14,20 @@ SHARED="${SHARED:-$ROOT/../shared}"
 [ -d "$SHARED/corpus" ] || SHARED=/work/shared
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-shared}"
 (cd "$ROOT" && cargo build --release --quiet)
-BIN="$CARGO_TARGET_DIR/release/bpmnkit"
 ANCHOR="$SHARED/anchors/bpmnjs/run.sh"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+# a private copy: the shared target dir may be rebuilt from another branch meanwhile
+cp "$CARGO_TARGET_DIR/release/bpmnkit" "$WORK/bpmnkit"
+BIN="$WORK/bpmnkit"
 
 if [ $# -gt 0 ]; then models=("$@"); else
   models=("$SHARED"/corpus/miwg-reference/*.bpmn)
   for f in "$ROOT"/samples/*.bpmn; do [ -e "$f" ] && models+=("$f"); done
 fi
 
-printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %10s %6s %6s %6s %5s\n' \
-  model tool shapes miss ovl thru cross bends area pools lanes msgs out
+printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %6s %10s %6s %6s %6s %5s\n' \
+  model tool shapes miss ovl thru cross fcross bends area pools lanes msgs out
 tot_o=(0 0 0 0); tot_b=(0 0 0 0); better=0; worse=0; n=0
 for f in "${models[@]}"; do
   name="$(basename "$f" .bpmn)"
@@ -33,15 +35,15 @@ for f in "${models[@]}"; do
   "$BIN" layout --strip-di "$f" -o "$nodi"
   ours="$WORK/$name.ours.bpmn"; theirs="$WORK/$name.bal.bpmn"
   if "$BIN" layout "$nodi" -o "$ours" 2>"$WORK/err"; then
-    read -r s mi ov th cr be ar po la ms ou < <("$BIN" layout --metrics "$ours")
-    printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %10s %6s %6s %6s %5s\n' "$name" ours "$s" "$mi" "$ov" "$th" "$cr" "$be" "$ar" "$po" "$la" "$ms" "$ou"
+    read -r s mi ov th cr fc be ar po la ms ou < <("$BIN" layout --metrics "$ours")
+    printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %6s %10s %6s %6s %6s %5s\n' "$name" ours "$s" "$mi" "$ov" "$th" "$cr" "$fc" "$be" "$ar" "$po" "$la" "$ms" "$ou"
     oc=$cr
   else
     printf '%-22s %-4s FAILED: %s\n' "$name" ours "$(head -c 200 "$WORK/err")"; oc=
   fi
   if "$ANCHOR" layout "$nodi" "$theirs" >/dev/null 2>"$WORK/err"; then
-    read -r s mi ov th cr be ar po la ms ou < <("$BIN" layout --metrics "$theirs")
-    printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %10s %6s %6s %6s %5s\n' "" bal "$s" "$mi" "$ov" "$th" "$cr" "$be" "$ar" "$po" "$la" "$ms" "$ou"
+    read -r s mi ov th cr fc be ar po la ms ou < <("$BIN" layout --metrics "$theirs")
+    printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %6s %10s %6s %6s %6s %5s\n' "" bal "$s" "$mi" "$ov" "$th" "$cr" "$fc" "$be" "$ar" "$po" "$la" "$ms" "$ou"
     tc=$cr
   else
     printf '%-22s %-4s FAILED: %s\n' "" bal "$(tail -c 200 "$WORK/err" | tr '\n' ' ')"; tc=

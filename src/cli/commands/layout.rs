@@ -22,7 +22,7 @@ pub struct LayoutArgs {
     #[arg(long)]
     pub collapse_sub_processes: bool,
     /// Print quality figures of the input's existing DI instead (tab-separated: nodes,
-    /// missing, overlaps, edges through nodes, crossings, bends, area, pools, lanes,
+    /// missing, overlaps, edges through nodes, crossings, flow crossings, bends, area, pools, lanes,
     /// message flows, nodes outside their lane).
     #[arg(long, hide = true)]
     pub metrics: bool,
@@ -85,12 +85,13 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
     if args.metrics {
         let m = metrics::measure(&model);
         write_stdout(&format!(
-            "{}\t{}\t{}\t{}\t{}\t{}\t{:.0}\t{}/{}\t{}/{}\t{}/{}\t{}\n",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.0}\t{}/{}\t{}/{}\t{}/{}\t{}\n",
             m.nodes,
             m.missing_nodes,
             m.overlaps,
             m.edges_through_nodes,
             m.crossings,
+            m.flow_crossings,
             m.bends,
             m.area,
             m.pools.0,

@@ -176,6 +176,12 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
+    for list in &mut out_e {
+        list.sort_by_key(|&e| match spec.edges[e].from {
+            End::Sat(_, k) => k + 1,
+            _ => 0,
+        });
+    }
     let flow_nodes: Vec<usize> = (0..n).filter(|&i| !spec.nodes[i].artifact).collect();
     // ---- 2. DFS from starts, marking back edges
     let mut seeds: Vec<usize> = flow_nodes
@@ -356,8 +362,9 @@ pub(crate) fn run(spec: &Spec) -> Out {
     let mut succs: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nv];
     for (i, chain) in chains.iter().enumerate() {
         for (k, w) in chain.windows(2).enumerate() {
-            let bias = if k == 0 && matches!(spec.edges[i].from, End::Sat(..)) {
-                0.5
+            #[allow(clippy::cast_precision_loss)]
+            let bias = if let (0, End::Sat(_, s)) = (k, spec.edges[i].from) {
+                0.5 + 0.01 * s as f64
             } else {
                 0.0
             };
@@ -435,7 +442,8 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
         let c = crossings(&layers, &succs, nv);
-        if c < best_cross {
+        // ties go to the later sweep: it has seen the boundary-event bias
+        if c <= best_cross {
             best_cross = c;
             best = layers.clone();
         }

@@ -25,6 +25,8 @@ pub struct Metrics {
     pub edges_through_nodes: usize,
     /// Proper crossings between segments of different edges.
     pub crossings: usize,
+    /// Proper crossings between sequence and message flows only (associations left out).
+    pub flow_crossings: usize,
     /// Bends (waypoints beyond the two ends), over all edges.
     pub bends: usize,
     /// Sum over planes of the bounding-box area of shapes and waypoints.
@@ -138,6 +140,15 @@ pub fn measure(m: &Model) -> Metrics {
         }
         // edges
         let mut segs: Vec<(usize, Point, Point)> = Vec::new();
+        let flow_edge: Vec<bool> = plane
+            .edges
+            .iter()
+            .map(|e| {
+                e.element.is_some_and(|x| {
+                    matches!(m.el(x).kind, Kind::SequenceFlow | Kind::MessageFlow)
+                })
+            })
+            .collect();
         let mut minx = f64::INFINITY;
         let mut miny = f64::INFINITY;
         let mut maxx = f64::NEG_INFINITY;
@@ -201,6 +212,9 @@ pub fn measure(m: &Model) -> Metrics {
                 }
                 if ka != kb && cross(a0, a1, b0, b1) {
                     out.crossings += 1;
+                    if flow_edge[ka] && flow_edge[kb] {
+                        out.flow_crossings += 1;
+                    }
                 }
             }
         }

@@ -82,6 +82,9 @@ const BLACK_BOX: f64 = 60.0;
 const LABEL_LINE: f64 = 14.0;
 /// Width of an external label box.
 const LABEL_W: f64 = 90.0;
+/// Distance between labelled boundary events on one host (their labels are narrowed to
+/// fit).
+const SAT_LABEL_STEP: f64 = 64.0;
 
 /// Computes diagrams for a model: one per collaboration, one per process outside any
 /// pool, and one drill-down diagram per collapsed sub-process with content.
@@ -566,16 +569,18 @@ impl<'a> Ctx<'a> {
             let k = list.len();
             #[allow(clippy::cast_precision_loss)]
             let kf = k as f64;
+            let labelled = list.iter().any(|&b| external_label(m, b).is_some());
+            let step = if labelled && k > 1 { SAT_LABEL_STEP } else { 45.0 };
             let node = &mut spec.nodes[h];
             if !children.contains_key(&h) {
-                node.w = node.w.max(45.0 * kf + 10.0);
+                node.w = node.w.max(step * kf + 10.0);
                 node.half_w = node.half_w.max(node.w / 2.0);
             }
-            let start = node.w / 2.0 - 45.0 * (kf - 1.0) / 2.0;
+            let start = node.w / 2.0 - step * (kf - 1.0) / 2.0;
             let mut lab: f64 = 0.0;
             for (i, &b) in list.iter().enumerate() {
                 #[allow(clippy::cast_precision_loss)]
-                node.sats.push(start + 45.0 * i as f64);
+                node.sats.push(start + step * i as f64);
                 sat_of.insert(b, (h, i));
                 if let Some((_, lh)) = external_label(m, b) {
                     lab = lab.max(lh + 4.0);
@@ -845,9 +850,14 @@ fn external_label(m: &Model, id: ElementId) -> Option<(f64, f64)> {
         return None;
     }
     let name = e.label()?;
-    let w = text_width(name, 11.0).min(LABEL_W);
+    let max = if e.kind == Kind::BoundaryEvent {
+        SAT_LABEL_STEP - 4.0
+    } else {
+        LABEL_W
+    };
+    let w = text_width(name, 11.0).min(max);
     #[allow(clippy::cast_precision_loss)]
-    let lines = wrap_lines(name, LABEL_W, 11.0) as f64;
+    let lines = wrap_lines(name, max, 11.0) as f64;
     Some((w.max(20.0), lines * LABEL_LINE))
 }
 
