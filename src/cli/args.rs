@@ -26,6 +26,8 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Lay a model out automatically and write the diagram (DI) into a copy of the file.
+    Layout(commands::layout::LayoutArgs),
 }
 
 /// Output formats shared by several commands.

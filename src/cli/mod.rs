@@ -70,6 +70,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Render(args) => commands::render::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
+        Command::Layout(args) => commands::layout::run(&args),
     };
     match result {
         Ok(status) => status,
