@@ -11,3 +11,4 @@ mod corpus;
 mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
+mod verify;

@@ -1,5 +1,9 @@
 //! One module per subcommand.
 
+pub mod completions;
 pub mod inspect;
+pub mod layout;
 pub mod lint;
+pub mod render;
 pub mod rules;
+pub mod verify;
