@@ -4,6 +4,7 @@
 //! [`registry::all`] is the single list of rules. [`run`] checks one model with a
 //! selection of rules and severities and returns diagnostics coded `lint::<rule-name>`.
 
+pub mod governance;
 pub mod registry;
 pub mod rules;
 

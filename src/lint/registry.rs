@@ -6,7 +6,15 @@ use super::rules;
 /// Every rule, in name order.
 #[must_use]
 pub fn all() -> Vec<&'static dyn Rule> {
-    vec![&rules::no_implicit_split::NoImplicitSplit]
+    vec![
+        &rules::no_implicit_split::NoImplicitSplit,
+        &rules::bpmnkit_approval_has_rejection_path::BpmnkitApprovalHasRejectionPath,
+        &rules::bpmnkit_approver_role::BpmnkitApproverRole,
+        &rules::bpmnkit_can_reach_end::BpmnkitCanReachEnd,
+        &rules::bpmnkit_no_duplicate_names::BpmnkitNoDuplicateNames,
+        &rules::bpmnkit_reachable_from_start::BpmnkitReachableFromStart,
+        &rules::bpmnkit_separation_of_duties::BpmnkitSeparationOfDuties,
+    ]
 }
 
 /// A rule by its kebab-case name.
