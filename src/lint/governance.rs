@@ -31,7 +31,6 @@ use std::fmt;
 use regex::Regex;
 use serde::{Deserialize, Deserializer};
 
-use crate::diagnostic::Severity;
 use crate::model::{CAMUNDA_NS, ElementId, Kind, Model, ZEEBE_NS};
 
 /// The default approval pattern: approve, approval, sign-off, authorize/authorise, in any
@@ -93,6 +92,24 @@ impl<'de> Deserialize<'de> for Pattern {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let src = String::deserialize(d)?;
         Pattern::new(&src).map_err(|e| serde::de::Error::custom(format!("invalid pattern: {e}")))
+    }
+}
+
+impl schemars::JsonSchema for Pattern {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Pattern".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "regex",
+            "description": "A regular expression (Rust regex syntax; `(?i)` for any case)"
+        })
     }
 }
 
@@ -498,35 +515,6 @@ pub fn reach_forward(model: &Model, start: ElementId, stop: &[ElementId]) -> Has
         queue.extend(forward_steps(model, n));
     }
     seen
-}
-
-/// The built-in configs of the `bpmnkit` plugin, as (config name, rules with severity):
-/// `plugin:bpmnkit/recommended` (the structural rules) and `plugin:bpmnkit/governance`
-/// (every `bpmnkit/*` rule).
-#[must_use]
-pub fn governance_configs() -> Vec<(&'static str, Vec<(&'static str, Severity)>)> {
-    let recommended = vec![
-        ("bpmnkit/can-reach-end", Severity::Error),
-        ("bpmnkit/no-duplicate-names", Severity::Warning),
-        ("bpmnkit/reachable-from-start", Severity::Error),
-    ];
-    let mut governance = recommended.clone();
-    governance.extend([
-        ("bpmnkit/activity-naming", Severity::Warning),
-        ("bpmnkit/approval-has-rejection-path", Severity::Error),
-        ("bpmnkit/approver-role", Severity::Error),
-        ("bpmnkit/max-complexity", Severity::Warning),
-        ("bpmnkit/no-laneless-node", Severity::Warning),
-        ("bpmnkit/no-orphan-lane", Severity::Warning),
-        ("bpmnkit/owner-required", Severity::Warning),
-        ("bpmnkit/separation-of-duties", Severity::Error),
-        ("bpmnkit/user-task-assignee", Severity::Warning),
-    ]);
-    governance.sort_by_key(|(name, _)| *name);
-    vec![
-        ("plugin:bpmnkit/recommended", recommended),
-        ("plugin:bpmnkit/governance", governance),
-    ]
 }
 
 /// Test helpers for the `bpmnkit/*` rules.

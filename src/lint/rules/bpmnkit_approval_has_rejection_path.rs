@@ -48,11 +48,11 @@ declare_rule! {
     /// <sequenceFlow id="yes" name="Yes" sourceRef="ok" targetRef="place"/><sequenceFlow id="no" name="No" sourceRef="ok" targetRef="notify"/>
     /// <sequenceFlow id="f3" sourceRef="notify" targetRef="r"/><sequenceFlow id="f4" sourceRef="place" targetRef="e"/>
     /// ```
-    BpmnkitApprovalHasRejectionPath { name: "bpmnkit/approval-has-rejection-path", category: Governance, source: None }
+    BpmnkitApprovalHasRejectionPath { name: "bpmnkit/approval-has-rejection-path", category: Governance, source: None, options: ApprovalHasRejectionPathOptions }
 }
 
 /// Options of `bpmnkit/approval-has-rejection-path`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct ApprovalHasRejectionPathOptions {
     /// Which activity names make an approval (default [`DEFAULT_APPROVAL_PATTERN`]).
@@ -255,7 +255,7 @@ impl Rule for BpmnkitApprovalHasRejectionPath {
     }
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        self.check_with(cx, &ApprovalHasRejectionPathOptions::default(), out);
+        self.check_with(cx, &cx.options::<ApprovalHasRejectionPathOptions>(), out);
     }
 }
 

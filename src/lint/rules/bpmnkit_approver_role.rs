@@ -35,11 +35,11 @@ declare_rule! {
     /// ```
     /// With `"bpmnkit/approver-role": ["error", { "approverRoles": ["Finance Manager"] }]`, an
     /// approval in the lane *Clerk* is flagged too.
-    BpmnkitApproverRole { name: "bpmnkit/approver-role", category: Governance, source: None }
+    BpmnkitApproverRole { name: "bpmnkit/approver-role", category: Governance, source: None, options: ApproverRoleOptions }
 }
 
 /// Options of `bpmnkit/approver-role`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct ApproverRoleOptions {
     /// Roles allowed to approve, compared ignoring case and extra spaces. Empty (the
@@ -134,7 +134,7 @@ impl Rule for BpmnkitApproverRole {
     }
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        self.check_with(cx, &ApproverRoleOptions::default(), out);
+        self.check_with(cx, &cx.options::<ApproverRoleOptions>(), out);
     }
 }
 

@@ -44,11 +44,11 @@ declare_rule! {
     /// <userTask id="approve" name="Approve order" camunda:candidateGroups="Sales Manager"/>
     /// <sequenceFlow id="f1" sourceRef="s" targetRef="enter"/><sequenceFlow id="f2" sourceRef="enter" targetRef="approve"/>
     /// ```
-    BpmnkitSeparationOfDuties { name: "bpmnkit/separation-of-duties", category: Governance, source: None }
+    BpmnkitSeparationOfDuties { name: "bpmnkit/separation-of-duties", category: Governance, source: None, options: SeparationOfDutiesOptions }
 }
 
 /// A pair of activities that must be performed by different roles.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DutyPair {
     /// Names of the activities doing the work (a regular expression).
@@ -58,7 +58,7 @@ pub struct DutyPair {
 }
 
 /// Options of `bpmnkit/separation-of-duties`.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct SeparationOfDutiesOptions {
     /// Which activity names make an approval (default [`DEFAULT_APPROVAL_PATTERN`]).
@@ -161,7 +161,7 @@ impl Rule for BpmnkitSeparationOfDuties {
     }
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
-        self.check_with(cx, &SeparationOfDutiesOptions::default(), out);
+        self.check_with(cx, &cx.options::<SeparationOfDutiesOptions>(), out);
     }
 }
 
