@@ -18,6 +18,10 @@ pub struct Cli {
 pub enum Command {
     /// Show what a model contains: processes, pools, lanes, element counts, DI coverage.
     Inspect(commands::inspect::InspectArgs),
+    /// Print shell completions (bash, zsh, fish, powershell, elvish).
+    Completions(commands::completions::CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Output formats shared by several commands.

@@ -66,6 +66,8 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Completions(args) => commands::completions::completions(&args),
+        Command::Man => commands::completions::man(),
     };
     match result {
         Ok(status) => status,
