@@ -170,20 +170,22 @@ pub struct Role {
 }
 
 impl Role {
-    /// The role's name for comparisons: lower case, inner whitespace collapsed.
+    /// The role's name for comparisons (see [`role_key`]).
     #[must_use]
     pub fn key(&self) -> String {
         role_key(&self.name)
     }
 }
 
-/// A role name for comparisons: lower case, inner whitespace collapsed.
+/// A role name for comparisons: lower case, with `-` and `_` read as spaces and runs of
+/// spaces collapsed, so the lane "Finance Manager" and the group `finance-manager` match.
 #[must_use]
 pub fn role_key(name: &str) -> String {
-    name.split_whitespace()
+    name.to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
         .collect::<Vec<_>>()
         .join(" ")
-        .to_lowercase()
 }
 
 /// The roles performing an activity, from the first source that names any (see the
@@ -503,18 +505,20 @@ pub fn nearest_preceding(
 }
 
 /// Every flow node reachable from `start` (included) going forward, never entering one of
-/// `stop`.
+/// `stop`, in breadth-first order (nearest first).
 #[must_use]
-pub fn reach_forward(model: &Model, start: ElementId, stop: &[ElementId]) -> HashSet<ElementId> {
+pub fn reach_forward(model: &Model, start: ElementId, stop: &[ElementId]) -> Vec<ElementId> {
     let mut seen = HashSet::new();
+    let mut order = Vec::new();
     let mut queue = VecDeque::from([start]);
     while let Some(n) = queue.pop_front() {
         if stop.contains(&n) || !seen.insert(n) {
             continue;
         }
+        order.push(n);
         queue.extend(forward_steps(model, n));
     }
-    seen
+    order
 }
 
 /// Test helpers for the `bpmnkit/*` rules.

@@ -21,12 +21,15 @@ declare_rule! {
     /// condition or its target's name matches `rejectionPattern` (no, not, false, reject,
     /// decline, deny, refuse, `!approved`, ...). The rule reports:
     /// - an approval with no decision after it;
-    /// - a rejection branch that still performs every activity of an approved branch (it
-    ///   just rejoins the approved path);
+    /// - a rejection branch that reaches an activity an approved branch also reaches (it
+    ///   rejoins the approved path, so the approved work happens anyway); a loop back to the
+    ///   approval (rework) is fine, and so is sharing only an end event;
     /// - when no branch is recognisable as a rejection, a decision whose branches all
     ///   perform the same activities and reach the same ends.
     ///
-    /// Options: `approvalPattern` and `rejectionPattern` (regular expressions).
+    /// Options: `approvalPattern`, `rejectionPattern` and `ignoreShared` (activities, by name,
+    /// that a rejection may share with the approved path, e.g. `"(?i)^archive"`); all are
+    /// regular expressions.
     ///
     /// ## Why is this bad?
     /// An approval that cannot say no is a rubber stamp: the process continues the same
@@ -60,6 +63,10 @@ pub struct ApprovalHasRejectionPathOptions {
     /// Which branch names or conditions make a rejection branch (default
     /// [`DEFAULT_REJECTION_PATTERN`]).
     pub rejection_pattern: Pattern,
+    /// Activities a rejection branch may share with the approved path, by name (a
+    /// regular expression, e.g. `"(?i)^archive"` for a common wrap-up step). None by
+    /// default.
+    pub ignore_shared: Option<Pattern>,
 }
 
 impl Default for ApprovalHasRejectionPathOptions {
@@ -67,6 +74,7 @@ impl Default for ApprovalHasRejectionPathOptions {
         ApprovalHasRejectionPathOptions {
             approval_pattern: Pattern::builtin(DEFAULT_APPROVAL_PATTERN),
             rejection_pattern: Pattern::builtin(DEFAULT_REJECTION_PATTERN),
+            ignore_shared: None,
         }
     }
 }
@@ -117,6 +125,8 @@ fn find_decision(model: &Model, approval: ElementId) -> Option<ElementId> {
 struct Branch {
     flow: ElementId,
     rejection: bool,
+    /// Reached nodes, nearest first.
+    order: Vec<ElementId>,
     activities: BTreeSet<ElementId>,
     outcomes: BTreeSet<ElementId>,
 }
@@ -149,34 +159,37 @@ impl BpmnkitApprovalHasRejectionPath {
             let d = model.el(decision);
             if !rejections.is_empty() && !approved.is_empty() {
                 for r in rejections {
-                    let rejoined = approved.iter().find(|a| {
-                        !a.activities.is_empty() && a.activities.is_subset(&r.activities)
+                    let ignored = |n: &ElementId| {
+                        options
+                            .ignore_shared
+                            .as_ref()
+                            .is_some_and(|p| model.el(*n).label().is_some_and(|l| p.is_match(l)))
+                    };
+                    let shared = r.order.iter().find(|n| {
+                        r.activities.contains(n)
+                            && !ignored(n)
+                            && approved.iter().any(|a| a.activities.contains(n))
                     });
-                    let Some(a) = rejoined else { continue };
+                    let Some(&shared) = shared else { continue };
                     let flow = model.el(r.flow);
-                    let mut diag = cx
-                        .report(
+                    let s = model.el(shared);
+                    out.push(
+                        cx.report(
                             &Self::META,
                             approval,
                             format!(
-                                "The rejection branch of {} rejoins the approved path",
-                                model.describe(approval)
+                                "The rejection branch of {} rejoins the approved path at {}",
+                                model.describe(approval),
+                                model.describe(shared)
                             ),
                         )
-                        .with_span_label("its rejection still performs the approved work")
+                        .with_span_label("a rejection still leads to the approved work")
                         .with_label(flow.span, "rejection branch", flow.id.as_deref())
+                        .with_label(s.span, "performed after rejection too", s.id.as_deref())
                         .with_help(
                             "end the rejection branch or send it back for rework instead of joining the approved path",
-                        );
-                    if let Some(&first) = a.activities.iter().next() {
-                        let f = model.el(first);
-                        diag = diag.with_label(
-                            f.span,
-                            "performed after rejection too",
-                            f.id.as_deref(),
-                        );
-                    }
-                    out.push(diag);
+                        ),
+                    );
                 }
             } else if branches
                 .windows(2)
@@ -241,6 +254,7 @@ impl BpmnkitApprovalHasRejectionPath {
             branches.push(Branch {
                 flow,
                 rejection,
+                order: reached,
                 activities,
                 outcomes,
             });
@@ -307,6 +321,27 @@ mod tests {
                 <sequenceFlow id="f3" sourceRef="notify" targetRef="place"/><sequenceFlow id="f4" sourceRef="place" targetRef="e"/>"#
             )),
             ["approve"]
+        );
+        // Both branches go on to the same work after different first steps.
+        let shared = format!(
+            r#"{HEAD}<task id="log" name="Log decision"/><sequenceFlow id="y" name="Approved" sourceRef="ok" targetRef="log"/><sequenceFlow id="n" name="Rejected" sourceRef="ok" targetRef="notify"/>
+            <sequenceFlow id="f3" sourceRef="notify" targetRef="place"/><sequenceFlow id="f5" sourceRef="log" targetRef="place"/><sequenceFlow id="f4" sourceRef="place" targetRef="e"/>"#
+        );
+        let d = run(&shared, |cx, out| {
+            BpmnkitApprovalHasRejectionPath.check(cx, out)
+        });
+        assert_eq!(ids(&d), ["approve"]);
+        assert!(
+            d[0].message.ends_with(r#"at task "Place order" (place)"#),
+            "{}",
+            d[0].message
+        );
+        let options: ApprovalHasRejectionPathOptions =
+            serde_json::from_str(r#"{"ignoreShared": "(?i)^place"}"#).unwrap();
+        assert!(
+            run(&shared, |cx, out| BpmnkitApprovalHasRejectionPath
+                .check_with(cx, &options, out))
+            .is_empty()
         );
         // Unlabelled branches that do the same thing.
         assert_eq!(
