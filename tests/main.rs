@@ -8,4 +8,5 @@
 
 mod common;
 mod corpus;
+mod governance;
 mod parse_errors;

@@ -333,6 +333,17 @@ fn push_list(roles: &mut Vec<Role>, value: &str, source: RoleSource, declared_by
     }
 }
 
+/// [`Model::describe`] with a capital first letter, to open a message.
+#[must_use]
+pub fn describe_cap(model: &Model, id: ElementId) -> String {
+    let d = model.describe(id);
+    let mut chars = d.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
 /// Tasks that people perform: user tasks, manual tasks and untyped tasks.
 #[must_use]
 pub fn is_human_task(kind: &Kind) -> bool {

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::lint::governance::{
-    DEFAULT_APPROVAL_PATTERN, DEFAULT_REJECTION_PATTERN, Pattern, approvals, reach_forward,
+    DEFAULT_APPROVAL_PATTERN, DEFAULT_REJECTION_PATTERN, Pattern, approvals, describe_cap,
+    reach_forward,
 };
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::{ElementId, Kind, Model};
@@ -146,7 +147,10 @@ impl BpmnkitApprovalHasRejectionPath {
                     cx.report(
                         &Self::META,
                         approval,
-                        format!("{} is not followed by a decision", model.describe(approval)),
+                        format!(
+                            "{} is not followed by a decision",
+                            describe_cap(model, approval)
+                        ),
                     )
                     .with_span_label("the flow goes on the same way whatever is decided")
                     .with_help("add an exclusive gateway after it with a branch for rejection"),

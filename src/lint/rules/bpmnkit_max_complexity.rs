@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::lint::governance::describe_cap;
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::{ElementId, Kind, Model};
 
@@ -129,7 +130,7 @@ impl BpmnkitMaxComplexity {
                     process,
                     format!(
                         "{} has a control-flow complexity of {total}, above the maximum of {}",
-                        model.describe(process),
+                        describe_cap(model, process),
                         options.max
                     ),
                 )

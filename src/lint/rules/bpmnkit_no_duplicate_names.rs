@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::lint::governance::role_key;
+use crate::lint::governance::{describe_cap, role_key};
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::ElementId;
 
@@ -55,7 +55,7 @@ impl Rule for BpmnkitNoDuplicateNames {
                             id,
                             format!(
                                 "{} has the same name as {}",
-                                model.describe(id),
+                                describe_cap(model, id),
                                 model.describe(orig)
                             ),
                         )

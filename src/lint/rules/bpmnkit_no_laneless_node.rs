@@ -2,6 +2,7 @@
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::lint::governance::describe_cap;
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::Kind;
 
@@ -50,7 +51,7 @@ impl Rule for BpmnkitNoLanelessNode {
                     cx.report(
                         &Self::META,
                         id,
-                        format!("{} is in no lane", model.describe(id)),
+                        format!("{} is in no lane", describe_cap(model, id)),
                     )
                     .with_span_label("outside every lane")
                     .with_help("move it into the lane of the role that performs it"),

@@ -2,6 +2,7 @@
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::lint::governance::describe_cap;
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::{ElementId, Kind, Model};
 
@@ -67,7 +68,7 @@ impl Rule for BpmnkitNoOrphanLane {
                 cx.report(
                     &Self::META,
                     id,
-                    format!("{} holds no flow node", model.describe(id)),
+                    format!("{} holds no flow node", describe_cap(model, id)),
                 )
                 .with_span_label("empty lane")
                 .with_help("move the role's work into the lane or remove the lane"),

@@ -4,6 +4,7 @@ use serde::Deserialize;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+use crate::lint::governance::describe_cap;
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::{ElementId, Kind, Model};
 
@@ -161,7 +162,7 @@ impl BpmnkitOwnerRequired {
                 cx.report(
                     &Self::META,
                     at,
-                    format!("{} names no owner", model.describe(process)),
+                    format!("{} names no owner", describe_cap(model, process)),
                 )
                 .with_span_label("no owner")
                 .with_help(format!(

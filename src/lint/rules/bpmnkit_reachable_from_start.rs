@@ -3,6 +3,7 @@
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::graph::{FlowGraph, is_link_catch, scopes};
+use crate::lint::governance::describe_cap;
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::{ElementId, Kind, Model};
 
@@ -79,7 +80,7 @@ impl Rule for BpmnkitReachableFromStart {
                         n,
                         format!(
                             "{} is not reachable from a start of its {scope_name}",
-                            model.describe(n)
+                            describe_cap(model, n)
                         ),
                     )
                     .with_span_label("no path leads here")

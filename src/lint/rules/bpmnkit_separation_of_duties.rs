@@ -7,8 +7,8 @@ use serde::Deserialize;
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
 use crate::lint::governance::{
-    DEFAULT_APPROVAL_PATTERN, Pattern, approvals, is_approval, is_human_task, nearest_preceding,
-    roles_of,
+    DEFAULT_APPROVAL_PATTERN, Pattern, approvals, describe_cap, is_approval, is_human_task,
+    nearest_preceding, roles_of,
 };
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::ElementId;
@@ -138,7 +138,7 @@ impl BpmnkitSeparationOfDuties {
                     approval,
                     format!(
                         "{} and the work it approves, {}, are both performed by \"{}\"",
-                        model.describe(approval),
+                        describe_cap(model, approval),
                         model.describe(work),
                         shared.name
                     ),

@@ -4,7 +4,7 @@ use serde::Deserialize;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::lint::governance::{explicit_roles_of, roles_of};
+use crate::lint::governance::{describe_cap, explicit_roles_of, roles_of};
 use crate::lint::{LintContext, Rule, RuleMeta};
 use crate::model::Kind;
 
@@ -83,7 +83,7 @@ impl BpmnkitUserTaskAssignee {
                 cx.report(
                     &Self::META,
                     id,
-                    format!("{} is assigned to nobody", model.describe(id)),
+                    format!("{} is assigned to nobody", describe_cap(model, id)),
                 )
                 .with_span_label("no assignee, candidate group or lane")
                 .with_help(help),
