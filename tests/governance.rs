@@ -82,7 +82,7 @@ fn samples_rc() -> serde_json::Value {
 
 #[test]
 fn dump_samples() {
-    let rc = serde_json::json!({"extends": "plugin:bpmnkit/governance"});
+    let rc = samples_rc();
     for f in bpmn_files(&root().join("samples")) {
         let d = lint_with(&f, &rc);
         println!("== {} ({})", rel(&f), d.len());

@@ -4,7 +4,9 @@ use serde::Deserialize;
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
-use crate::lint::governance::{DEFAULT_APPROVAL_PATTERN, Pattern, approvals, role_key, roles_of};
+use crate::lint::governance::{
+    DEFAULT_APPROVAL_PATTERN, Pattern, approvals, describe_cap, role_key, roles_of,
+};
 use crate::lint::{LintContext, Rule, RuleMeta};
 
 declare_rule! {
@@ -77,8 +79,8 @@ impl BpmnkitApproverRole {
                         &Self::META,
                         approval,
                         format!(
-                            "Approval {} has no performer role",
-                            model.describe(approval)
+                            "{} is an approval with no performer role",
+                            describe_cap(model, approval)
                         ),
                     )
                     .with_span_label("nobody is assigned to approve")
@@ -99,8 +101,8 @@ impl BpmnkitApproverRole {
                         &Self::META,
                         approval,
                         format!(
-                            "Approval {} is performed by \"{}\", which is not an approver role",
-                            model.describe(approval),
+                            "{} approves as \"{}\", which is not an approver role",
+                            describe_cap(model, approval),
                             role.name
                         ),
                     )
