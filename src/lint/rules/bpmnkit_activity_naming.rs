@@ -639,6 +639,7 @@ impl Rule for BpmnkitActivityNaming {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

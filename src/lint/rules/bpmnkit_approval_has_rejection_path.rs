@@ -278,6 +278,7 @@ impl Rule for BpmnkitApprovalHasRejectionPath {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

@@ -107,7 +107,7 @@ impl BpmnkitApproverRole {
                         ),
                     )
                     .with_span_label("approved by a role without approval authority")
-                    .with_help(approver_help("assign it to one of", options));
+                    .with_help(approver_help("assign it to an approver role", options));
                 if role.declared_by != approval {
                     d = d.with_label(
                         decl.span,
@@ -125,8 +125,10 @@ fn approver_help(prefix: &str, options: &ApproverRoleOptions) -> String {
     if options.approver_roles.is_empty() {
         prefix.to_owned()
     } else {
-        let sep = if prefix.ends_with(" of") { " " } else { ": " };
-        format!("{prefix}{sep}{}", options.approver_roles.join(", "))
+        format!(
+            "{prefix} (approver roles: {})",
+            options.approver_roles.join(", ")
+        )
     }
 }
 
@@ -141,6 +143,7 @@ impl Rule for BpmnkitApproverRole {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

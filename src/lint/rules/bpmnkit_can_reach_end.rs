@@ -103,6 +103,7 @@ impl Rule for BpmnkitCanReachEnd {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

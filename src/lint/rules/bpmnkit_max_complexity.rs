@@ -156,6 +156,7 @@ impl Rule for BpmnkitMaxComplexity {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, model, run};

@@ -70,6 +70,7 @@ impl Rule for BpmnkitNoDuplicateNames {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

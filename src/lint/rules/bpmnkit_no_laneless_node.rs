@@ -62,6 +62,7 @@ impl Rule for BpmnkitNoLanelessNode {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

@@ -78,6 +78,7 @@ impl Rule for BpmnkitNoOrphanLane {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

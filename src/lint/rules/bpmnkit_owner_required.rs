@@ -186,6 +186,7 @@ impl Rule for BpmnkitOwnerRequired {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

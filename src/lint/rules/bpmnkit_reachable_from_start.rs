@@ -92,6 +92,7 @@ impl Rule for BpmnkitReachableFromStart {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};

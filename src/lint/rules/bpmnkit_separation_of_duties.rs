@@ -166,6 +166,7 @@ impl Rule for BpmnkitSeparationOfDuties {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::lint::governance::testing::{ids, run};
