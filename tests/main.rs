@@ -9,4 +9,5 @@
 mod common;
 mod corpus;
 mod governance;
+mod lint_parity;
 mod parse_errors;

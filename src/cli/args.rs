@@ -22,6 +22,11 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Check models against lint rules (bpmnlint's and governance rules), configured by
+    /// `.bpmnlintrc`.
+    Lint(commands::lint::LintArgs),
+    /// List the lint rules, or show one rule's documentation.
+    Rules(commands::rules::RulesArgs),
 }
 
 /// Output formats shared by several commands.

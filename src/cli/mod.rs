@@ -68,6 +68,18 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
+        Command::Lint(args) => {
+            return commands::lint::run(&args).unwrap_or_else(|err| {
+                eprintln!("{:?}", miette::Report::new(err));
+                ExitStatus::Error
+            });
+        }
+        Command::Rules(args) => {
+            return commands::rules::run(&args).unwrap_or_else(|err| {
+                eprintln!("{:?}", miette::Report::new(err));
+                ExitStatus::Error
+            });
+        }
     };
     match result {
         Ok(status) => status,

@@ -7,8 +7,12 @@
 pub mod config;
 pub mod configs;
 pub mod governance;
+pub mod helpers;
 pub mod registry;
 pub mod rules;
+pub mod suppress;
+#[cfg(test)]
+pub mod test;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::{ElementId, Model};
@@ -65,14 +69,34 @@ pub fn validate_options<T: serde::de::DeserializeOwned>(
 }
 
 impl RuleMeta {
-    /// The first sentence of "What it does", for one-line listings.
+    /// The first paragraph of "What it does", on one line, for listings.
     #[must_use]
-    pub fn summary(&self) -> &'static str {
-        self.docs
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("")
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs.lines().map(str::trim) {
+            if line.starts_with('#') || (line.is_empty() && out.is_empty()) {
+                continue;
+            }
+            if line.is_empty() {
+                break;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(line);
+        }
+        out
+    }
+
+    /// The documentation as markdown (the doc comment without its one-space indent).
+    #[must_use]
+    pub fn markdown(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_owned() + "\n"
     }
 }
 
@@ -186,6 +210,19 @@ impl<'a> LintContext<'a> {
     }
 }
 
+/// Checks one model with the rules a config selected for it, then drops what the model's
+/// documentation suppresses (see [`suppress`]).
+#[must_use]
+pub fn check(model: &Model, rules: &[config::ActiveRule]) -> Vec<Diagnostic> {
+    let selected: Vec<_> = rules
+        .iter()
+        .map(|r| (r.rule, r.severity, r.options.as_ref()))
+        .collect();
+    let mut out = run_with_options(model, &selected);
+    suppress::apply(model, &mut out);
+    out
+}
+
 /// Checks one model with the given rules, each at its severity. Findings come sorted by
 /// position, then rule name.
 #[must_use]
@@ -216,6 +253,7 @@ pub fn run_with_options(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod options_tests {
     use super::{LintContext, Rule, RuleMeta};
     use crate::diagnostic::{Diagnostic, Severity};

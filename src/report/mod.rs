@@ -11,6 +11,10 @@ use serde::Serialize;
 pub use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::model::SourceText;
 
+pub mod github;
+pub mod lint;
+pub mod sarif;
+
 /// A diagnostic bound to its file, ready for any output format.
 #[derive(Debug, Clone)]
 pub struct FileDiagnostic {
@@ -136,7 +140,7 @@ pub fn render_text(items: &[FileDiagnostic], color: bool) -> String {
 }
 
 /// A position in a file for machine-readable output.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Location {
     /// 1-based line of the start.
     pub line: u32,
@@ -170,7 +174,7 @@ impl Location {
 }
 
 /// A secondary location in JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JsonLabel {
     /// What is said there.
     pub text: String,
@@ -182,7 +186,7 @@ pub struct JsonLabel {
 }
 
 /// One diagnostic in JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JsonDiagnostic {
     /// The file.
     pub file: String,

@@ -2,3 +2,5 @@
 
 pub mod completions;
 pub mod inspect;
+pub mod lint;
+pub mod rules;
