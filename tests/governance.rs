@@ -3,81 +3,17 @@
 use std::path::Path;
 
 use bpmnkit::diagnostic::{Diagnostic, Severity};
-use bpmnkit::lint::config::Level;
-use bpmnkit::lint::{Rule, configs, registry, run_with_options};
+use bpmnkit::lint::config::Config;
+use bpmnkit::lint::{self, Rule, configs, registry, run_with_options};
 
 use crate::common::{bpmn_files, rel, root};
 
-/// The `bpmnkit/*` rules a `.bpmnlintrc` turns on, with severity and options. Reads only
-/// what the governance rules need (`extends` of the plugin configs and `rules` entries
-/// named `bpmnkit/*`); the full config loader is tested with the lint engine.
-fn governance_selection(
-    rc: &serde_json::Value,
-) -> Vec<(&'static dyn Rule, Severity, Option<serde_json::Value>)> {
-    let mut chosen: Vec<(&'static str, Option<Severity>, Option<serde_json::Value>)> = Vec::new();
-    let mut set = |name: &str, sev: Option<Severity>, opts: Option<serde_json::Value>| {
-        let rule = registry::by_name(name).unwrap_or_else(|| panic!("unknown rule {name}"));
-        let name = rule.meta().name;
-        chosen.retain(|(n, _, _)| *n != name);
-        chosen.push((name, sev, opts));
-    };
-    let extends: Vec<&str> = match &rc["extends"] {
-        serde_json::Value::String(s) => vec![s.as_str()],
-        serde_json::Value::Array(a) => a.iter().filter_map(|v| v.as_str()).collect(),
-        _ => vec![],
-    };
-    for ext in extends {
-        if let Some(cfg) = configs::by_name(ext) {
-            for &(name, level) in cfg.rules {
-                if name.starts_with("bpmnkit/") {
-                    set(name, level.severity(), None);
-                }
-            }
-        }
-    }
-    if let Some(rules) = rc["rules"].as_object() {
-        for (name, v) in rules {
-            if !name.starts_with("bpmnkit/") {
-                continue;
-            }
-            let (level, opts) = match v {
-                serde_json::Value::Array(a) => (&a[0], a.get(1).cloned()),
-                other => (other, None),
-            };
-            let level = match level.as_str() {
-                Some("off") => Level::Off,
-                Some("warn") => Level::Warn,
-                Some("error") => Level::Error,
-                Some("info") => Level::Info,
-                _ => panic!("bad level for {name}: {level}"),
-            };
-            set(name, level.severity(), opts);
-        }
-    }
-    chosen
-        .into_iter()
-        .filter_map(|(name, sev, opts)| Some((registry::by_name(name)?, sev?, opts)))
-        .collect()
-}
-
-fn lint_with(path: &Path, rc: &serde_json::Value) -> Vec<Diagnostic> {
+/// Lints a file with `samples/.bpmnlintrc` through the config loader, as `bpmnkit lint`
+/// does.
+fn lint_sample(path: &Path) -> Vec<Diagnostic> {
+    let config = Config::load(&root().join("samples/.bpmnlintrc")).unwrap();
     let model = bpmnkit::parse_file(path, &Default::default()).unwrap();
-    let selection = governance_selection(rc);
-    for (rule, _, opts) in &selection {
-        if let (Some(meta), Some(v)) = (rule.meta().options, opts) {
-            (meta.validate)(v).unwrap_or_else(|e| panic!("{}: {e}", rule.meta().name));
-        }
-    }
-    let rules: Vec<_> = selection
-        .iter()
-        .map(|(r, s, o)| (*r, *s, o.as_ref()))
-        .collect();
-    run_with_options(&model, &rules)
-}
-
-fn samples_rc() -> serde_json::Value {
-    let text = std::fs::read_to_string(root().join("samples/.bpmnlintrc")).unwrap();
-    serde_json::from_str(&text).unwrap()
+    lint::check(&model, &config.rules_for(path))
 }
 
 /// One line per finding: element, message, labels and help.
@@ -284,13 +220,12 @@ fn governance_doc_examples() {
 
 #[test]
 fn good_samples_lint_clean_with_governance_on() {
-    let rc = samples_rc();
     let mut checked = 0;
     for f in bpmn_files(&root().join("samples")) {
         if f.components().any(|c| c.as_os_str() == "flawed") {
             continue;
         }
-        let d = lint_with(&f, &rc);
+        let d = lint_sample(&f);
         assert!(d.is_empty(), "{}:\n{}", rel(&f), render(&d));
         checked += 1;
     }
@@ -300,7 +235,10 @@ fn good_samples_lint_clean_with_governance_on() {
 #[test]
 fn flawed_sample_shows_every_governance_rule() {
     let path = root().join("samples/flawed/flawed-purchase-request.bpmn");
-    let d = lint_with(&path, &samples_rc());
+    let d: Vec<Diagnostic> = lint_sample(&path)
+        .into_iter()
+        .filter(|x| x.code.starts_with("lint::bpmnkit/"))
+        .collect();
     for rule in governance_rules() {
         let code = format!("lint::{}", rule.meta().name);
         assert!(

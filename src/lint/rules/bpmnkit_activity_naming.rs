@@ -642,6 +642,12 @@ impl Rule for BpmnkitActivityNaming {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitActivityNaming).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     fn check(body: &str) -> Vec<Diagnostic> {

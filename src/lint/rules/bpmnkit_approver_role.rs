@@ -33,7 +33,8 @@ declare_rule! {
     /// <userTask id="approve" name="Approve purchase order"/>
     /// ```
     /// ```xml,valid
-    /// <userTask id="approve" name="Approve purchase order" camunda:candidateGroups="Finance Manager"/>
+    /// <laneSet id="ls"><lane id="fm" name="Finance Manager"><flowNodeRef>approve</flowNodeRef></lane></laneSet>
+    /// <userTask id="approve" name="Approve purchase order"/>
     /// ```
     /// With `"bpmnkit/approver-role": ["error", { "approverRoles": ["Finance Manager"] }]`, an
     /// approval in the lane *Clerk* is flagged too.
@@ -146,6 +147,12 @@ impl Rule for BpmnkitApproverRole {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitApproverRole).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     fn check(body: &str, roles: &[&str]) -> Vec<String> {

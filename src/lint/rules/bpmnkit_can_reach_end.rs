@@ -106,6 +106,12 @@ impl Rule for BpmnkitCanReachEnd {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitCanReachEnd).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     fn check(body: &str) -> Vec<String> {

@@ -159,6 +159,12 @@ impl Rule for BpmnkitMaxComplexity {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitMaxComplexity).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, model, run};
 
     const BODY: &str = r#"<startEvent id="s"/><exclusiveGateway id="x"/><parallelGateway id="p"/><inclusiveGateway id="o"/>

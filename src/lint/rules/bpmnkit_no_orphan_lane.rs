@@ -81,6 +81,12 @@ impl Rule for BpmnkitNoOrphanLane {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitNoOrphanLane).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     fn check(body: &str) -> Vec<String> {

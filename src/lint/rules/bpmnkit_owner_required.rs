@@ -189,6 +189,12 @@ impl Rule for BpmnkitOwnerRequired {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitOwnerRequired).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     fn check(body: &str) -> Vec<String> {

@@ -95,6 +95,12 @@ impl Rule for BpmnkitReachableFromStart {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitReachableFromStart).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     fn check(body: &str) -> Vec<String> {

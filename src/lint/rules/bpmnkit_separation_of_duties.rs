@@ -35,13 +35,14 @@ declare_rule! {
     ///
     /// ## Example
     /// ```xml,invalid
-    /// <startEvent id="s"/><userTask id="enter" name="Enter order" camunda:candidateGroups="Sales"/>
-    /// <userTask id="approve" name="Approve order" camunda:candidateGroups="Sales"/>
+    /// <laneSet id="ls"><lane id="sales" name="Sales"><flowNodeRef>s</flowNodeRef><flowNodeRef>enter</flowNodeRef><flowNodeRef>approve</flowNodeRef></lane></laneSet>
+    /// <startEvent id="s"/><userTask id="enter" name="Enter order"/><userTask id="approve" name="Approve order"/>
     /// <sequenceFlow id="f1" sourceRef="s" targetRef="enter"/><sequenceFlow id="f2" sourceRef="enter" targetRef="approve"/>
     /// ```
     /// ```xml,valid
-    /// <startEvent id="s"/><userTask id="enter" name="Enter order" camunda:candidateGroups="Sales"/>
-    /// <userTask id="approve" name="Approve order" camunda:candidateGroups="Sales Manager"/>
+    /// <laneSet id="ls"><lane id="sales" name="Sales"><flowNodeRef>s</flowNodeRef><flowNodeRef>enter</flowNodeRef></lane>
+    /// <lane id="mgr" name="Sales Manager"><flowNodeRef>approve</flowNodeRef></lane></laneSet>
+    /// <startEvent id="s"/><userTask id="enter" name="Enter order"/><userTask id="approve" name="Approve order"/>
     /// <sequenceFlow id="f1" sourceRef="s" targetRef="enter"/><sequenceFlow id="f2" sourceRef="enter" targetRef="approve"/>
     /// ```
     BpmnkitSeparationOfDuties { name: "bpmnkit/separation-of-duties", category: Governance, source: None, options: SeparationOfDutiesOptions }
@@ -169,6 +170,12 @@ impl Rule for BpmnkitSeparationOfDuties {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitSeparationOfDuties).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     fn check_opts(body: &str, options: &SeparationOfDutiesOptions) -> Vec<Diagnostic> {

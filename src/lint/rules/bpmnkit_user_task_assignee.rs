@@ -27,7 +27,8 @@ declare_rule! {
     /// <userTask id="t" name="Check invoice"/>
     /// ```
     /// ```xml,valid
-    /// <userTask id="t" name="Check invoice" camunda:candidateGroups="accounts-payable"/>
+    /// <userTask id="t" name="Check invoice"><potentialOwner id="po"><resourceAssignmentExpression id="rae">
+    /// <formalExpression id="fe">group(accounts-payable)</formalExpression></resourceAssignmentExpression></potentialOwner></userTask>
     /// ```
     BpmnkitUserTaskAssignee { name: "bpmnkit/user-task-assignee", category: Governance, source: None, options: UserTaskAssigneeOptions }
 }
@@ -106,6 +107,12 @@ impl Rule for BpmnkitUserTaskAssignee {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&BpmnkitUserTaskAssignee).docs_examples();
+    }
     use crate::lint::governance::testing::{ids, run};
 
     const LANE: &str = r#"<laneSet id="ls"><lane id="l" name="Clerk"><flowNodeRef>a</flowNodeRef></lane></laneSet>"#;
