@@ -9,5 +9,6 @@
 mod common;
 mod corpus;
 mod governance;
+mod lint_outputs;
 mod lint_parity;
 mod parse_errors;

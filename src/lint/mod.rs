@@ -202,7 +202,8 @@ impl<'a> LintContext<'a> {
     pub fn report(&self, rule: &RuleMeta, el: ElementId, message: impl Into<String>) -> Diagnostic {
         let e = self.model.el(el);
         let mut d = Diagnostic::new(format!("lint::{}", rule.name), self.severity, message)
-            .with_span(e.span);
+            .with_span(e.span)
+            .with_span_label(self.model.describe(el));
         if let Some(id) = &e.id {
             d = d.with_element(&**id);
         }

@@ -203,7 +203,7 @@ pub struct JsonDiagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
     /// Further locations.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<JsonLabel>,
     /// What to do.
     #[serde(skip_serializing_if = "Option::is_none")]

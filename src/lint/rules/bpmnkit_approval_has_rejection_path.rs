@@ -59,10 +59,12 @@ declare_rule! {
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct ApprovalHasRejectionPathOptions {
-    /// Which activity names make an approval (default [`DEFAULT_APPROVAL_PATTERN`]).
+    /// Which activity names make an approval: a regular expression; by default approve,
+    /// approval, sign-off, authorize/authorise, in any case.
     pub approval_pattern: Pattern,
-    /// Which branch names or conditions make a rejection branch (default
-    /// [`DEFAULT_REJECTION_PATTERN`]).
+    /// Which branch names, conditions or target names make a rejection branch: a regular
+    /// expression; by default no, not, false, reject, decline, deny, refuse, disapprove, or
+    /// a negation such as `${!approved}`.
     pub rejection_pattern: Pattern,
     /// Activities a rejection branch may share with the approved path, by name (a
     /// regular expression, e.g. `"(?i)^archive"` for a common wrap-up step). None by

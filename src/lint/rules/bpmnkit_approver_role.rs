@@ -45,11 +45,12 @@ declare_rule! {
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct ApproverRoleOptions {
-    /// Roles allowed to approve, compared ignoring case and extra spaces. Empty (the
+    /// Roles allowed to approve, compared ignoring case, spaces, `-` and `_`
+    /// (`"Finance Manager"` matches the group `finance-manager`). Empty (the
     /// default): any role is accepted, but an approval must have one.
     pub approver_roles: Vec<String>,
-    /// Which activity names make an approval (a regular expression; default
-    /// [`DEFAULT_APPROVAL_PATTERN`]).
+    /// Which activity names make an approval: a regular expression; by default approve,
+    /// approval, sign-off, authorize/authorise, in any case.
     pub approval_pattern: Pattern,
 }
 

@@ -62,7 +62,8 @@ pub struct DutyPair {
 #[derive(Debug, Clone, PartialEq, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase", default)]
 pub struct SeparationOfDutiesOptions {
-    /// Which activity names make an approval (default [`DEFAULT_APPROVAL_PATTERN`]).
+    /// Which activity names make an approval: a regular expression; by default approve,
+    /// approval, sign-off, authorize/authorise, in any case.
     pub approval_pattern: Pattern,
     /// Check each approval against the nearest preceding human task on each path
     /// (default `true`).
