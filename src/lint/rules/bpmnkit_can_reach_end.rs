@@ -39,6 +39,30 @@ declare_rule! {
 /// How many other trap nodes a finding lists as labels.
 const MAX_TRAP_LABELS: usize = 8;
 
+/// Up to [`MAX_TRAP_LABELS`] trapped nodes reached from `entry` (breadth first), so a
+/// model with many trap entries stays linear.
+fn trap_region(
+    graph: &FlowGraph,
+    entry: ElementId,
+    trapped: &HashSet<ElementId>,
+) -> Vec<ElementId> {
+    let mut seen = HashSet::from([entry]);
+    let mut queue = std::collections::VecDeque::from([entry]);
+    let mut out = Vec::new();
+    while let Some(n) = queue.pop_front() {
+        for m in graph.successors(n) {
+            if trapped.contains(&m) && seen.insert(m) {
+                out.push(m);
+                if out.len() == MAX_TRAP_LABELS {
+                    return out;
+                }
+                queue.push_back(m);
+            }
+        }
+    }
+    out
+}
+
 impl Rule for BpmnkitCanReachEnd {
     fn meta(&self) -> &'static RuleMeta {
         &Self::META
@@ -86,13 +110,8 @@ impl Rule for BpmnkitCanReachEnd {
                     )
                     .with_span_label("the flow is trapped from here on")
                     .with_help("add a path out of the loop that leads to an end event");
-                let mut region: Vec<ElementId> = graph
-                    .reachable_from(&[n])
-                    .into_iter()
-                    .filter(|&m| m != n)
-                    .collect();
-                region.sort();
-                for m in region.into_iter().take(MAX_TRAP_LABELS) {
+                let region = trap_region(&graph, n, &trapped);
+                for m in region {
                     let e = model.el(m);
                     d = d.with_label(e.span, "trapped", e.id.as_deref());
                 }
