@@ -159,14 +159,50 @@ impl RoleSource {
 }
 
 /// One role performing an activity.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Role {
     /// The role's name as written (trimmed).
     pub name: String,
     /// Where it was read from.
     pub source: RoleSource,
     /// The element that declares it: the resource role, the activity, or the lane.
+    #[serde(skip)]
     pub declared_by: ElementId,
+}
+
+/// The roles of one activity, for reports (e.g. the HTML report's role column).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ActivityRoles {
+    /// The activity.
+    #[serde(skip)]
+    pub activity: ElementId,
+    /// Its XML id.
+    pub id: String,
+    /// Its name, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Whether it is an approval (with the default approval pattern).
+    pub approval: bool,
+    /// Its roles, from the first source that names any (empty: unassigned).
+    pub roles: Vec<Role>,
+}
+
+/// Every activity of the model with its roles and whether it is an approval (default
+/// approval pattern), in document order.
+#[must_use]
+pub fn activity_roles(model: &Model) -> Vec<ActivityRoles> {
+    let pattern = Pattern::builtin(DEFAULT_APPROVAL_PATTERN);
+    model
+        .iter()
+        .filter(|(_, e)| e.kind.is_activity())
+        .map(|(id, e)| ActivityRoles {
+            activity: id,
+            id: e.id_str().to_owned(),
+            name: e.label().map(str::to_owned),
+            approval: is_approval(model, id, &pattern),
+            roles: roles_of(model, id),
+        })
+        .collect()
 }
 
 impl Role {
@@ -635,6 +671,20 @@ mod tests {
         assert_eq!(roles.len(), 1);
         assert_eq!(roles[0].name, "Head of Sales");
         assert_eq!(roles[0].key(), "head of sales");
+    }
+
+    #[test]
+    fn activity_roles_for_reports() {
+        let m = model(
+            r#"<laneSet id="ls"><lane id="L" name="Managers"><flowNodeRef>a</flowNodeRef></lane></laneSet>
+            <userTask id="a" name="Approve order"/><serviceTask id="b" name="Book order"/>"#,
+        );
+        let rows = activity_roles(&m);
+        let json = serde_json::to_string(&rows).unwrap();
+        assert_eq!(
+            json,
+            r#"[{"id":"a","name":"Approve order","approval":true,"roles":[{"name":"Managers","source":"lane"}]},{"id":"b","name":"Book order","approval":false,"roles":[]}]"#
+        );
     }
 
     #[test]
