@@ -8,6 +8,7 @@
 
 mod common;
 mod corpus;
+mod governance;
 mod lint_outputs;
 mod lint_parity;
 mod parse_errors;

@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod configs;
+pub mod governance;
 pub mod helpers;
 pub mod registry;
 pub mod rules;
