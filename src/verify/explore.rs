@@ -80,7 +80,7 @@ impl Space {
         self.arena.extend_from_slice(m);
         self.parent.push(parent);
         self.via.push(via);
-        let hasher = self.hasher.clone();
+        let hasher = self.hasher;
         let arena = &self.arena;
         self.table.insert_unique(h, i, |&j| {
             let a = j as usize * words;
@@ -295,7 +295,16 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
         }
         if !any && !fin {
             bad = true;
-            report_deadlock(model, net, &space, si, &m, pools, &mut reported, &mut findings);
+            report_deadlock(
+                model,
+                net,
+                &space,
+                si,
+                &m,
+                pools,
+                &mut reported,
+                &mut findings,
+            );
         }
         stuck.push(bad);
         cur += 1;
@@ -312,7 +321,16 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
         };
     }
     succ_off.push(u32::try_from(succ.len()).unwrap_or(u32::MAX));
-    report_livelock(model, net, &space, &succ_off, &succ, &is_final, &stuck, &mut findings);
+    report_livelock(
+        model,
+        net,
+        &space,
+        &succ_off,
+        &succ,
+        &is_final,
+        &stuck,
+        &mut findings,
+    );
     // Dead activities: never started in any reachable state.
     let mut started = std::collections::HashSet::new();
     for (t, f) in fired.iter().enumerate() {
@@ -354,9 +372,8 @@ fn report_deadlock(
     for (i, p) in net.places.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         if is_token(p.kind) && has(m, i) {
-            if let Some(w) = p.waiter {
-                waiters.push((w, net.waits_for_message.contains(&i)));
-            }
+            let w = p.waiter.unwrap_or(p.el);
+            waiters.push((w, net.waits_for_message.contains(&i)));
         }
     }
     let message = pools > 1 && waiters.iter().any(|&(_, msg)| msg);

@@ -208,7 +208,9 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
         r.nodes[a as usize].outs.push(ei);
         r.nodes[b as usize].ins.push(ei);
     }
-    r.work = (0..u32::try_from(r.nodes.len()).unwrap_or(0)).rev().collect();
+    r.work = (0..u32::try_from(r.nodes.len()).unwrap_or(0))
+        .rev()
+        .collect();
     while let Some(n) = r.work.pop() {
         r.reduce(n);
     }
@@ -220,8 +222,7 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
         .iter()
         .all(|&i| r.nodes[i as usize].start || r.nodes[i as usize].end)
         && live.iter().filter(|&&i| r.nodes[i as usize].start).count() == 1
-        && r
-            .edges
+        && r.edges
             .iter()
             .filter(|e| e.alive)
             .all(|e| r.nodes[e.src as usize].start && r.nodes[e.dst as usize].end);
@@ -238,10 +239,10 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
     } else {
         FragmentKind::Rigid
     };
-    r.frag(kind, None, None, children, elements);
+    let root = r.frag(kind, None, None, children, elements);
     FragmentTree {
         scope,
-        fragments: r.frags,
+        fragments: compact(r.frags, root),
         structured,
         eligible,
         problems: r.problems,
@@ -301,7 +302,13 @@ impl Reducer {
             for e in selfs {
                 let child = self.edges[e as usize].frag;
                 let el = self.nodes[ni].split_el;
-                let f = self.frag(FragmentKind::Loop, Some(el), Some(el), vec![child], Vec::new());
+                let f = self.frag(
+                    FragmentKind::Loop,
+                    Some(el),
+                    Some(el),
+                    vec![child],
+                    Vec::new(),
+                );
                 self.nodes[ni].frags.push(f);
                 self.kill_edge(e);
             }
@@ -408,19 +415,33 @@ impl Reducer {
     }
 
     fn seq(&mut self, children: Vec<usize>, elements: Vec<ElementId>) -> usize {
-        // Flatten nested sequences.
-        let mut flat = Vec::new();
-        let mut els = Vec::new();
-        for c in children {
-            if self.frags[c].kind == FragmentKind::Sequence {
-                flat.extend(self.frags[c].children.clone());
-                els.extend(self.frags[c].elements.clone());
+        // Extend a sequence in place when the first child is one (chains then cost linear
+        // time); small nested sequences are flattened into it.
+        let base = children
+            .first()
+            .copied()
+            .filter(|&c| self.frags[c].kind == FragmentKind::Sequence);
+        let (target, rest) = match base {
+            Some(b) => (b, &children[1..]),
+            None => {
+                let f = self.frag(FragmentKind::Sequence, None, None, Vec::new(), Vec::new());
+                (f, &children[..])
+            }
+        };
+        for &c in rest {
+            if self.frags[c].kind == FragmentKind::Sequence && self.frags[c].children.len() <= 8 {
+                let (ch, els) = (
+                    std::mem::take(&mut self.frags[c].children),
+                    std::mem::take(&mut self.frags[c].elements),
+                );
+                self.frags[target].children.extend(ch);
+                self.frags[target].elements.extend(els);
             } else {
-                flat.push(c);
+                self.frags[target].children.push(c);
             }
         }
-        els.extend(elements);
-        self.frag(FragmentKind::Sequence, None, None, flat, els)
+        self.frags[target].elements.extend(elements);
+        target
     }
 
     /// Keeps the first of parallel edges and folds the others into it.
@@ -438,7 +459,13 @@ impl Reducer {
         let (split, join) = (self.nodes[s as usize].split, self.nodes[d as usize].join);
         let entry = Some(self.nodes[s as usize].split_el);
         let exit = Some(self.nodes[d as usize].join_el);
-        let f = self.frag(FragmentKind::Bond { split, join }, entry, exit, children, Vec::new());
+        let f = self.frag(
+            FragmentKind::Bond { split, join },
+            entry,
+            exit,
+            children,
+            Vec::new(),
+        );
         self.edges[keep as usize].frag = f;
     }
 
@@ -503,4 +530,33 @@ impl Reducer {
             self.touch(s);
         }
     }
+}
+
+/// Keeps the fragments reachable from the root (merging leaves emptied ones behind),
+/// children before parents, the root last.
+fn compact(frags: Vec<Fragment>, root: usize) -> Vec<Fragment> {
+    let mut order = Vec::new();
+    let mut stack = vec![(root, false)];
+    while let Some((f, done)) = stack.pop() {
+        if done {
+            order.push(f);
+        } else {
+            stack.push((f, true));
+            for &c in frags[f].children.iter().rev() {
+                stack.push((c, false));
+            }
+        }
+    }
+    let mut new_index = vec![usize::MAX; frags.len()];
+    for (i, &f) in order.iter().enumerate() {
+        new_index[f] = i;
+    }
+    order
+        .iter()
+        .map(|&f| {
+            let mut fr = frags[f].clone();
+            fr.children = fr.children.iter().map(|&c| new_index[c]).collect();
+            fr
+        })
+        .collect()
 }
