@@ -560,3 +560,126 @@ fn compact(frags: Vec<Fragment>, root: usize) -> Vec<Fragment> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn model(body: &str) -> Model {
+        let xml = format!(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p">{body}</process></definitions>"#
+        );
+        crate::parse::parse_str("t.bpmn", &xml, &crate::parse::ParseOptions::default()).unwrap()
+    }
+
+    fn flows(pairs: &[(&str, &str)]) -> String {
+        pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b))| {
+                format!(r#"<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>"#)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nested_blocks_form_a_tree_of_bonds() {
+        let m = model(&format!(
+            r#"<startEvent id="s"/><parallelGateway id="ps"/><exclusiveGateway id="xs"/>
+            <task id="a"/><task id="b"/><exclusiveGateway id="xj"/><task id="c"/>
+            <parallelGateway id="pj"/><endEvent id="e"/>{}"#,
+            flows(&[
+                ("s", "ps"),
+                ("ps", "xs"),
+                ("xs", "a"),
+                ("xs", "b"),
+                ("a", "xj"),
+                ("b", "xj"),
+                ("ps", "c"),
+                ("xj", "pj"),
+                ("c", "pj"),
+                ("pj", "e"),
+            ])
+        ));
+        let tree = decompose(&m, m.by_id("p").unwrap());
+        assert!(tree.eligible && tree.structured);
+        assert!(tree.problems.is_empty());
+        let bonds: Vec<(FragmentKind, String, String)> = tree
+            .fragments
+            .iter()
+            .filter(|f| matches!(f.kind, FragmentKind::Bond { .. }))
+            .map(|f| {
+                (
+                    f.kind,
+                    m.el(f.entry.unwrap()).id_str().to_owned(),
+                    m.el(f.exit.unwrap()).id_str().to_owned(),
+                )
+            })
+            .collect();
+        let xor = FragmentKind::Bond {
+            split: GatewayType::Xor,
+            join: GatewayType::Xor,
+        };
+        let and = FragmentKind::Bond {
+            split: GatewayType::And,
+            join: GatewayType::And,
+        };
+        assert!(
+            bonds.contains(&(xor, "xs".into(), "xj".into())),
+            "{bonds:?}"
+        );
+        assert!(
+            bonds.contains(&(and, "ps".into(), "pj".into())),
+            "{bonds:?}"
+        );
+        // The XOR bond is inside the AND bond: the AND bond's subtree holds it.
+        let root = tree.root().unwrap();
+        assert_eq!(root.kind, FragmentKind::Sequence);
+    }
+
+    #[test]
+    fn mismatched_bond_is_decided_at_its_join() {
+        let m = model(&format!(
+            r#"<startEvent id="s"/><inclusiveGateway id="o"/><task id="a"/><task id="b"/>
+            <exclusiveGateway id="x"/><endEvent id="e"/>{}"#,
+            flows(&[
+                ("s", "o"),
+                ("o", "a"),
+                ("o", "b"),
+                ("a", "x"),
+                ("b", "x"),
+                ("x", "e")
+            ])
+        ));
+        let tree = decompose(&m, m.by_id("p").unwrap());
+        assert!(tree.structured);
+        assert_eq!(tree.problems.len(), 1);
+        let (problem, join, split) = tree.problems[0];
+        assert_eq!(problem, Problem::LackOfSync);
+        assert_eq!(m.el(join).id_str(), "x");
+        assert_eq!(m.el(split).id_str(), "o");
+    }
+
+    #[test]
+    fn unstructured_graph_leaves_a_rigid_root() {
+        // Two AND splits crossing into each other's joins.
+        let m = model(&format!(
+            r#"<startEvent id="s"/><parallelGateway id="p1"/><parallelGateway id="p2"/>
+            <parallelGateway id="j1"/><parallelGateway id="j2"/><endEvent id="e"/>{}"#,
+            flows(&[
+                ("s", "p1"),
+                ("p1", "p2"),
+                ("p1", "j1"),
+                ("p2", "j1"),
+                ("p2", "j2"),
+                ("j1", "j2"),
+                ("j2", "e"),
+            ])
+        ));
+        let tree = decompose(&m, m.by_id("p").unwrap());
+        assert!(tree.eligible);
+        assert!(!tree.structured);
+        assert_eq!(tree.root().unwrap().kind, FragmentKind::Rigid);
+    }
+}
