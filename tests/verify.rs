@@ -524,3 +524,8 @@ fn verify_report_schema_is_current() {
         assert!(v.get(key.as_str().unwrap()).is_some(), "{key} missing");
     }
 }
+
+#[test]
+fn message_start_event_starts_a_new_instance_not_a_second_token() {
+    assert_sound("message-start-new-instance.bpmn");
+}
