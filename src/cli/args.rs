@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Show what a model contains: processes, pools, lanes, element counts, DI coverage.
     Inspect(commands::inspect::InspectArgs),
+    /// Estimate cycle times: discrete-event simulation and an analytic estimate.
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 /// Output formats shared by several commands.

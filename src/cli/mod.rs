@@ -66,6 +66,7 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Simulate(args) => commands::simulate::run(&args),
     };
     match result {
         Ok(status) => status,
@@ -103,4 +104,8 @@ pub enum CliError {
     #[error("cannot produce JSON: {0}")]
     #[diagnostic(code(cli::json))]
     Json(#[from] serde_json::Error),
+    /// A simulation could not run (bad scenario, options or model).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Simulate(#[from] crate::simulate::SimError),
 }
