@@ -9,3 +9,4 @@
 mod common;
 mod corpus;
 mod parse_errors;
+mod simulate;

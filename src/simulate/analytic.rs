@@ -568,14 +568,12 @@ fn conv(a: &[f64], b: &[f64]) -> Vec<f64> {
     let mut out = vec![0.0; GRID];
     let (a0, a1) = support(a);
     let (b0, b1) = support(b);
-    for i in a0..=a1 {
-        let x = a[i];
+    for (i, &x) in a.iter().enumerate().take(a1 + 1).skip(a0) {
         if x == 0.0 {
             continue;
         }
-        for j in b0..=b1 {
-            let k = (i + j).min(GRID - 1);
-            out[k] += x * b[j];
+        for (j, &y) in b.iter().enumerate().take(b1 + 1).skip(b0) {
+            out[(i + j).min(GRID - 1)] += x * y;
         }
     }
     out
@@ -927,6 +925,7 @@ fn queueing(net: &Net, visit: &[f64]) -> Vec<PoolQueue> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::erlang_c;
 

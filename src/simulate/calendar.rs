@@ -216,6 +216,7 @@ pub fn day_range(from: u32, to: u32, begin: f64, end: f64) -> Vec<(f64, f64)> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -1178,6 +1178,7 @@ fn link_name(model: &Model, el: ElementId) -> Option<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::iso_duration;
 

@@ -124,7 +124,7 @@ impl Dist {
     /// # Errors
     /// Parameters out of range (negative means, zero or negative spreads, ...).
     pub fn new(shape: Shape, lo: f64, hi: f64) -> Result<Dist, ShapeError> {
-        let bad = |what: &str| Err(format!("{what}"));
+        let bad = |what: &str| Err(what.to_owned());
         let sampler = match &shape {
             Shape::Fixed(v) => {
                 if !v.is_finite() || *v < 0.0 {
@@ -435,6 +435,7 @@ impl Dist {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use rand::SeedableRng;

@@ -1054,6 +1054,7 @@ fn reaches(net: &Net, from: u32, target: u32) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::union_len;
 

@@ -344,6 +344,7 @@ pub fn compare(net: &Net, sim: &SimSummary, an: &Analytic) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -543,6 +543,7 @@ fn write_log(path: &Path, net: &simulate::net::Net, report: &SimReport) -> Resul
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
