@@ -22,7 +22,9 @@ pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod report;
+pub mod verify;
 pub mod simulate;
 
 pub use diagnostic::{Diagnostic, Severity};
