@@ -108,20 +108,42 @@ enum Kind {
     SubBoundary,
 }
 
+/// A heap event: 32 bytes. Times are non-negative, so their bit patterns order like the
+/// numbers and the heap compares two integers.
 #[derive(Clone, Copy)]
 struct Ev {
-    t: f64,
+    t: u64,
     seq: u64,
-    kind: Kind,
     frame: u32,
     epoch: u32,
     node: u32,
-    aux: u32,
+    /// Low 29 bits: auxiliary value; high 3 bits: the kind.
+    aux_kind: u32,
 }
+
+impl Ev {
+    fn time(&self) -> f64 {
+        f64::from_bits(self.t)
+    }
+    fn kind(&self) -> Kind {
+        match self.aux_kind >> 29 {
+            0 => Kind::Arrival,
+            1 => Kind::Leave,
+            2 => Kind::TaskDone,
+            3 => Kind::Spawn,
+            _ => Kind::SubBoundary,
+        }
+    }
+    fn aux(&self) -> u32 {
+        self.aux_kind & AUX_MASK
+    }
+}
+
+const AUX_MASK: u32 = (1 << 29) - 1;
 
 impl PartialEq for Ev {
     fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
+        self.t == other.t && self.seq == other.seq
     }
 }
 impl Eq for Ev {}
@@ -131,12 +153,10 @@ impl PartialOrd for Ev {
     }
 }
 impl Ord for Ev {
+    #[inline]
     fn cmp(&self, other: &Self) -> Ordering {
         // Min-heap on (time, sequence).
-        other
-            .t
-            .total_cmp(&self.t)
-            .then_with(|| other.seq.cmp(&self.seq))
+        (other.t, other.seq).cmp(&(self.t, self.seq))
     }
 }
 
@@ -234,7 +254,7 @@ pub fn run(net: &Net, spec: &RunSpec, progress: Option<&AtomicU64>) -> RepResult
     }
     e.out.first_arrival = f64::NAN;
     while let Some(ev) = e.heap.pop() {
-        e.now = ev.t;
+        e.now = ev.time();
         e.out.events += 1;
         e.dispatch(ev);
     }
@@ -251,14 +271,20 @@ impl Engine<'_> {
     #[inline]
     fn push(&mut self, t: f64, kind: Kind, frame: u32, epoch: u32, node: u32, aux: u32) {
         self.seq += 1;
+        let k = match kind {
+            Kind::Arrival => 0,
+            Kind::Leave => 1,
+            Kind::TaskDone => 2,
+            Kind::Spawn => 3,
+            Kind::SubBoundary => 4,
+        };
         self.heap.push(Ev {
-            t,
+            t: t.max(0.0).to_bits(),
             seq: self.seq,
-            kind,
             frame,
             epoch,
             node,
-            aux,
+            aux_kind: (aux.min(AUX_MASK)) | (k << 29),
         });
     }
 
@@ -268,7 +294,7 @@ impl Engine<'_> {
     }
 
     fn dispatch(&mut self, ev: Ev) {
-        match ev.kind {
+        match ev.kind() {
             Kind::Arrival => self.arrival(),
             Kind::Leave => {
                 if self.live(ev.frame, ev.epoch) {
@@ -279,7 +305,7 @@ impl Engine<'_> {
             }
             Kind::TaskDone => {
                 if self.live(ev.frame, ev.epoch) {
-                    self.task_done(ev.frame, ev.node, ev.aux);
+                    self.task_done(ev.frame, ev.node, ev.aux());
                     self.drain();
                 }
             }
@@ -292,7 +318,7 @@ impl Engine<'_> {
             }
             Kind::SubBoundary => {
                 if self.live(ev.frame, ev.epoch) {
-                    self.sub_boundary(ev.frame, ev.aux);
+                    self.sub_boundary(ev.frame, ev.aux());
                     self.drain();
                 }
             }
@@ -1018,7 +1044,9 @@ fn union_len(v: &mut [(f64, f64)]) -> f64 {
     if v.is_empty() {
         return 0.0;
     }
-    v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    if !v.is_sorted_by(|a, b| a.0 <= b.0) {
+        v.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    }
     let mut total = 0.0;
     let (mut s, mut e) = v[0];
     for &(a, b) in &v[1..] {

@@ -2,7 +2,7 @@
 
 pub mod completions;
 pub mod inspect;
-pub mod verify;
-pub mod render;
 pub mod layout;
+pub mod render;
 pub mod simulate;
+pub mod verify;
