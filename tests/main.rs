@@ -10,5 +10,5 @@ mod common;
 mod corpus;
 mod lint_parity;
 mod parse_errors;
-mod verify;
 mod simulate;
+mod verify;

@@ -10,8 +10,12 @@
 //! - **loops**: a join whose only successor is an XOR split with an edge back to it → a
 //!   geometric number of iterations (`T = A + K·(B + A)`, solved by one recurrence).
 //!
+//! Interrupting boundary timers with a fixed duration `c` on tasks become an XOR split:
+//! `T | T < c` on the normal path with probability `P(T < c)`, the constant `c` on the
+//! timer's path otherwise.
+//!
 //! This is exact (up to the grid step) for block-structured models. When the reduction
-//! gets stuck (unstructured models, boundary events, event-based gateways, terminate
+//! gets stuck (unstructured models, other boundary events, event-based gateways, terminate
 //! events), the distribution is instead sampled from the engine with unlimited resources
 //! and flagged as approximate.
 
@@ -64,6 +68,7 @@ pub struct PoolQueue {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub waiting_mean_s: Option<f64>,
     /// `M/M/c` when arrivals and service times are exponential, else `M/G/c` (Allen–Cunneen).
+    /// Units that work only part of the week count as 24/7 units with stretched tasks.
     pub model: &'static str,
 }
 
@@ -78,6 +83,10 @@ enum Expr {
     Loop(Box<Expr>, Box<Expr>, f64),
     MaxN(Box<Expr>, u32),
     SumN(Box<Expr>, u32),
+    /// A task's duration given that it ends before an interrupting timer `c`.
+    Below(u32, f64, Option<u32>),
+    /// A constant (an interrupting timer that fired), counting a visit of the activity.
+    Const(f64, Option<u32>),
 }
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -125,6 +134,31 @@ impl Graph {
 
 /// Why the reduction failed.
 type Fail = String;
+
+/// The earliest fixed interrupting timer of a task, when that is its only kind of
+/// boundary event (the analytic method handles those exactly).
+fn timer_cut(net: &Net, node: u32) -> Result<Option<f64>, Fail> {
+    let n = &net.nodes[node as usize];
+    let (a, b) = n.bounds;
+    if a == b {
+        return Ok(None);
+    }
+    if !matches!(n.kind, NodeKind::Task { .. }) || n.repeat != Repeat::Once {
+        return Err("boundary events on a sub-process or repeated activity".to_owned());
+    }
+    let mut cut = f64::INFINITY;
+    for bi in a..b {
+        let bd = net.bounds[bi as usize];
+        match bd.trigger {
+            super::net::Trigger::Timer(d) if bd.interrupting => match net.dists[d as usize].shape {
+                Shape::Fixed(c) => cut = cut.min(c),
+                _ => return Err("a boundary timer with a random duration".to_owned()),
+            },
+            _ => return Err("non-interrupting or non-timer boundary events".to_owned()),
+        }
+    }
+    Ok(Some(cut))
+}
 
 fn activity_expr(net: &Net, node: u32) -> Result<Expr, Fail> {
     let n = &net.nodes[node as usize];
@@ -175,6 +209,70 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
     for (i, &n) in members.iter().enumerate() {
         let node = &net.nodes[n as usize];
         let (vin, vout) = (2 * i, 2 * i + 1);
+        if let (Some(c), NodeKind::Task { act }) = (timer_cut(net, n)?, node.kind) {
+            // vin → split: before the timer (T | T < c) → vout, or the timer fires at c →
+            // the boundary event with the earliest timer.
+            let Some(&(_, d)) = net.elig_of(act).first() else {
+                return Err("a task without resources".to_owned());
+            };
+            let q = net.dists[d as usize].cdf(c - 1e-9);
+            let vx = g.split.len();
+            g.split.push(SplitKind::Xor);
+            g.join.push(JoinKind::Xor);
+            g.edges.push(Edge {
+                from: vin,
+                to: vx,
+                expr: Expr::Zero,
+                prob: 1.0,
+                alive: true,
+            });
+            g.edges.push(Edge {
+                from: vx,
+                to: vout,
+                expr: Expr::Below(d, c, Some(act)),
+                prob: q,
+                alive: true,
+            });
+            let (a, b) = node.bounds;
+            let first = (a..b)
+                .find(|&bi| matches!(net.bounds[bi as usize].trigger, super::net::Trigger::Timer(t) if matches!(net.dists[t as usize].shape, Shape::Fixed(x) if x == c)))
+                .map(|bi| net.bounds[bi as usize].node);
+            let Some(bnode) = first.map(idx).filter(|&j| j != usize::MAX) else {
+                return Err("a boundary event outside the scope".to_owned());
+            };
+            g.edges.push(Edge {
+                from: vx,
+                to: 2 * bnode,
+                expr: Expr::Const(c, Some(act)),
+                prob: 1.0 - q,
+                alive: true,
+            });
+            g.split[vout] = SplitKind::And;
+            let (a, b) = node.out;
+            if a == b {
+                g.edges.push(Edge {
+                    from: vout,
+                    to: sink,
+                    expr: Expr::Zero,
+                    prob: 1.0,
+                    alive: true,
+                });
+            }
+            for k in a..b {
+                let j = idx(net.succ[k as usize]);
+                if j == usize::MAX {
+                    return Err("a flow leaves the scope".to_owned());
+                }
+                g.edges.push(Edge {
+                    from: vout,
+                    to: 2 * j,
+                    expr: Expr::Zero,
+                    prob: 1.0,
+                    alive: true,
+                });
+            }
+            continue;
+        }
         let expr = activity_expr(net, n)?;
         match node.kind {
             NodeKind::Xor => g.split[vout] = SplitKind::Xor,
@@ -477,6 +575,11 @@ fn moments(net: &Net, e: &Expr, cache: &mut Vec<Option<(f64, f64)>>) -> (f64, f6
             let (m, v) = moments(net, x, cache);
             (m * f64::from(*k), v * f64::from(*k))
         }
+        Expr::Below(d, c, _) => {
+            let (m, v) = moments(net, &Expr::Leaf(*d, None), cache);
+            (m.min(*c), v)
+        }
+        Expr::Const(c, _) => (*c, 0.0),
     }
 }
 
@@ -504,6 +607,11 @@ fn visits(e: &Expr, w: f64, out: &mut [f64]) {
             visits(b, w * k, out);
         }
         Expr::MaxN(x, k) | Expr::SumN(x, k) => visits(x, w * f64::from(*k), out),
+        Expr::Below(_, _, act) | Expr::Const(_, act) => {
+            if let Some(a) = act {
+                out[*a as usize] += w;
+            }
+        }
     }
 }
 
@@ -710,6 +818,34 @@ fn eval(net: &Net, g: &Grid, e: &Expr, cache: &mut Vec<Option<Vec<f64>>>) -> Vec
             let p = eval(net, g, x, cache);
             (0..*k).fold(delta0(), |acc, _| conv(&acc, &p))
         }
+        Expr::Const(c, _) => {
+            let mut p = vec![0.0; GRID];
+            g.point(&mut p, *c, 1.0);
+            p
+        }
+        Expr::Below(d, c, _) => {
+            // The task's grid distribution, cut at the timer and renormalised.
+            let mut p = g.leaf(&net.dists[*d as usize]);
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let k = ((c / g.h).floor() as usize).min(GRID - 1);
+            for x in p.iter_mut().skip(k + 1) {
+                *x = 0.0;
+            }
+            // The point at the cut holds mass from both sides: keep its share below c.
+            #[allow(clippy::cast_precision_loss)]
+            let lo = (k as f64 - 0.5) * g.h;
+            let d = &net.dists[*d as usize];
+            p[k] = (d.cdf(*c) - d.cdf(lo.max(0.0))).max(0.0);
+            let total: f64 = p.iter().sum();
+            if total > 0.0 {
+                p.iter_mut().for_each(|x| *x /= total);
+                p
+            } else {
+                let mut q = vec![0.0; GRID];
+                g.point(&mut q, *c, 1.0);
+                q
+            }
+        }
     }
 }
 
@@ -894,8 +1030,21 @@ fn queueing(net: &Net, visit: &[f64]) -> Vec<PoolQueue> {
         if rate == 0.0 || servers == 0 {
             continue;
         }
-        let es = m1 / rate;
-        let es2 = m2 / rate;
+        // A unit available a fraction f of the week works as a 24/7 unit whose tasks take
+        // 1/f times longer (the work is stretched over its closed hours).
+        let (ua, ub) = pool.units;
+        let avail = (ua..ub)
+            .map(|u| {
+                net.calendars[net.units[u as usize].calendar as usize].open_per_week()
+                    / super::calendar::WEEK
+            })
+            .sum::<f64>()
+            / f64::from(servers);
+        if avail <= 0.0 {
+            continue;
+        }
+        let es = m1 / rate / avail;
+        let es2 = m2 / rate / (avail * avail);
         let cs2 = if es > 0.0 { es2 / (es * es) - 1.0 } else { 0.0 };
         let a = rate * es;
         let rho = a / f64::from(servers);

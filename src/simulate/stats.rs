@@ -310,6 +310,13 @@ pub fn compare(net: &Net, sim: &SimSummary, an: &Analytic) -> Vec<String> {
             100.0 * sim.waiting_time.mean / s
         ));
     }
+    if let Some(q) = an.cycle_mean_with_queueing {
+        out.push(format!(
+            "the queueing estimate (analytic cycle time plus M/M/c or M/G/c waits per pool) is {:.0} s, {:+.0}% from the simulation",
+            q,
+            (s - q) / q * 100.0
+        ));
+    }
     if net.calendars.iter().any(|c| !c.is_always()) || net.arrival_calendar.is_some() {
         let min_open = net
             .calendars
