@@ -413,8 +413,15 @@ fn corpus_scenarios_validate_against_the_schema_types() {
 
 #[test]
 fn samples_ship_a_scenario_and_simulate() {
-    let dir = root().join("samples");
-    for model in crate::common::bpmn_files(&dir) {
+    // The top-level samples; samples/flawed/ holds deliberately broken models for lint.
+    let mut models: Vec<PathBuf> = std::fs::read_dir(root().join("samples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bpmn"))
+        .collect();
+    models.sort();
+    assert!(!models.is_empty());
+    for model in models {
         let scenario = model.with_extension("scenario.json");
         assert!(
             scenario.exists(),
@@ -477,4 +484,22 @@ fn cli_writes_a_csv_event_log() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn horizon_stops_arrivals() {
+    // One arrival a day at 00:00; a 10-day horizon admits days 0..=10.
+    let p = prepare(
+        &fixture("calendar.bpmn"),
+        Some(&fixture("calendar.scenario.json")),
+    );
+    let r = simulate::run(
+        &p,
+        &SimOptions {
+            horizon: Some(10.0 * 86_400.0),
+            method: Method::Sim,
+            ..Default::default()
+        },
+    );
+    assert_eq!(r.simulation.unwrap().cases_completed, 11);
 }

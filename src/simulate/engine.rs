@@ -239,7 +239,7 @@ pub fn run(net: &Net, spec: &RunSpec, progress: Option<&AtomicU64>) -> RepResult
         },
         progress,
     };
-    let cap = usize::try_from(spec.cases.saturating_sub(spec.warmup).min(50_000_000)).unwrap_or(0);
+    let cap = usize::try_from(spec.cases.saturating_sub(spec.warmup).min(1_000_000)).unwrap_or(0);
     e.out.cycle.reserve(cap);
     e.out.processing.reserve(cap);
     e.out.waiting.reserve(cap);
