@@ -12,4 +12,5 @@ mod governance;
 mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
+mod simulate;
 mod verify;

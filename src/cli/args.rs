@@ -33,6 +33,8 @@ pub enum Command {
     Lint(commands::lint::LintArgs),
     /// List the lint rules, or show one rule's documentation.
     Rules(commands::rules::RulesArgs),
+    /// Estimate cycle times: discrete-event simulation and an analytic estimate.
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 /// Output formats shared by several commands.

@@ -83,6 +83,7 @@ pub fn run(cli: Cli) -> ExitStatus {
                 ExitStatus::Error
             });
         }
+        Command::Simulate(args) => commands::simulate::run(&args),
     };
     match result {
         Ok(status) => status,
@@ -124,4 +125,8 @@ pub enum CliError {
     #[error("cannot produce JSON: {0}")]
     #[diagnostic(code(cli::json))]
     Json(#[from] serde_json::Error),
+    /// A simulation could not run (bad scenario, options or model).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Simulate(#[from] crate::simulate::SimError),
 }

@@ -6,4 +6,5 @@ pub mod layout;
 pub mod lint;
 pub mod render;
 pub mod rules;
+pub mod simulate;
 pub mod verify;
