@@ -103,9 +103,8 @@ fn sanitize_color(value: &str) -> Option<String> {
     let v = value.trim();
     let ok = !v.is_empty()
         && v.len() <= 64
-        && v.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' ')
-        })
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' '))
         && !v.to_ascii_lowercase().contains("url");
     ok.then(|| v.to_owned())
 }
@@ -127,10 +126,8 @@ struct Colors {
 
 impl Colors {
     fn of(attrs: &[Attr], label: Option<&DiLabel>) -> Colors {
-        let fill =
-            find(attrs, COLOR_NS, "background-color").or_else(|| find(attrs, BIOC_NS, "fill"));
-        let stroke =
-            find(attrs, COLOR_NS, "border-color").or_else(|| find(attrs, BIOC_NS, "stroke"));
+        let fill = find(attrs, COLOR_NS, "background-color").or_else(|| find(attrs, BIOC_NS, "fill"));
+        let stroke = find(attrs, COLOR_NS, "border-color").or_else(|| find(attrs, BIOC_NS, "stroke"));
         let label = label
             .and_then(|l| find(&l.attrs, COLOR_NS, "color"))
             .or_else(|| stroke.clone());
@@ -292,11 +289,11 @@ impl Icon {
             Icon::ParallelMultiple => "<path d=\"M15.5 9h5v6.5h6.5v5h-6.5v6.5h-5v-6.5h-6.5v-5h6.5z\"/>".to_owned(),
             Icon::Terminate => "<circle cx=\"18\" cy=\"18\" r=\"9\" stroke-width=\"4\"/>".to_owned(),
             Icon::GatewayX => {
-                "<path d=\"M18.5 18.5l13 13m0-13l-13 13\" stroke-width=\"5\" stroke-linecap=\"butt\"/>"
+                "<path d=\"M17.5 17.5l15 15m0-15l-15 15\" stroke-width=\"3.75\" stroke-linecap=\"butt\"/>"
                     .to_owned()
             }
             Icon::GatewayPlus => {
-                "<path d=\"M25 13v24M13 25h24\" stroke-width=\"5\" stroke-linecap=\"butt\"/>".to_owned()
+                "<path d=\"M25 12.5v25M12.5 25h25\" stroke-width=\"6\" stroke-linecap=\"butt\"/>".to_owned()
             }
             Icon::GatewayO => "<circle cx=\"25\" cy=\"25\" r=\"12\" stroke-width=\"2.5\" fill=\"none\"/>".to_owned(),
             Icon::GatewayStar => "<path d=\"M25 13v24M13 25h24M16.5 16.5l17 17m0-17l-17 17\" stroke-width=\"4\" stroke-linecap=\"butt\"/>".to_owned(),
@@ -312,17 +309,17 @@ impl Icon {
             Icon::User => "<g stroke-width=\".75\"><path d=\"M6.5 27.5c0-5.5 3-8.5 9.5-8.5s9.5 3 9.5 8.5z\"/><path d=\"M12 22v5.5m8-5.5v5.5\" fill=\"none\"/><circle cx=\"16\" cy=\"13\" r=\"5\"/><path d=\"M11 12.5c.5-4 3-5.5 5.5-5.5s4.5 1.5 4.5 5.5c-1.5-2-4-2.5-6-1.5s-3 1.5-4 1.5z\" fill=\"currentColor\"/></g>".to_owned(),
             Icon::Service => {
                 let mut s = String::from("<path d=\"");
-                s.push_str(&gear(15.0, 16.5, 6.5, 8.5, 8));
-                s.push_str("\"/><circle cx=\"15\" cy=\"16.5\" r=\"2.5\"/><path d=\"");
-                s.push_str(&gear(21.0, 22.5, 6.5, 8.5, 8));
-                s.push_str("\"/><circle cx=\"21\" cy=\"22.5\" r=\"2.5\"/>");
+                s.push_str(&gear(11.5, 11.5, 4.8, 6.6, 8));
+                s.push_str("\"/><circle cx=\"11.5\" cy=\"11.5\" r=\"2.2\"/><path d=\"");
+                s.push_str(&gear(16.5, 15.5, 4.8, 6.6, 8));
+                s.push_str("\"/><circle cx=\"16.5\" cy=\"15.5\" r=\"2.2\"/>");
                 s
             }
             Icon::Script => "<path d=\"M10 7.5h12c-3.5 3.5-3.5 6.5 0 9.5s3.5 6.5 0 9.5h-12c3.5-3 3.5-6 0-9.5s-3.5-6 0-9.5z\"/><path d=\"M12.5 11.5h7.5M13.5 15h7.5M14 19h7.5M13 22.5h7.5\" fill=\"none\"/>".to_owned(),
             Icon::Manual => "<g stroke-width=\".75\"><path d=\"M6 14c3-2.5 6-4 9-4h10.5a1.5 1.5 0 010 3h1.5a1.5 1.5 0 010 3h-1a1.5 1.5 0 010 3h-2a1.5 1.5 0 010 3h-10c-3.5 0-5.5-1-8-2z\"/><path d=\"M18 13h7.5M18 16h9M18 19h7.5\" fill=\"none\"/></g>".to_owned(),
             Icon::Envelope => "<path d=\"M6.5 6.5h20v13.5h-20z\"/><path d=\"M6.5 6.5l10 7.5 10-7.5\" fill=\"none\"/>".to_owned(),
             Icon::BusinessRule => "<path d=\"M8.5 8.5h20v14h-20z\"/><path d=\"M8.5 8.5h20v4h-20z\" fill=\"currentColor\"/><path d=\"M8.5 17.5h20M14 12.5v10\" fill=\"none\"/>".to_owned(),
-            Icon::SubProcessPlus => "<rect x=\"-7\" y=\"-20\" width=\"14\" height=\"14\"/><path d=\"M0-17v8M-4-13h8\" fill=\"none\"/>".to_owned(),
+            Icon::SubProcessPlus => "<rect x=\"-7\" y=\"-20\" width=\"14\" height=\"14\"/><path d=\"M0-20v14M-7-13h14\" fill=\"none\"/>".to_owned(),
             Icon::Loop => "<path d=\"M-2.5-7.5a5.5 5.5 0 1 1 4.5.5M-2.5-7.5l-3 2.5m3-2.5l-2.5-3\" fill=\"none\" stroke-width=\"1.5\"/>".to_owned(),
             Icon::MiParallel => "<path d=\"M-5-18v11M0-18v11M5-18v11\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
             Icon::MiSequential => "<path d=\"M-6-17.5h12M-6-12.5h12M-6-7.5h12\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
@@ -346,13 +343,7 @@ fn pentagon(cx: f64, cy: f64, r: f64) -> String {
     for i in 0..5 {
         let a = f64::from(i) * 2.0 * std::f64::consts::PI / 5.0;
         let (sin, cos) = a.sin_cos();
-        w!(
-            s,
-            "{}{} {}",
-            if i == 0 { 'M' } else { 'L' },
-            N(cx + r * sin),
-            N(cy - r * cos)
-        );
+        w!(s, "{}{} {}", if i == 0 { 'M' } else { 'L' }, N(cx + r * sin), N(cy - r * cos));
     }
     s.push('z');
     s
@@ -462,9 +453,7 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
     let mut p = Painter {
         model,
         prefix: format!("b{:08x}", hash & 0xffff_ffff),
-        body: String::with_capacity(
-            256 * (diagram.plane.shapes.len() + diagram.plane.edges.len()) + 1024,
-        ),
+        body: String::with_capacity(256 * (diagram.plane.shapes.len() + diagram.plane.edges.len()) + 1024),
         markers: Vec::new(),
         icons: Vec::new(),
         bbox: BBox::empty(),
@@ -472,6 +461,11 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
     };
 
     let rank = z_order(model);
+    // Like bpmn.io, draw only what belongs to the plane's element (a collaboration's pools
+    // and their processes, a process, or a drilled-down sub-process): shapes of elements
+    // elsewhere in the file (say, a called process) are not part of this diagram.
+    let scope = diagram.plane.element.map(|root| reachable(model, root));
+    let in_scope = |el: ElementId| scope.as_ref().is_none_or(|s| s.contains(&el));
     let mut shapes: Vec<(usize, &DiShape)> = Vec::with_capacity(diagram.plane.shapes.len());
     for shape in &diagram.plane.shapes {
         let Some(el) = shape.element else {
@@ -489,20 +483,17 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
         if !shape.bounds.is_valid() {
             p.skip(
                 "render::invalid-bounds",
-                format!(
-                    "Shape of {} has non-finite or negative bounds",
-                    model.describe(el)
-                ),
+                format!("Shape of {} has non-finite or negative bounds", model.describe(el)),
                 shape.span,
             );
             continue;
         }
+        if !in_scope(el) {
+            continue;
+        }
         let e = model.el(el);
         let class = usize::from(e.kind == Kind::BoundaryEvent);
-        shapes.push((
-            class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000),
-            shape,
-        ));
+        shapes.push((class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000), shape));
     }
     shapes.sort_by_key(|(r, _)| *r);
 
@@ -520,34 +511,24 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
             );
             continue;
         };
-        if edge.waypoints.len() < 2
-            || edge
-                .waypoints
-                .iter()
-                .any(|w| !w.x.is_finite() || !w.y.is_finite())
-        {
+        if edge.waypoints.len() < 2 || edge.waypoints.iter().any(|w| !w.x.is_finite() || !w.y.is_finite()) {
             p.skip(
                 "render::invalid-waypoints",
-                format!(
-                    "Edge of {} has fewer than two finite waypoints",
-                    model.describe(el)
-                ),
+                format!("Edge of {} has fewer than two finite waypoints", model.describe(el)),
                 edge.span,
             );
             continue;
         }
+        if !in_scope(el) {
+            continue;
+        }
         let class = usize::from(model.el(el).kind == Kind::MessageFlow);
-        edges.push((
-            class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000),
-            edge,
-        ));
+        edges.push((class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000), edge));
     }
     edges.sort_by_key(|(r, _)| *r);
 
-    let by_element: HashMap<ElementId, &DiShape> = shapes
-        .iter()
-        .filter_map(|(_, s)| Some((s.element?, *s)))
-        .collect();
+    let by_element: HashMap<ElementId, &DiShape> =
+        shapes.iter().filter_map(|(_, s)| Some((s.element?, *s))).collect();
     for (_, shape) in &shapes {
         p.shape(shape, &by_element);
     }
@@ -599,6 +580,23 @@ fn z_order(model: &Model) -> HashMap<ElementId, usize> {
     }
     walk(model, model.root(), &mut rank);
     rank
+}
+
+/// Elements under `root`, following pools to their processes.
+fn reachable(model: &Model, root: ElementId) -> std::collections::HashSet<ElementId> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![root];
+    while let Some(cur) = stack.pop() {
+        if !seen.insert(cur) {
+            continue;
+        }
+        let e = model.el(cur);
+        if let Some(p) = e.links.process {
+            stack.push(p);
+        }
+        stack.extend(e.children.iter().copied());
+    }
+    seen
 }
 
 /// The element a reference attribute names (ids may carry a namespace prefix).
@@ -674,11 +672,7 @@ impl Painter<'_> {
     }
 
     fn marker(&mut self, kind: MarkerKind, color: &str) -> String {
-        let i = match self
-            .markers
-            .iter()
-            .position(|(k, c)| *k == kind && c == color)
-        {
+        let i = match self.markers.iter().position(|(k, c)| *k == kind && c == color) {
             Some(i) => i,
             None => {
                 self.markers.push((kind, color.to_owned()));
@@ -740,20 +734,16 @@ impl Painter<'_> {
         };
         if track_bbox {
             let widest = lines.iter().map(|l| l.width).fold(0.0, f64::max);
-            let left = if align == Align::LeftTop {
-                tx
-            } else {
-                tx - widest / 2.0
-            };
+            let left = if align == Align::LeftTop { tx } else { tx - widest / 2.0 };
             self.bbox.add_rect(left, y0 + line_h * 0.25, widest, total);
         }
         let b = &mut self.body;
         b.push_str("<text");
-        if (size - EXTERNAL_FONT).abs() < f64::EPSILON {
-            b.push_str(" class=\"e\"");
-        }
-        if align == Align::LeftTop {
-            b.push_str(" text-anchor=\"start\"");
+        match ((size - EXTERNAL_FONT).abs() < f64::EPSILON, align == Align::LeftTop) {
+            (true, true) => b.push_str(" class=\"e l\""),
+            (true, false) => b.push_str(" class=\"e\""),
+            (false, true) => b.push_str(" class=\"l\""),
+            (false, false) => {}
         }
         if let Some(c) = color {
             w!(b, " style=\"fill:{}\"", Esc(c));
@@ -761,21 +751,9 @@ impl Painter<'_> {
         if let Some(t) = transform {
             w!(b, " transform=\"{t}\"");
         }
-        w!(
-            b,
-            " x=\"{}\" y=\"{}\">{}",
-            N(tx),
-            N(y0 + line_h),
-            Esc(lines[0].text.trim_end())
-        );
+        w!(b, " x=\"{}\" y=\"{}\">{}", N(tx), N(y0 + line_h), Esc(lines[0].text.trim_end()));
         for line in &lines[1..] {
-            w!(
-                b,
-                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
-                N(tx),
-                N(line_h),
-                Esc(line.text.trim_end())
-            );
+            w!(b, "<tspan x=\"{}\" dy=\"{}\">{}</tspan>", N(tx), N(line_h), Esc(line.text.trim_end()));
         }
         b.push_str("</text>");
     }
@@ -783,8 +761,8 @@ impl Painter<'_> {
     /// An external label: wrapped to 90 px, centred on the label box (DI bounds, or the
     /// default place), top at the box's top.
     fn external_label(&mut self, name: &str, label_box: (f64, f64, f64), color: Option<&str>) {
-        let (cx, top, _) = label_box;
-        let lines = text::wrap(name, 90.0, EXTERNAL_FONT);
+        let (cx, top, width) = label_box;
+        let lines = text::wrap(name, width, EXTERNAL_FONT);
         self.text_lines(
             &lines,
             EXTERNAL_FONT,
@@ -871,16 +849,7 @@ impl Painter<'_> {
                     N(h)
                 );
                 let lines = text::wrap(e.label().unwrap_or(""), w - 10.0, EMBEDDED_FONT);
-                self.text_lines(
-                    &lines,
-                    EMBEDDED_FONT,
-                    Align::CenterMiddle,
-                    (0.0, 0.0, w, h),
-                    5.0,
-                    label_color.as_deref(),
-                    None,
-                    false,
-                );
+                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 5.0, label_color.as_deref(), None, false);
             }
         }
         self.body.push_str("</g>");
@@ -897,15 +866,10 @@ impl Painter<'_> {
                 e.label()
             };
             if let Some(name) = name {
-                let place = match shape
-                    .label
-                    .as_ref()
-                    .and_then(|l| l.bounds)
-                    .filter(Bounds::is_valid)
-                {
+                let place = match shape.label.as_ref().and_then(|l| l.bounds).filter(Bounds::is_valid) {
                     Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
-                    None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w),
-                    None => (b.x + w / 2.0, b.y + h, w),
+                    None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w.max(90.0)),
+                    None => (b.x + w / 2.0, b.y + h, 90.0),
                 };
                 let _ = by_element;
                 self.body.push_str("<g>");
@@ -930,16 +894,8 @@ impl Painter<'_> {
             Kind::BoundaryEvent => e.bool_attr("cancelActivity") == Some(false),
             _ => false,
         };
-        let dash = if dashed {
-            " stroke-dasharray=\"6\""
-        } else {
-            ""
-        };
-        let opacity = if *kind == Kind::BoundaryEvent {
-            ""
-        } else {
-            " fill-opacity=\".95\""
-        };
+        let dash = if dashed { " stroke-dasharray=\"6\"" } else { "" };
+        let opacity = if *kind == Kind::BoundaryEvent { "" } else { " fill-opacity=\".95\"" };
         match kind {
             Kind::StartEvent => w!(
                 self.body,
@@ -980,11 +936,7 @@ impl Painter<'_> {
         } else {
             String::new()
         };
-        let scale = transform_for(
-            w.min(h) / 36.0,
-            cx - 18.0 * w.min(h) / 36.0,
-            cy - 18.0 * w.min(h) / 36.0,
-        );
+        let scale = transform_for(w.min(h) / 36.0, cx - 18.0 * w.min(h) / 36.0, cy - 18.0 * w.min(h) / 36.0);
         self.use_icon(icon, &format!("{paint}{scale}"));
     }
 
@@ -1021,15 +973,7 @@ impl Painter<'_> {
         self.use_icon(icon, &scale);
     }
 
-    fn activity(
-        &mut self,
-        id: ElementId,
-        e: &Element,
-        shape: &DiShape,
-        colors: &Colors,
-        w: f64,
-        h: f64,
-    ) {
+    fn activity(&mut self, id: ElementId, e: &Element, shape: &DiShape, colors: &Colors, w: f64, h: f64) {
         let model = self.model;
         let kind = &e.kind;
         let expanded = kind.is_sub_process() && shape.is_expanded == Some(true);
@@ -1071,8 +1015,7 @@ impl Painter<'_> {
             ),
             Kind::ReceiveTask => {
                 if e.bool_attr("instantiate") == Some(true) {
-                    self.body
-                        .push_str("<circle cx=\"20\" cy=\"20\" r=\"12\" stroke-width=\"1\"/>");
+                    self.body.push_str("<circle cx=\"20\" cy=\"20\" r=\"12\" stroke-width=\"1\"/>");
                     self.use_icon(Icon::Envelope, " transform=\"matrix(.6 0 0 .6 10.2 14)\"");
                 } else {
                     self.use_icon(Icon::Envelope, "");
@@ -1087,14 +1030,8 @@ impl Painter<'_> {
                 .find(|(_, c)| c.kind == Kind::StartEvent)
                 .map(|(sid, s)| (sid, s.bool_attr("isInterrupting") != Some(false)));
             if let Some((sid, interrupting)) = start {
-                let dash = if interrupting {
-                    ""
-                } else {
-                    " stroke-dasharray=\"3.5\""
-                };
-                self.body.push_str(&format!(
-                    "<circle cx=\"15\" cy=\"15\" r=\"11\" stroke-width=\"1\"{dash}/>"
-                ));
+                let dash = if interrupting { "" } else { " stroke-dasharray=\"3.5\"" };
+                self.body.push_str(&format!("<circle cx=\"15\" cy=\"15\" r=\"11\" stroke-width=\"1\"{dash}/>"));
                 if let Some(icon) = event_icon(model, sid) {
                     self.use_icon(icon, " transform=\"matrix(.61 0 0 .61 4 4)\"");
                 }
@@ -1105,28 +1042,10 @@ impl Painter<'_> {
             let color = colors.label.clone();
             if expanded {
                 let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
-                self.text_lines(
-                    &lines,
-                    EMBEDDED_FONT,
-                    Align::CenterTop,
-                    (0.0, 0.0, w, h),
-                    7.0,
-                    color.as_deref(),
-                    None,
-                    false,
-                );
+                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterTop, (0.0, 0.0, w, h), 7.0, color.as_deref(), None, false);
             } else {
                 let lines = text::wrap(name, w - 14.0, EMBEDDED_FONT);
-                self.text_lines(
-                    &lines,
-                    EMBEDDED_FONT,
-                    Align::CenterMiddle,
-                    (0.0, 0.0, w, h),
-                    7.0,
-                    color.as_deref(),
-                    None,
-                    false,
-                );
+                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 7.0, color.as_deref(), None, false);
             }
         }
         // Bottom markers.
@@ -1168,12 +1087,7 @@ impl Painter<'_> {
         }
         for (icon, dx) in slots {
             let href = self.icon(icon);
-            w!(
-                self.body,
-                "<use href=\"{href}\" x=\"{}\" y=\"{}\"/>",
-                N(cx + dx),
-                N(h)
-            );
+            w!(self.body, "<use href=\"{href}\" x=\"{}\" y=\"{}\"/>", N(cx + dx), N(h));
         }
     }
 
@@ -1196,31 +1110,14 @@ impl Painter<'_> {
         );
         if expanded {
             if horizontal {
-                w!(
-                    self.body,
-                    "<path d=\"M30 0V{}\" stroke-width=\"1.5\"/>",
-                    N(h)
-                );
+                w!(self.body, "<path d=\"M30 0V{}\" stroke-width=\"1.5\"/>", N(h));
             } else {
-                w!(
-                    self.body,
-                    "<path d=\"M0 30H{}\" stroke-width=\"1.5\"/>",
-                    N(w)
-                );
+                w!(self.body, "<path d=\"M0 30H{}\" stroke-width=\"1.5\"/>", N(w));
             }
             self.band_label(e.label(), w, h, horizontal, color);
         } else if let Some(name) = e.label() {
             let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
-            self.text_lines(
-                &lines,
-                EMBEDDED_FONT,
-                Align::CenterMiddle,
-                (0.0, 0.0, w, h),
-                5.0,
-                color,
-                None,
-                false,
-            );
+            self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 5.0, color, None, false);
         }
         let multi = self
             .model
@@ -1237,14 +1134,7 @@ impl Painter<'_> {
     }
 
     /// The name of a pool or lane in its 30 px header band, rotated for horizontal ones.
-    fn band_label(
-        &mut self,
-        name: Option<&str>,
-        w: f64,
-        h: f64,
-        horizontal: bool,
-        color: Option<&str>,
-    ) {
+    fn band_label(&mut self, name: Option<&str>, w: f64, h: f64, horizontal: bool, color: Option<&str>) {
         let Some(name) = name else { return };
         if horizontal {
             let lines = text::wrap(name, h, EMBEDDED_FONT);
@@ -1260,16 +1150,7 @@ impl Painter<'_> {
             );
         } else {
             let lines = text::wrap(name, w, EMBEDDED_FONT);
-            self.text_lines(
-                &lines,
-                EMBEDDED_FONT,
-                Align::CenterMiddle,
-                (0.0, 0.0, w, 30.0),
-                0.0,
-                color,
-                None,
-                false,
-            );
+            self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, 30.0), 0.0, color, None, false);
         }
     }
 
@@ -1288,9 +1169,7 @@ impl Painter<'_> {
         );
         let model = self.model;
         let object = if e.kind == Kind::DataObjectReference {
-            e.attr("dataObjectRef")
-                .and_then(|r| resolve_ref(model, r))
-                .map(|o| model.el(o))
+            e.attr("dataObjectRef").and_then(|r| resolve_ref(model, r)).map(|o| model.el(o))
         } else {
             Some(model.el(id))
         };
@@ -1352,14 +1231,7 @@ impl Painter<'_> {
         for p in pts {
             self.bbox.add_point(p.x, p.y);
         }
-        self.open(
-            e,
-            &Colors {
-                fill: None,
-                ..colors.clone()
-            },
-            None,
-        );
+        self.open(e, &Colors { fill: None, ..colors.clone() }, None);
         let mut attrs = String::new();
         match &e.kind {
             Kind::SequenceFlow => {
@@ -1367,27 +1239,13 @@ impl Painter<'_> {
                 let is_default = source.is_some_and(|s| s.links.default_flow == Some(id));
                 let conditional = !is_default
                     && source.is_some_and(|s| s.kind.is_activity())
-                    && model
-                        .children(id)
-                        .any(|(_, c)| c.kind == Kind::ConditionExpression);
+                    && model.children(id).any(|(_, c)| c.kind == Kind::ConditionExpression);
                 if is_default {
-                    w!(
-                        attrs,
-                        " marker-start=\"{}\"",
-                        self.marker(MarkerKind::DefaultStart, &stroke)
-                    );
+                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::DefaultStart, &stroke));
                 } else if conditional {
-                    w!(
-                        attrs,
-                        " marker-start=\"{}\"",
-                        self.marker(MarkerKind::ConditionalStart, &stroke)
-                    );
+                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::ConditionalStart, &stroke));
                 }
-                w!(
-                    attrs,
-                    " marker-end=\"{}\"",
-                    self.marker(MarkerKind::SequenceEnd, &stroke)
-                );
+                w!(attrs, " marker-end=\"{}\"", self.marker(MarkerKind::SequenceEnd, &stroke));
                 w!(self.body, "<path d=\"{}\"{attrs}/>", rounded_path(pts, 5.0));
             }
             Kind::MessageFlow => {
@@ -1400,9 +1258,10 @@ impl Painter<'_> {
                 );
                 if let Some(msg) = e.attr("messageRef").and_then(|r| resolve_ref(model, r)) {
                     let mid = path_mid(pts);
-                    let initiating = edge.attrs.iter().any(|a| {
-                        &*a.local == "messageVisibleKind" && a.value.trim() != "non_initiating"
-                    });
+                    let initiating = edge
+                        .attrs
+                        .iter()
+                        .any(|a| &*a.local == "messageVisibleKind" && a.value.trim() != "non_initiating");
                     let has_kind = edge.attrs.iter().any(|a| &*a.local == "messageVisibleKind");
                     let filled = has_kind && !initiating;
                     let (fill, line) = if filled {
@@ -1420,39 +1279,20 @@ impl Painter<'_> {
                     );
                     if let Some(name) = model.el(msg).label() {
                         self.body.push_str("<g>");
-                        self.external_label(
-                            name,
-                            (mid.x, mid.y + 10.0, 90.0),
-                            colors.label.as_deref(),
-                        );
+                        self.external_label(name, (mid.x, mid.y + 10.0, 90.0), colors.label.as_deref());
                         self.body.push_str("</g>");
                     }
                 }
             }
             Kind::Association => {
-                let dir = e
-                    .attr("associationDirection")
-                    .map(str::trim)
-                    .unwrap_or("None");
+                let dir = e.attr("associationDirection").map(str::trim).unwrap_or("None");
                 if dir == "Both" {
-                    w!(
-                        attrs,
-                        " marker-start=\"{}\"",
-                        self.marker(MarkerKind::OpenArrowStart, &stroke)
-                    );
+                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::OpenArrowStart, &stroke));
                 }
                 if dir == "One" || dir == "Both" {
-                    w!(
-                        attrs,
-                        " marker-end=\"{}\"",
-                        self.marker(MarkerKind::OpenArrow, &stroke)
-                    );
+                    w!(attrs, " marker-end=\"{}\"", self.marker(MarkerKind::OpenArrow, &stroke));
                 }
-                w!(
-                    self.body,
-                    "<path d=\"{}\" stroke-dasharray=\"0,5\"{attrs}/>",
-                    straight_path(pts)
-                );
+                w!(self.body, "<path d=\"{}\" stroke-dasharray=\"0,5\"{attrs}/>", straight_path(pts));
             }
             Kind::DataInputAssociation | Kind::DataOutputAssociation => {
                 let end = self.marker(MarkerKind::OpenArrow, &stroke);
@@ -1468,12 +1308,7 @@ impl Painter<'_> {
         let _ = by_element;
         if has_external_label(&e.kind) {
             if let Some(name) = e.label() {
-                let place = match edge
-                    .label
-                    .as_ref()
-                    .and_then(|l| l.bounds)
-                    .filter(Bounds::is_valid)
-                {
+                let place = match edge.label.as_ref().and_then(|l| l.bounds).filter(Bounds::is_valid) {
                     Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
                     None => {
                         let (mid, vertical) = flow_label_mid(pts);
@@ -1496,11 +1331,9 @@ impl Painter<'_> {
             self.bbox.add_rect(0.0, 0.0, 0.0, 0.0);
         }
         let bb = self.bbox;
-        let (x, y) = (bb.min_x - PADDING, bb.min_y - PADDING);
-        let (w, h) = (
-            bb.max_x - bb.min_x + 2.0 * PADDING,
-            bb.max_y - bb.min_y + 2.0 * PADDING,
-        );
+        // Whole pixels, so that strokes stay crisp when the SVG is shown at 100 %.
+        let (x, y) = ((bb.min_x - PADDING).floor(), (bb.min_y - PADDING).floor());
+        let (w, h) = ((bb.max_x + PADDING - x).ceil(), (bb.max_y + PADDING - y).ceil());
         let p = &self.prefix;
         let mut out = String::with_capacity(self.body.len() + 4096);
         w!(
@@ -1521,7 +1354,7 @@ impl Painter<'_> {
         w!(out, "<title>{}</title>", Esc(title));
         w!(
             out,
-            "<style>#{p} text{{fill:{STROKE};stroke:none;font-size:12px;text-anchor:middle}}#{p} .e{{font-size:11px}}</style>"
+            "<style>#{p} text{{fill:{STROKE};stroke:none;font-size:12px;text-anchor:middle}}#{p} .e{{font-size:11px}}#{p} .l{{text-anchor:start}}</style>"
         );
         let mut icons = self.icons.clone();
         icons.sort();
@@ -1532,12 +1365,7 @@ impl Painter<'_> {
             }
             for icon in icons {
                 if icon.thin() {
-                    w!(
-                        out,
-                        "<g id=\"{p}-{}\" stroke-width=\"1\">{}</g>",
-                        icon.key(),
-                        icon.body()
-                    );
+                    w!(out, "<g id=\"{p}-{}\" stroke-width=\"1\">{}</g>", icon.key(), icon.body());
                 } else {
                     w!(out, "<g id=\"{p}-{}\">{}</g>", icon.key(), icon.body());
                 }
@@ -1563,50 +1391,44 @@ fn transform_for(s: f64, tx: f64, ty: f64) -> String {
             format!(" x=\"{}\" y=\"{}\"", N(tx), N(ty))
         }
     } else {
-        format!(
-            " transform=\"matrix({} 0 0 {} {} {})\"",
-            N(s),
-            N(s),
-            N(tx),
-            N(ty)
-        )
+        format!(" transform=\"matrix({} 0 0 {} {} {})\"", N(s), N(s), N(tx), N(ty))
     }
 }
 
 fn marker_def(out: &mut String, p: &str, i: usize, kind: MarkerKind, color: &str) {
     let c = Esc(color);
-    w!(
-        out,
-        "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"20\" markerHeight=\"20\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" "
-    );
+    // Marker boxes are 20×20 units; message flow markers are drawn 1.5 times larger, as
+    // bpmn.io scales them with the flow's stroke width.
+    let size = if matches!(kind, MarkerKind::MessageStart | MarkerKind::MessageEnd) { 30 } else { 20 };
+    w!(out, "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"{size}\" markerHeight=\"{size}\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" ");
     match kind {
         MarkerKind::SequenceEnd => w!(
             out,
-            "refX=\"11\" refY=\"10\"><path d=\"M1 5L11 10 1 15z\" fill=\"{c}\" stroke=\"{c}\" stroke-linejoin=\"round\"/>"
+            "refX=\"11\" refY=\"10\"><path d=\"M1 5L11 10 1 15z\" fill=\"{c}\" stroke=\"{c}\" stroke-width=\"1\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::DefaultStart => w!(
             out,
-            "refX=\"0\" refY=\"10\"><path d=\"M6 4l4 12\" stroke=\"{c}\" stroke-width=\"1.5\"/>"
+            "refX=\"0\" refY=\"10\"><path d=\"M6 4l4 12\" stroke=\"{c}\" stroke-width=\"2\" stroke-linecap=\"round\"/>"
         ),
         MarkerKind::ConditionalStart => w!(
             out,
-            "refX=\"-1\" refY=\"10\"><path d=\"M0 10l8-6 8 6-8 6z\" fill=\"{FILL}\" stroke=\"{c}\"/>"
+            "refX=\"-1\" refY=\"10\"><path d=\"M0 10l8-4 8 4-8 4z\" fill=\"{FILL}\" stroke=\"{c}\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::MessageStart => w!(
             out,
-            "refX=\"6\" refY=\"6\"><circle cx=\"6\" cy=\"6\" r=\"3.5\" fill=\"{FILL}\" stroke=\"{c}\"/>"
+            "refX=\"6\" refY=\"6\"><circle cx=\"6\" cy=\"6\" r=\"3.5\" fill=\"{FILL}\" stroke=\"{c}\" stroke-width=\"1\"/>"
         ),
         MarkerKind::MessageEnd => w!(
             out,
-            "refX=\"8.5\" refY=\"5\"><path d=\"M1 1l7.5 4-7.5 4z\" fill=\"{FILL}\" stroke=\"{c}\" stroke-linejoin=\"round\"/>"
+            "refX=\"8.5\" refY=\"5\"><path d=\"M1 2l7 3-7 3z\" fill=\"{FILL}\" stroke=\"{c}\" stroke-width=\"1\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::OpenArrow => w!(
             out,
-            "refX=\"11\" refY=\"10\"><path d=\"M1 4l10 6-10 6\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\"/>"
+            "refX=\"11\" refY=\"10\"><path d=\"M1 5l10 5-10 5\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::OpenArrowStart => w!(
             out,
-            "refX=\"1\" refY=\"10\"><path d=\"M11 4L1 10l10 6\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\"/>"
+            "refX=\"1\" refY=\"10\"><path d=\"M11 5L1 10l10 5\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>"
         ),
     }
     out.push_str("</marker>");
@@ -1643,16 +1465,7 @@ fn rounded_path(pts: &[Point], radius: f64) -> String {
                     x: p.x + (next.x - p.x) / d_out * r,
                     y: p.y + (next.y - p.y) / d_out * r,
                 };
-                w!(
-                    s,
-                    "L{} {}Q{} {} {} {}",
-                    N(a.x),
-                    N(a.y),
-                    N(p.x),
-                    N(p.y),
-                    N(b.x),
-                    N(b.y)
-                );
+                w!(s, "L{} {}Q{} {} {} {}", N(a.x), N(a.y), N(p.x), N(p.y), N(b.x), N(b.y));
                 continue;
             }
         }
@@ -1719,10 +1532,7 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(
-            Esc("<a href=\"x\">&'").to_string(),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
-        );
+        assert_eq!(Esc("<a href=\"x\">&'").to_string(), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
         assert_eq!(sanitize_color("url(#x)"), None);
         assert_eq!(sanitize_color("\"/><script>"), None);
         assert_eq!(sanitize_color(" #ff0000 ").as_deref(), Some("#ff0000"));
@@ -1730,11 +1540,7 @@ mod tests {
 
     #[test]
     fn rounded_corners() {
-        let pts = [
-            Point { x: 0.0, y: 0.0 },
-            Point { x: 100.0, y: 0.0 },
-            Point { x: 100.0, y: 50.0 },
-        ];
+        let pts = [Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 }, Point { x: 100.0, y: 50.0 }];
         assert_eq!(rounded_path(&pts, 5.0), "M0 0L95 0Q100 0 100 5L100 50");
     }
 }
