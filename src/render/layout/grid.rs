@@ -157,6 +157,13 @@ struct Obstacle {
 }
 
 const LABEL: usize = usize::MAX;
+/// Size of the obstacle index's buckets.
+const BUCKET: f64 = 160.0;
+
+#[allow(clippy::cast_possible_truncation)]
+fn bucket(v: f64) -> i64 {
+    (v / BUCKET).floor() as i64
+}
 
 /// Lays out a spec.
 #[allow(clippy::too_many_lines)]
@@ -393,19 +400,20 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
-    let key_sort = |layer: &mut Vec<usize>, key: &HashMap<usize, f64>| {
+    let key_sort = |layer: &mut Vec<usize>, key: &[f64]| {
         layer.sort_by(|&a, &b| {
             (vcomp[a], vband[a])
                 .cmp(&(vcomp[b], vband[b]))
-                .then(key[&a].total_cmp(&key[&b]))
+                .then(key[a].total_cmp(&key[b]))
         });
     };
+    let mut key = vec![0f64; nv];
     for layer in &mut layers {
-        let key: HashMap<usize, f64> = layer
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| (v, i as f64))
-            .collect();
+        for (i, &v) in layer.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let k = i as f64;
+            key[v] = k;
+        }
         key_sort(layer, &key);
     }
     // ---- 7. crossing reduction: barycentre sweeps, keep the best
@@ -426,7 +434,6 @@ pub(crate) fn run(spec: &Spec) -> Out {
         };
         for r in order {
             let layer = &mut layers[r];
-            let mut key = HashMap::new();
             for &v in layer.iter() {
                 let adj = if down { &preds[v] } else { &succs[v] };
                 let k = if adj.is_empty() {
@@ -434,7 +441,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
                 } else {
                     adj.iter().map(|&(u, b)| pos[u] + b).sum::<f64>() / adj.len() as f64
                 };
-                key.insert(v, k);
+                key[v] = k;
             }
             key_sort(layer, &key);
             for (i, &v) in layer.iter().enumerate() {
@@ -638,7 +645,8 @@ pub(crate) fn run(spec: &Spec) -> Out {
         hw: &hw,
         nb,
         obstacles: Vec::new(),
-        segs: Vec::new(),
+        buckets: HashMap::new(),
+        segs: HashMap::new(),
         all: Vec::new(),
         tracks: HashMap::new(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
@@ -760,7 +768,10 @@ struct Router<'a> {
     hw: &'a [f64],
     nb: usize,
     obstacles: Vec<Obstacle>,
-    segs: Vec<Seg>,
+    /// Obstacles by bucket of `BUCKET`×`BUCKET` px.
+    buckets: HashMap<(i64, i64), Vec<usize>>,
+    /// Axis-parallel segments by (direction, rounded coordinate).
+    segs: HashMap<(bool, i64), Vec<Seg>>,
     /// Every placed segment with its edge, for counting crossings of candidates.
     all: Vec<(Point, Point, usize)>,
     tracks: HashMap<(u8, i64), usize>,
@@ -815,6 +826,13 @@ impl Router<'_> {
                     node: v,
                     part: Some(LABEL),
                 });
+            }
+        }
+        for (i, o) in self.obstacles.iter().enumerate() {
+            for bx in bucket(o.rect.x)..=bucket(o.rect.right()) {
+                for by in bucket(o.rect.y)..=bucket(o.rect.bottom()) {
+                    self.buckets.entry((bx, by)).or_default().push(i);
+                }
             }
         }
     }
@@ -923,7 +941,17 @@ impl Router<'_> {
         let (from, to) = self.ends[edge];
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            for o in &self.obstacles {
+            let mut near: Vec<usize> = Vec::new();
+            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
+                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
+                    if let Some(list) = self.buckets.get(&(bx, by)) {
+                        near.extend_from_slice(list);
+                    }
+                }
+            }
+            near.sort_unstable();
+            near.dedup();
+            for o in near.iter().map(|&i| &self.obstacles[i]) {
                 if o.owner == Some(edge) {
                     continue;
                 }
@@ -944,7 +972,12 @@ impl Router<'_> {
             } else {
                 (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
             };
-            for s in &self.segs {
+            #[allow(clippy::cast_possible_truncation)]
+            let key = at.floor() as i64;
+            let near = (key - 2..=key + 2)
+                .filter_map(|k| self.segs.get(&(dir == Dir::H, k)))
+                .flatten();
+            for s in near {
                 if s.dir == dir && (s.at - at).abs() < 2.0 && s.lo < hi - 1.0 && lo < s.hi - 1.0 {
                     let (f2, t2) = self.ends[s.edge];
                     let share = |x: End, y: End| x.node().is_some() && x.node() == y.node();
@@ -996,7 +1029,9 @@ impl Router<'_> {
             } else {
                 continue;
             };
-            self.segs.push(Seg {
+            #[allow(clippy::cast_possible_truncation)]
+            let key = at.floor() as i64;
+            self.segs.entry((dir == Dir::H, key)).or_default().push(Seg {
                 dir,
                 at,
                 lo,

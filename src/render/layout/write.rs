@@ -176,24 +176,33 @@ fn esc(s: &str) -> String {
 }
 
 /// A coordinate, rounded to a tenth, without a trailing `.0`.
-fn num(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    if (r - r.round()).abs() < 1e-9 {
-        format!("{}", r.round())
-    } else {
-        format!("{r:.1}")
+struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = (self.0 * 10.0).round() / 10.0;
+        let r = if r == 0.0 { 0.0 } else { r };
+        if (r - r.round()).abs() < 1e-9 {
+            write!(f, "{}", r.round())
+        } else {
+            write!(f, "{r:.1}")
+        }
     }
+}
+
+#[cfg(test)]
+fn num(v: f64) -> String {
+    Num(v).to_string()
 }
 
 fn bounds(xml: &mut String, b: &Bounds) {
     let _ = write!(
         xml,
         "<dc:Bounds x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" />",
-        num(b.x),
-        num(b.y),
-        num(b.width),
-        num(b.height)
+        Num(b.x),
+        Num(b.y),
+        Num(b.width),
+        Num(b.height)
     );
 }
 
@@ -264,8 +273,8 @@ fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str
             let _ = write!(
                 xml,
                 "{i4}<di:waypoint x=\"{}\" y=\"{}\" />{nl}",
-                num(w.x),
-                num(w.y)
+                Num(w.x),
+                Num(w.y)
             );
         }
         if let Some(l) = &e.label {
