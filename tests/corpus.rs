@@ -98,3 +98,31 @@ fn every_corpus_file_reads_and_counts_match_an_independent_reader() {
     }
     assert!(checked > 250, "only {checked} files compared");
 }
+
+#[test]
+fn samples_read_without_any_diagnostic_and_counts_match() {
+    let files = bpmn_files(&crate::common::root().join("samples"));
+    assert!(files.len() >= 12, "samples missing");
+    for path in &files {
+        let name = rel(path);
+        let model =
+            parse_file(path, &ParseOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            model.diagnostics.is_empty(),
+            "{name}: {:?}",
+            model.diagnostics
+        );
+        let summary = Summary::of(&model);
+        assert_eq!(
+            summary.di.with_shape, summary.di.shape_elements,
+            "{name}: full DI"
+        );
+        assert_eq!(
+            summary.di.with_edge, summary.di.edge_elements,
+            "{name}: full DI"
+        );
+        assert!(!summary.lanes.is_empty(), "{name}: lanes name roles");
+        let text = std::fs::read_to_string(path).unwrap();
+        assert_eq!(summary.counts, independent_counts(&text), "{name}: counts");
+    }
+}
