@@ -23,7 +23,7 @@ BIN="$WORK/bpmnkit"
 
 if [ $# -gt 0 ]; then models=("$@"); else
   models=("$SHARED"/corpus/miwg-reference/*.bpmn)
-  for f in "$ROOT"/samples/*.bpmn; do [ -e "$f" ] && models+=("$f"); done
+  for f in "$ROOT"/samples/*.bpmn "$ROOT"/samples/*/*.bpmn; do [ -e "$f" ] && models+=("$f"); done
 fi
 
 printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %6s %10s %6s %6s %6s %5s\n' \

@@ -8,6 +8,7 @@
 
 mod common;
 mod corpus;
+mod layout;
 mod lint_parity;
 mod parse_errors;
 mod verify;

@@ -239,8 +239,8 @@ pub(crate) fn run(spec: &Spec) -> Out {
     // ---- 3. longest-path ranks over forward edges
     let mut rank = vec![0usize; n];
     let mut indeg = vec![0usize; n];
-    for v in 0..n {
-        for &e in &out_e[v] {
+    for list in &out_e {
+        for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
                     indeg[t] += 1;
@@ -248,7 +248,11 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
-    let mut queue: Vec<usize> = discovery.iter().copied().filter(|&v| indeg[v] == 0).collect();
+    let mut queue: Vec<usize> = discovery
+        .iter()
+        .copied()
+        .filter(|&v| indeg[v] == 0)
+        .collect();
     let mut topo = Vec::with_capacity(n);
     let mut qi = 0;
     while qi < queue.len() {
@@ -270,8 +274,8 @@ pub(crate) fn run(spec: &Spec) -> Out {
     }
     // Pull nodes without forward predecessors (extra start events) next to their successor.
     let mut has_pred = vec![false; n];
-    for v in 0..n {
-        for &e in &out_e[v] {
+    for list in &out_e {
+        for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
                     has_pred[t] = true;
@@ -897,7 +901,7 @@ impl Router<'_> {
         let i = *k;
         *k += 1;
         #[allow(clippy::cast_precision_loss)]
-        let step = ((i + 1) / 2) as f64 * TRACK;
+        let step = i.div_ceil(2) as f64 * TRACK;
         let off = if i % 2 == 1 { step } else { -step };
         let limit = (half - 3.0).max(0.0);
         let off = if off.abs() > limit {
@@ -1031,13 +1035,16 @@ impl Router<'_> {
             };
             #[allow(clippy::cast_possible_truncation)]
             let key = at.floor() as i64;
-            self.segs.entry((dir == Dir::H, key)).or_default().push(Seg {
-                dir,
-                at,
-                lo,
-                hi,
-                edge,
-            });
+            self.segs
+                .entry((dir == Dir::H, key))
+                .or_default()
+                .push(Seg {
+                    dir,
+                    at,
+                    lo,
+                    hi,
+                    edge,
+                });
         }
     }
 
@@ -1112,7 +1119,11 @@ impl Router<'_> {
                     .iter()
                     .all(|&v| (self.ry(v) - sy).abs() < 0.01);
                 if all_same {
-                    let ty = if sy < tb.center().y { tb.y } else { tb.bottom() };
+                    let ty = if sy < tb.center().y {
+                        tb.y
+                    } else {
+                        tb.bottom()
+                    };
                     cands.push(vec![
                         pt(sb.right(), sy),
                         pt(tb.center().x, sy),
@@ -1156,13 +1167,15 @@ impl Router<'_> {
         // candidate: down from the source, along the channel, up into the target
         {
             let y = ch.0;
+            let sx = self.port_x(from, true, sb.center().x);
+            let tx = self.port_x(to, true, tb.center().x);
             let c = vec![
-                pt(sb.center().x, sb.bottom()),
-                pt(sb.center().x, y),
-                pt(tb.center().x, y),
-                pt(tb.center().x, tb.bottom()),
+                pt(sx, sb.bottom()),
+                pt(sx, y),
+                pt(tx, y),
+                pt(tx, tb.bottom()),
             ];
-            if sb.center().x - tb.center().x > 1.0 && self.clear(edge, &c) {
+            if sx - tx > 1.0 && self.clear(edge, &c) {
                 return c;
             }
         }
@@ -1264,6 +1277,30 @@ impl Router<'_> {
         pts
     }
 
+    /// An x on a node's top or bottom border near `x` that no boundary event covers.
+    fn port_x(&self, end: End, bottom: bool, x: f64) -> f64 {
+        let End::Node(v) = end else { return x };
+        if !bottom || self.sats[v].is_empty() {
+            return x;
+        }
+        let b = self.nodes[v];
+        for k in 0..20 {
+            #[allow(clippy::cast_precision_loss)]
+            let off = f64::from((k + 1) / 2) * 12.0 * if k % 2 == 1 { 1.0 } else { -1.0 };
+            let cand = x + off;
+            if cand < b.x + 5.0 || cand > b.right() - 5.0 {
+                continue;
+            }
+            if self.sats[v]
+                .iter()
+                .all(|s| cand < s.x - 3.0 || cand > s.right() + 3.0)
+            {
+                return cand;
+            }
+        }
+        x
+    }
+
     /// Message flows: vertical between pools.
     fn message(&mut self, edge: usize) -> Vec<Point> {
         let (from, to) = self.ends[edge];
@@ -1306,7 +1343,8 @@ impl Router<'_> {
             };
             cands.push(vec![pt(x, ay), pt(x, by)]);
         }
-        let (ax, bx) = (ab.center().x, bb.center().x);
+        let ax = self.port_x(from, down, ab.center().x);
+        let bx = self.port_x(to, !down, bb.center().x);
         // two bends in the gap next to the source's row, or next to the target's row
         let mid_rows: Vec<f64> = {
             let mut v = Vec::new();
