@@ -375,7 +375,9 @@ pub(crate) fn run(spec: &Spec) -> Out {
         for (k, w) in chain.windows(2).enumerate() {
             #[allow(clippy::cast_precision_loss)]
             let bias = if let (0, End::Sat(_, s)) = (k, spec.edges[i].from) {
-                0.5 + 0.01 * s as f64
+                // the rightmost boundary event's flow goes to the upper row: nested
+                // L-shapes instead of crossing ones
+                0.5 - 0.01 * s as f64
             } else {
                 0.0
             };
@@ -1390,6 +1392,9 @@ impl Router<'_> {
             }),
             None => by,
         };
+        // A pool end is met straight at the gap's x.
+        let ax = if from.node().is_none() { gx } else { ax };
+        let bx = if to.node().is_none() { gx } else { bx };
         vec![
             pt(ax, ay),
             pt(ax, y1),
