@@ -9,7 +9,7 @@
 //! straight down, loops underneath) are tried first and kept only when geometry shows they
 //! touch no node and overlap no other edge.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{Bounds, Point};
 
@@ -333,7 +333,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
-    let mut comp_id: HashMap<usize, usize> = HashMap::new();
+    let mut comp_id: HashMap<usize, usize> = HashMap::default();
     let mut comp = vec![0usize; n];
     for v in discovery.iter().copied().chain(0..n) {
         let r = find(&mut uf, v);
@@ -505,7 +505,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
         }
     }
     // artifacts: nearest free cell in the anchor's column, above first
-    let mut occupied: HashSet<(usize, usize, i64)> = HashSet::new();
+    let mut occupied: HashSet<(usize, usize, i64)> = HashSet::default();
     for v in 0..nv {
         if v >= n || !spec.nodes[v].artifact {
             occupied.insert((vrank[v], vband[v].min(nb - 1), row[v]));
@@ -552,7 +552,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
     for v in 0..nv {
         band_rows[vband[v].min(nb - 1)].push(row[v]);
     }
-    let mut row_y: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::new(); // (centre, up, down)
+    let mut row_y: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::default(); // (centre, up, down)
     let mut bands_out = Vec::with_capacity(nb);
     let mut y = 0.0;
     // per band ordered rows: (row id, centre, up, down)
@@ -651,10 +651,10 @@ pub(crate) fn run(spec: &Spec) -> Out {
         hw: &hw,
         nb,
         obstacles: Vec::new(),
-        buckets: HashMap::new(),
-        segs: HashMap::new(),
+        buckets: HashMap::default(),
+        segs: HashMap::default(),
         all: Vec::new(),
-        tracks: HashMap::new(),
+        tracks: HashMap::default(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
     };
     router.build_obstacles(&chains);

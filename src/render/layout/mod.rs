@@ -117,7 +117,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
         let plane = cx.drill_down(sub);
         diagrams.push(plane);
     }
-    let mut used: HashSet<String> = model.ids.keys().map(|k| k.to_string()).collect();
+    let mut used: rustc_hash::FxHashSet<String> = model.ids.keys().map(|k| k.to_string()).collect();
     let mut out = Vec::with_capacity(diagrams.len());
     for (n, (element, mut shapes, edges)) in diagrams.into_iter().enumerate() {
         let diagram_id = unique(&mut used, &format!("BPMNDiagram_{}", n + 1));
@@ -159,7 +159,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
     Ok(out)
 }
 
-fn unique(used: &mut HashSet<String>, want: &str) -> String {
+fn unique(used: &mut rustc_hash::FxHashSet<String>, want: &str) -> String {
     let mut id = want.to_owned();
     let mut k = 2;
     while used.contains(&id) {
