@@ -19,11 +19,12 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 # a private copy: the shared target dir may be rebuilt from another branch meanwhile
 cp "$CARGO_TARGET_DIR/release/bpmnkit" "$WORK/bpmnkit"
+"$WORK/bpmnkit" layout --help >/dev/null 2>&1 || { echo "the release binary has no layout command (rebuilt from another branch meanwhile?); run again" >&2; exit 2; }
 BIN="$WORK/bpmnkit"
 
 if [ $# -gt 0 ]; then models=("$@"); else
   models=("$SHARED"/corpus/miwg-reference/*.bpmn)
-  for f in "$ROOT"/samples/*.bpmn; do [ -e "$f" ] && models+=("$f"); done
+  for f in "$ROOT"/samples/*.bpmn "$ROOT"/samples/*/*.bpmn; do [ -e "$f" ] && models+=("$f"); done
 fi
 
 printf '%-22s %-4s %6s %5s %5s %5s %6s %6s %6s %10s %6s %6s %6s %5s\n' \

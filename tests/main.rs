@@ -9,6 +9,7 @@
 mod common;
 mod corpus;
 mod governance;
+mod layout;
 mod lint_outputs;
 mod lint_parity;
 mod parse_errors;

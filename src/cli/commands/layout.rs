@@ -153,5 +153,8 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
         path: target.display().to_string(),
         message: e.to_string(),
     })?;
+    // The process ends right after this: freeing the model element by element would only
+    // cost time (as compilers do, leave it to the OS).
+    std::mem::forget(model);
     Ok(ExitStatus::Success)
 }

@@ -9,7 +9,7 @@
 //! straight down, loops underneath) are tried first and kept only when geometry shows they
 //! touch no node and overlap no other edge.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::model::{Bounds, Point};
 
@@ -157,6 +157,13 @@ struct Obstacle {
 }
 
 const LABEL: usize = usize::MAX;
+/// Size of the obstacle index's buckets.
+const BUCKET: f64 = 160.0;
+
+#[allow(clippy::cast_possible_truncation)]
+fn bucket(v: f64) -> i64 {
+    (v / BUCKET).floor() as i64
+}
 
 /// Lays out a spec.
 #[allow(clippy::too_many_lines)]
@@ -232,8 +239,8 @@ pub(crate) fn run(spec: &Spec) -> Out {
     // ---- 3. longest-path ranks over forward edges
     let mut rank = vec![0usize; n];
     let mut indeg = vec![0usize; n];
-    for v in 0..n {
-        for &e in &out_e[v] {
+    for list in &out_e {
+        for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
                     indeg[t] += 1;
@@ -267,8 +274,8 @@ pub(crate) fn run(spec: &Spec) -> Out {
     }
     // Pull nodes without forward predecessors (extra start events) next to their successor.
     let mut has_pred = vec![false; n];
-    for v in 0..n {
-        for &e in &out_e[v] {
+    for list in &out_e {
+        for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
                     has_pred[t] = true;
@@ -326,7 +333,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
-    let mut comp_id: HashMap<usize, usize> = HashMap::new();
+    let mut comp_id: HashMap<usize, usize> = HashMap::default();
     let mut comp = vec![0usize; n];
     for v in discovery.iter().copied().chain(0..n) {
         let r = find(&mut uf, v);
@@ -368,7 +375,9 @@ pub(crate) fn run(spec: &Spec) -> Out {
         for (k, w) in chain.windows(2).enumerate() {
             #[allow(clippy::cast_precision_loss)]
             let bias = if let (0, End::Sat(_, s)) = (k, spec.edges[i].from) {
-                0.5 + 0.01 * s as f64
+                // the rightmost boundary event's flow goes to the upper row: nested
+                // L-shapes instead of crossing ones
+                0.5 - 0.01 * s as f64
             } else {
                 0.0
             };
@@ -397,19 +406,20 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
-    let key_sort = |layer: &mut Vec<usize>, key: &HashMap<usize, f64>| {
+    let key_sort = |layer: &mut Vec<usize>, key: &[f64]| {
         layer.sort_by(|&a, &b| {
             (vcomp[a], vband[a])
                 .cmp(&(vcomp[b], vband[b]))
-                .then(key[&a].total_cmp(&key[&b]))
+                .then(key[a].total_cmp(&key[b]))
         });
     };
+    let mut key = vec![0f64; nv];
     for layer in &mut layers {
-        let key: HashMap<usize, f64> = layer
-            .iter()
-            .enumerate()
-            .map(|(i, &v)| (v, i as f64))
-            .collect();
+        for (i, &v) in layer.iter().enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let k = i as f64;
+            key[v] = k;
+        }
         key_sort(layer, &key);
     }
     // ---- 7. crossing reduction: barycentre sweeps, keep the best
@@ -430,7 +440,6 @@ pub(crate) fn run(spec: &Spec) -> Out {
         };
         for r in order {
             let layer = &mut layers[r];
-            let mut key = HashMap::new();
             for &v in layer.iter() {
                 let adj = if down { &preds[v] } else { &succs[v] };
                 let k = if adj.is_empty() {
@@ -438,7 +447,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
                 } else {
                     adj.iter().map(|&(u, b)| pos[u] + b).sum::<f64>() / adj.len() as f64
                 };
-                key.insert(v, k);
+                key[v] = k;
             }
             key_sort(layer, &key);
             for (i, &v) in layer.iter().enumerate() {
@@ -496,7 +505,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
         }
     }
     // artifacts: nearest free cell in the anchor's column, above first
-    let mut occupied: HashSet<(usize, usize, i64)> = HashSet::new();
+    let mut occupied: HashSet<(usize, usize, i64)> = HashSet::default();
     for v in 0..nv {
         if v >= n || !spec.nodes[v].artifact {
             occupied.insert((vrank[v], vband[v].min(nb - 1), row[v]));
@@ -543,7 +552,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
     for v in 0..nv {
         band_rows[vband[v].min(nb - 1)].push(row[v]);
     }
-    let mut row_y: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::new(); // (centre, up, down)
+    let mut row_y: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::default(); // (centre, up, down)
     let mut bands_out = Vec::with_capacity(nb);
     let mut y = 0.0;
     // per band ordered rows: (row id, centre, up, down)
@@ -642,9 +651,10 @@ pub(crate) fn run(spec: &Spec) -> Out {
         hw: &hw,
         nb,
         obstacles: Vec::new(),
-        segs: Vec::new(),
+        buckets: HashMap::default(),
+        segs: HashMap::default(),
         all: Vec::new(),
-        tracks: HashMap::new(),
+        tracks: HashMap::default(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
     };
     router.build_obstacles(&chains);
@@ -764,7 +774,10 @@ struct Router<'a> {
     hw: &'a [f64],
     nb: usize,
     obstacles: Vec<Obstacle>,
-    segs: Vec<Seg>,
+    /// Obstacles by bucket of `BUCKET`×`BUCKET` px.
+    buckets: HashMap<(i64, i64), Vec<usize>>,
+    /// Axis-parallel segments by (direction, rounded coordinate).
+    segs: HashMap<(bool, i64), Vec<Seg>>,
     /// Every placed segment with its edge, for counting crossings of candidates.
     all: Vec<(Point, Point, usize)>,
     tracks: HashMap<(u8, i64), usize>,
@@ -819,6 +832,13 @@ impl Router<'_> {
                     node: v,
                     part: Some(LABEL),
                 });
+            }
+        }
+        for (i, o) in self.obstacles.iter().enumerate() {
+            for bx in bucket(o.rect.x)..=bucket(o.rect.right()) {
+                for by in bucket(o.rect.y)..=bucket(o.rect.bottom()) {
+                    self.buckets.entry((bx, by)).or_default().push(i);
+                }
             }
         }
     }
@@ -883,7 +903,7 @@ impl Router<'_> {
         let i = *k;
         *k += 1;
         #[allow(clippy::cast_precision_loss)]
-        let step = ((i + 1) / 2) as f64 * TRACK;
+        let step = i.div_ceil(2) as f64 * TRACK;
         let off = if i % 2 == 1 { step } else { -step };
         let limit = (half - 3.0).max(0.0);
         let off = if off.abs() > limit {
@@ -927,7 +947,17 @@ impl Router<'_> {
         let (from, to) = self.ends[edge];
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            for o in &self.obstacles {
+            let mut near: Vec<usize> = Vec::new();
+            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
+                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
+                    if let Some(list) = self.buckets.get(&(bx, by)) {
+                        near.extend_from_slice(list);
+                    }
+                }
+            }
+            near.sort_unstable();
+            near.dedup();
+            for o in near.iter().map(|&i| &self.obstacles[i]) {
                 if o.owner == Some(edge) {
                     continue;
                 }
@@ -948,7 +978,12 @@ impl Router<'_> {
             } else {
                 (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
             };
-            for s in &self.segs {
+            #[allow(clippy::cast_possible_truncation)]
+            let key = at.floor() as i64;
+            let near = (key - 2..=key + 2)
+                .filter_map(|k| self.segs.get(&(dir == Dir::H, k)))
+                .flatten();
+            for s in near {
                 if s.dir == dir && (s.at - at).abs() < 2.0 && s.lo < hi - 1.0 && lo < s.hi - 1.0 {
                     let (f2, t2) = self.ends[s.edge];
                     let share = |x: End, y: End| x.node().is_some() && x.node() == y.node();
@@ -1000,13 +1035,18 @@ impl Router<'_> {
             } else {
                 continue;
             };
-            self.segs.push(Seg {
-                dir,
-                at,
-                lo,
-                hi,
-                edge,
-            });
+            #[allow(clippy::cast_possible_truncation)]
+            let key = at.floor() as i64;
+            self.segs
+                .entry((dir == Dir::H, key))
+                .or_default()
+                .push(Seg {
+                    dir,
+                    at,
+                    lo,
+                    hi,
+                    edge,
+                });
         }
     }
 
@@ -1129,13 +1169,15 @@ impl Router<'_> {
         // candidate: down from the source, along the channel, up into the target
         {
             let y = ch.0;
+            let sx = self.port_x(from, true, sb.center().x);
+            let tx = self.port_x(to, true, tb.center().x);
             let c = vec![
-                pt(sb.center().x, sb.bottom()),
-                pt(sb.center().x, y),
-                pt(tb.center().x, y),
-                pt(tb.center().x, tb.bottom()),
+                pt(sx, sb.bottom()),
+                pt(sx, y),
+                pt(tx, y),
+                pt(tx, tb.bottom()),
             ];
-            if sb.center().x - tb.center().x > 1.0 && self.clear(edge, &c) {
+            if sx - tx > 1.0 && self.clear(edge, &c) {
                 return c;
             }
         }
@@ -1237,6 +1279,30 @@ impl Router<'_> {
         pts
     }
 
+    /// An x on a node's top or bottom border near `x` that no boundary event covers.
+    fn port_x(&self, end: End, bottom: bool, x: f64) -> f64 {
+        let End::Node(v) = end else { return x };
+        if !bottom || self.sats[v].is_empty() {
+            return x;
+        }
+        let b = self.nodes[v];
+        for k in 0..20 {
+            #[allow(clippy::cast_precision_loss)]
+            let off = f64::from((k + 1) / 2) * 12.0 * if k % 2 == 1 { 1.0 } else { -1.0 };
+            let cand = x + off;
+            if cand < b.x + 5.0 || cand > b.right() - 5.0 {
+                continue;
+            }
+            if self.sats[v]
+                .iter()
+                .all(|s| cand < s.x - 3.0 || cand > s.right() + 3.0)
+            {
+                return cand;
+            }
+        }
+        x
+    }
+
     /// Message flows: vertical between pools.
     fn message(&mut self, edge: usize) -> Vec<Point> {
         let (from, to) = self.ends[edge];
@@ -1279,7 +1345,8 @@ impl Router<'_> {
             };
             cands.push(vec![pt(x, ay), pt(x, by)]);
         }
-        let (ax, bx) = (ab.center().x, bb.center().x);
+        let ax = self.port_x(from, down, ab.center().x);
+        let bx = self.port_x(to, !down, bb.center().x);
         // two bends in the gap next to the source's row, or next to the target's row
         let mid_rows: Vec<f64> = {
             let mut v = Vec::new();
@@ -1325,6 +1392,9 @@ impl Router<'_> {
             }),
             None => by,
         };
+        // A pool end is met straight at the gap's x.
+        let ax = if from.node().is_none() { gx } else { ax };
+        let bx = if to.node().is_none() { gx } else { bx };
         vec![
             pt(ax, ay),
             pt(ax, y1),

@@ -117,7 +117,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
         let plane = cx.drill_down(sub);
         diagrams.push(plane);
     }
-    let mut used: HashSet<String> = model.ids.keys().map(|k| k.to_string()).collect();
+    let mut used: rustc_hash::FxHashSet<String> = model.ids.keys().map(|k| k.to_string()).collect();
     let mut out = Vec::with_capacity(diagrams.len());
     for (n, (element, mut shapes, edges)) in diagrams.into_iter().enumerate() {
         let diagram_id = unique(&mut used, &format!("BPMNDiagram_{}", n + 1));
@@ -159,7 +159,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
     Ok(out)
 }
 
-fn unique(used: &mut HashSet<String>, want: &str) -> String {
+fn unique(used: &mut rustc_hash::FxHashSet<String>, want: &str) -> String {
     let mut id = want.to_owned();
     let mut k = 2;
     while used.contains(&id) {
@@ -586,14 +586,11 @@ impl<'a> Ctx<'a> {
         let mut per_host: HashMap<usize, Vec<ElementId>> = HashMap::new();
         let mut host_order = Vec::new();
         for &(b, host) in &boundaries {
-            match node_of.get(&host) {
-                Some(&h) => {
-                    if !per_host.contains_key(&h) {
-                        host_order.push(h);
-                    }
-                    per_host.entry(h).or_default().push(b);
+            if let Some(&h) = node_of.get(&host) {
+                if !per_host.contains_key(&h) {
+                    host_order.push(h);
                 }
-                None => {}
+                per_host.entry(h).or_default().push(b);
             }
         }
         for h in host_order {
@@ -942,7 +939,7 @@ fn edge(m: &Model, id: ElementId, waypoints: Vec<Point>) -> DiEdge {
                 x: (a.x + b.x) / 2.0,
                 y: (a.y + b.y) / 2.0,
             };
-            let w = text_width(name, 11.0).min(LABEL_W).max(20.0);
+            let w = text_width(name, 11.0).clamp(20.0, LABEL_W);
             #[allow(clippy::cast_precision_loss)]
             let h = wrap_lines(name, LABEL_W, 11.0) as f64 * LABEL_LINE;
             let horizontal = (a.y - b.y).abs() < 0.01;

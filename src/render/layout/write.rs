@@ -117,7 +117,11 @@ pub fn write_di(model: &Model, diagrams: &[Diagram]) -> Result<String, WriteErro
         }
     };
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
-    let mut xml = String::new();
+    let items: usize = diagrams
+        .iter()
+        .map(|d| d.plane.shapes.len() + 2 * d.plane.edges.len())
+        .sum();
+    let mut xml = String::with_capacity(items * 160 + 256);
     let decls = missing_decls(model);
     if !in_line {
         xml.push_str(newline);
@@ -163,39 +167,61 @@ fn missing_decls(model: &Model) -> String {
     s
 }
 
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
+/// Attribute-value escaping, written straight into the output.
+struct Esc<'a>(&'a str);
+
+impl std::fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut rest = self.0;
+        while let Some(i) = rest.find(['&', '<', '>', '"']) {
+            f.write_str(&rest[..i])?;
+            f.write_str(match rest.as_bytes()[i] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                _ => "&quot;",
+            })?;
+            rest = &rest[i + 1..];
         }
+        f.write_str(rest)
     }
-    out
+}
+
+/// ` name="value"` when there is a value.
+fn opt(xml: &mut String, name: &str, v: Option<&str>) {
+    if let Some(v) = v {
+        let _ = write!(xml, " {name}=\"{}\"", Esc(v));
+    }
 }
 
 /// A coordinate, rounded to a tenth, without a trailing `.0`.
-fn num(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    let r = if r == 0.0 { 0.0 } else { r };
-    if (r - r.round()).abs() < 1e-9 {
-        format!("{}", r.round())
-    } else {
-        format!("{r:.1}")
+struct Num(f64);
+
+impl std::fmt::Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let r = (self.0 * 10.0).round() / 10.0;
+        let r = if r == 0.0 { 0.0 } else { r };
+        if (r - r.round()).abs() < 1e-9 {
+            write!(f, "{}", r.round())
+        } else {
+            write!(f, "{r:.1}")
+        }
     }
+}
+
+#[cfg(test)]
+fn num(v: f64) -> String {
+    Num(v).to_string()
 }
 
 fn bounds(xml: &mut String, b: &Bounds) {
     let _ = write!(
         xml,
         "<dc:Bounds x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" />",
-        num(b.x),
-        num(b.y),
-        num(b.width),
-        num(b.height)
+        Num(b.x),
+        Num(b.y),
+        Num(b.width),
+        Num(b.height)
     );
 }
 
@@ -213,41 +239,30 @@ fn label(xml: &mut String, l: &DiLabel, ind: &str, nl: &str) {
 }
 
 fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str) {
-    let opt = |name: &str, v: Option<&str>| {
-        v.map(|v| format!(" {name}=\"{}\"", esc(v)))
-            .unwrap_or_default()
-    };
-    let _ = write!(
-        xml,
-        "{ind}<bpmndi:BPMNDiagram{}{decls}>{nl}",
-        opt("id", d.id.as_deref())
-    );
+    let _ = write!(xml, "{ind}<bpmndi:BPMNDiagram");
+    opt(xml, "id", d.id.as_deref());
+    let _ = write!(xml, "{decls}>{nl}{ind}  <bpmndi:BPMNPlane");
     let p = &d.plane;
-    let _ = write!(
-        xml,
-        "{ind}  <bpmndi:BPMNPlane{}{}>{nl}",
-        opt("id", p.id.as_deref()),
-        opt("bpmnElement", p.bpmn_element.as_deref())
-    );
+    opt(xml, "id", p.id.as_deref());
+    opt(xml, "bpmnElement", p.bpmn_element.as_deref());
+    let _ = write!(xml, ">{nl}");
     let i3 = format!("{ind}    ");
     let i4 = format!("{ind}      ");
     for s in &p.shapes {
-        let mut flags = String::new();
-        let flag = |flags: &mut String, name: &str, v: Option<bool>| {
+        let _ = write!(xml, "{i3}<bpmndi:BPMNShape");
+        opt(xml, "id", s.id.as_deref());
+        opt(xml, "bpmnElement", s.bpmn_element.as_deref());
+        for (name, v) in [
+            ("isHorizontal", s.is_horizontal),
+            ("isExpanded", s.is_expanded),
+            ("isMarkerVisible", s.is_marker_visible),
+            ("isMessageVisible", s.is_message_visible),
+        ] {
             if let Some(v) = v {
-                let _ = write!(flags, " {name}=\"{v}\"");
+                let _ = write!(xml, " {name}=\"{v}\"");
             }
-        };
-        flag(&mut flags, "isHorizontal", s.is_horizontal);
-        flag(&mut flags, "isExpanded", s.is_expanded);
-        flag(&mut flags, "isMarkerVisible", s.is_marker_visible);
-        flag(&mut flags, "isMessageVisible", s.is_message_visible);
-        let _ = write!(
-            xml,
-            "{i3}<bpmndi:BPMNShape{}{}{flags}>{nl}{i4}",
-            opt("id", s.id.as_deref()),
-            opt("bpmnElement", s.bpmn_element.as_deref())
-        );
+        }
+        let _ = write!(xml, ">{nl}{i4}");
         bounds(xml, &s.bounds);
         xml.push_str(nl);
         if let Some(l) = &s.label {
@@ -256,18 +271,16 @@ fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str
         let _ = write!(xml, "{i3}</bpmndi:BPMNShape>{nl}");
     }
     for e in &p.edges {
-        let _ = write!(
-            xml,
-            "{i3}<bpmndi:BPMNEdge{}{}>{nl}",
-            opt("id", e.id.as_deref()),
-            opt("bpmnElement", e.bpmn_element.as_deref())
-        );
+        let _ = write!(xml, "{i3}<bpmndi:BPMNEdge");
+        opt(xml, "id", e.id.as_deref());
+        opt(xml, "bpmnElement", e.bpmn_element.as_deref());
+        let _ = write!(xml, ">{nl}");
         for w in &e.waypoints {
             let _ = write!(
                 xml,
                 "{i4}<di:waypoint x=\"{}\" y=\"{}\" />{nl}",
-                num(w.x),
-                num(w.y)
+                Num(w.x),
+                Num(w.y)
             );
         }
         if let Some(l) = &e.label {
@@ -284,6 +297,14 @@ fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str
 #[cfg(test)]
 mod tests {
     use super::num;
+
+    #[test]
+    fn escapes_attribute_values() {
+        assert_eq!(
+            super::Esc("a&b<\"c\">").to_string(),
+            "a&amp;b&lt;&quot;c&quot;&gt;"
+        );
+    }
 
     #[test]
     fn numbers_are_compact() {
