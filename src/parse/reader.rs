@@ -73,6 +73,8 @@ struct Reader<'a> {
     bindings: Vec<(Box<str>, Box<str>, Known)>,
     /// For each open element, `bindings.len()` before its own declarations.
     scopes: Vec<u32>,
+    /// Finds `xmlns` in a tag (a prebuilt searcher: tags are short and many).
+    xmlns: memchr::memmem::Finder<'static>,
     text: String,
     element_count: usize,
     doctype_warned: bool,
@@ -176,6 +178,7 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
         stack: Vec::with_capacity(32),
         bindings: Vec::new(),
         scopes: Vec::with_capacity(32),
+        xmlns: memchr::memmem::Finder::new("xmlns"),
         text: String::new(),
         element_count: 0,
         doctype_warned: false,
@@ -407,7 +410,7 @@ impl<'a> Reader<'a> {
     fn declare(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), ParseError> {
         self.scopes
             .push(u32::try_from(self.bindings.len()).unwrap_or(u32::MAX));
-        if !e.attributes_raw().contains("xmlns") {
+        if self.xmlns.find(e.attributes_raw().as_bytes()).is_none() {
             return Ok(());
         }
         let mut iter = e.attributes();
@@ -528,7 +531,11 @@ impl<'a> Reader<'a> {
     }
 
     fn attrs(&self, e: &BytesStart<'_>, span: Span) -> Result<Vec<Attr>, ParseError> {
-        let mut out = Vec::new();
+        // One allocation of the right size: every attribute has a `=` (values may add
+        // some, so this can only over-count, and is capped by the attribute limit).
+        let raw = e.attributes_raw().as_bytes();
+        let guess = memchr::memchr_iter(b'=', raw).count();
+        let mut out = Vec::with_capacity(guess.min(self.options.max_attributes));
         let mut seen = SeenKeys::new();
         let mut iter = e.attributes();
         iter.with_checks(false);
