@@ -24,6 +24,8 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Check soundness: deadlocks, lack of synchronisation, dead activities, livelocks.
+    Verify(commands::verify::VerifyArgs),
 }
 
 /// Output formats shared by several commands.

@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Render(args) => commands::render::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
+        Command::Verify(args) => commands::verify::run(&args),
     };
     match result {
         Ok(status) => status,

@@ -3,3 +3,4 @@
 pub mod completions;
 pub mod inspect;
 pub mod render;
+pub mod verify;
