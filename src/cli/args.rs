@@ -20,6 +20,8 @@ pub enum Command {
     Inspect(commands::inspect::InspectArgs),
     /// Draw a model's diagrams as SVG, the way bpmn.io shows them.
     Render(commands::render::RenderArgs),
+    /// Write a self-contained HTML report: diagram, findings, soundness, simulation KPIs.
+    Report(commands::report::ReportArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).

@@ -67,6 +67,7 @@ pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Render(args) => commands::render::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
         Command::Verify(args) => commands::verify::run(&args),

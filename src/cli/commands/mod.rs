@@ -3,4 +3,5 @@
 pub mod completions;
 pub mod inspect;
 pub mod render;
+pub mod report;
 pub mod verify;
