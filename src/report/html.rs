@@ -372,6 +372,30 @@ fn diagram_data(model: &Model, diagram: &Diagram) -> DiagramData {
     DiagramData { geom }
 }
 
+/// Diagrams wider or taller than this (in diagram units) open with labels hidden.
+const LOD_EXTENT: f64 = 4000.0;
+
+/// The larger side of the box around everything in a diagram.
+fn extent(d: &DiagramData) -> f64 {
+    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
+    let mut add = |x: f64, y: f64| {
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    };
+    for g in d.geom.values() {
+        match g {
+            Geom::Rect([x, y, w, h]) => {
+                add(*x, *y);
+                add(x + w, y + h);
+            }
+            Geom::Line(pts) => pts.iter().for_each(|p| add(p[0], p[1])),
+        }
+    }
+    if x1 < x0 { 0.0 } else { (x1 - x0).max(y1 - y0) }
+}
+
 /// The display name of an element id: its name, else its type and id.
 fn display_name(model: &Model, id: &str) -> String {
     match model.by_id(id) {
@@ -431,6 +455,17 @@ fn finding_data(model: &Model, f: &Finding) -> FindingData {
     } else {
         Vec::new()
     };
+    let mut steps = steps;
+    // The element at fault ends the path when the labels stop just before it.
+    if let Some(el) = &d.element_id {
+        if !steps.is_empty() && steps.last().is_some_and(|s| &s.id != el) {
+            steps.push(StepData {
+                name: display_name(model, el),
+                id: el.clone(),
+                text: "here".to_owned(),
+            });
+        }
+    }
     let ids: Vec<String> = steps.iter().map(|s| s.id.clone()).collect();
     FindingData {
         sev: d.severity,
@@ -649,6 +684,7 @@ pub fn render(input: &ReportInput<'_>) -> Page {
     if input.simulation.is_some() {
         out.push_str("<label class=\"toggle\"><input type=\"checkbox\" id=\"heat-toggle\"> Waiting-time heat map</label>");
     }
+    out.push_str("<span class=\"lod-hint\" id=\"lod-hint\" hidden>Labels hidden at this zoom: zoom in to read them</span>");
     out.push_str("<span class=\"hint\">Scroll to zoom · drag to pan · hover a shape for its findings</span></div>");
     out.push_str("<div class=\"witness-bar\" id=\"witness-bar\" hidden><span class=\"w-title\" id=\"w-title\"></span><button id=\"w-prev\" title=\"Previous step\">◀ Prev</button><span id=\"w-step\" class=\"w-step\"></span><button id=\"w-next\" title=\"Next step\">Next ▶</button><button id=\"w-all\" title=\"Show the whole path\">All</button><button id=\"w-close\" title=\"Hide the witness\">✕</button></div>");
     out.push_str("<div class=\"canvas-wrap\">");
@@ -656,7 +692,16 @@ pub fn render(input: &ReportInput<'_>) -> Page {
         out.push_str("<p class=\"empty\">This model has no diagram to draw (no BPMNDI coordinates).</p>");
     }
     for (i, svg) in svgs.iter().enumerate() {
-        w!(out, "<div class=\"canvas\" data-diagram=\"{i}\"{}>", if i == 0 { "" } else { " hidden" });
+        // Labels of a big diagram seen whole are too small to read and cost most of the
+        // first paint: such a diagram opens with labels hidden until zoomed in (the script
+        // keeps the class in step with the zoom).
+        let lod = data.diagrams.get(i).is_some_and(|d| extent(d) > LOD_EXTENT);
+        w!(
+            out,
+            "<div class=\"canvas{}\" data-diagram=\"{i}\"{}>",
+            if lod { " lod" } else { "" },
+            if i == 0 { "" } else { " hidden" }
+        );
         out.push_str(svg.text.trim_end());
         out.push_str("</div>");
     }

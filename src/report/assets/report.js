@@ -13,6 +13,7 @@
   var views = [];
   var current = 0;
   var tip = document.getElementById("tip");
+  var lodHint = document.getElementById("lod-hint");
 
   function svgEl(tag, attrs, parent) {
     var e = document.createElementNS(NS, tag);
@@ -51,6 +52,12 @@
   function setBox(v, b) {
     v.box = b;
     v.svg.setAttribute("viewBox", b.x + " " + b.y + " " + b.w + " " + b.h);
+    // Level of detail: labels drawn below ~3.5 px are unreadable and slow to paint.
+    var cw = v.canvas.clientWidth || 1000, ch = v.canvas.clientHeight || 700;
+    var scale = Math.min(cw / b.w, ch / b.h);
+    var lod = scale < 0.3;
+    if (v.canvas.classList.contains("lod") !== lod) v.canvas.classList.toggle("lod", lod);
+    if (lodHint && v.canvas === canvases[current]) lodHint.hidden = !lod;
   }
 
   function toSvg(v, cx, cy) {
@@ -122,6 +129,7 @@
     if (i === current || !views[i]) return;
     current = i;
     canvases.forEach(function (c, j) { c.hidden = j !== i; });
+    setBox(views[i], views[i].box);
     document.querySelectorAll(".tab").forEach(function (t) {
       t.classList.toggle("on", Number(t.getAttribute("data-diagram")) === i);
     });
