@@ -18,6 +18,8 @@ pub struct Cli {
 pub enum Command {
     /// Show what a model contains: processes, pools, lanes, element counts, DI coverage.
     Inspect(commands::inspect::InspectArgs),
+    /// Check soundness: deadlocks, lack of synchronisation, dead activities, livelocks.
+    Verify(commands::verify::VerifyArgs),
     /// Draw a model's diagrams as SVG, the way bpmn.io shows them.
     Render(commands::render::RenderArgs),
     /// Write a self-contained HTML report: diagram, findings, soundness, simulation KPIs.
@@ -26,8 +28,8 @@ pub enum Command {
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
-    /// Check soundness: deadlocks, lack of synchronisation, dead activities, livelocks.
-    Verify(commands::verify::VerifyArgs),
+    /// Lay a model out automatically and write the diagram (DI) into a copy of the file.
+    Layout(commands::layout::LayoutArgs),
 }
 
 /// Output formats shared by several commands.

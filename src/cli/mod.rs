@@ -66,11 +66,12 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
         Command::Render(args) => commands::render::run(&args),
         Command::Report(args) => commands::report::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
-        Command::Verify(args) => commands::verify::run(&args),
+        Command::Layout(args) => commands::layout::run(&args),
     };
     match result {
         Ok(status) => status,

@@ -20,5 +20,6 @@
 //! # Ok::<(), bpmnkit::parse::ParseError>(())
 //! ```
 
+pub mod layout;
 pub mod svg;
 pub mod text;

@@ -351,15 +351,19 @@ fn scope_name(model: &Model, s: ElementId) -> String {
                 .participant
                 .and_then(|p| model.el(p).label())
         })
-        .unwrap_or_else(|| e.id_str())
-        .to_owned()
+        .map_or_else(|| e.id_str().to_owned(), one_line)
+}
+
+/// Names may span lines in the XML; reports show them on one.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn step(model: &Model, el: ElementId) -> Step {
     let e = model.el(el);
     Step {
         id: e.id_str().to_owned(),
-        name: e.label().map(str::to_owned),
+        name: e.label().map(one_line),
         kind: e.kind.local_name().to_owned(),
     }
 }

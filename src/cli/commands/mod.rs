@@ -2,6 +2,7 @@
 
 pub mod completions;
 pub mod inspect;
+pub mod verify;
 pub mod render;
 pub mod report;
-pub mod verify;
+pub mod layout;
