@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use crate::cli::args::ReadArgs;
 use crate::cli::commands::inspect::parse_error_diagnostic;
 use crate::cli::{CliError, ExitStatus, files, use_color};
-use crate::diagnostic::Severity;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Category;
 use crate::model::{Diagram, Model};
 use crate::parse::parse_file;
@@ -153,14 +153,30 @@ fn soundness(model: &Model, max_states: usize, findings: &mut Vec<Finding>) -> V
         .collect()
 }
 
-/// The diagrams to draw: the file's own when it has coordinates.
-fn diagrams_of(model: &Model) -> Vec<Diagram> {
-    model
+/// The diagrams to draw: the file's own when it has coordinates, else the auto-layout's
+/// (and a note saying so).
+fn diagrams_of(model: &Model) -> (Vec<Diagram>, Option<Diagnostic>) {
+    let own: Vec<Diagram> = model
         .diagrams
         .iter()
         .filter(|d| !d.plane.shapes.is_empty() || !d.plane.edges.is_empty())
         .cloned()
-        .collect()
+        .collect();
+    if !own.is_empty() {
+        return (own, None);
+    }
+    match crate::render::layout::layout(model, &crate::render::layout::LayoutOptions::default()) {
+        Ok(diagrams) => (
+            diagrams,
+            Some(Diagnostic::new(
+                "render::auto-layout",
+                Severity::Info,
+                "The file has no diagram coordinates (BPMNDI); the diagram shown is laid out automatically",
+            )
+            .with_help("save the model from a modelling tool, or run bpmnkit layout, to keep a layout")),
+        ),
+        Err(e) => (Vec::new(), Some(Diagnostic::new("render::no-diagram", Severity::Info, e.to_string()))),
+    }
 }
 
 /// Builds the page of one parsed model.
@@ -176,8 +192,14 @@ pub fn page_for(model: &Model, max_states: usize) -> html::Page {
         })
         .collect();
     findings.extend(lint_findings(model));
+    let (diagrams, note) = diagrams_of(model);
+    findings.extend(note.map(|d| Finding {
+        diagnostic: d,
+        source: Source::Render,
+        witness: false,
+    }));
     let units = soundness(model, max_states, &mut findings);
-    let mut input = ReportInput::new(model, diagrams_of(model));
+    let mut input = ReportInput::new(model, diagrams);
     input.findings = findings;
     input.soundness = Some(units);
     html::render(&input)
