@@ -25,6 +25,7 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod verify;
+pub mod simulate;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{ElementId, Kind, Model};

@@ -30,6 +30,8 @@ pub enum Command {
     Man,
     /// Lay a model out automatically and write the diagram (DI) into a copy of the file.
     Layout(commands::layout::LayoutArgs),
+    /// Estimate cycle times: discrete-event simulation and an analytic estimate.
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 /// Output formats shared by several commands.

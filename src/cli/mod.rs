@@ -72,6 +72,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
         Command::Layout(args) => commands::layout::run(&args),
+        Command::Simulate(args) => commands::simulate::run(&args),
     };
     match result {
         Ok(status) => status,
@@ -113,4 +114,8 @@ pub enum CliError {
     #[error("cannot produce JSON: {0}")]
     #[diagnostic(code(cli::json))]
     Json(#[from] serde_json::Error),
+    /// A simulation could not run (bad scenario, options or model).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Simulate(#[from] crate::simulate::SimError),
 }

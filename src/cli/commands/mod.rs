@@ -6,3 +6,4 @@ pub mod verify;
 pub mod render;
 pub mod report;
 pub mod layout;
+pub mod simulate;
