@@ -73,6 +73,8 @@ pub enum Source {
     Governance,
     /// Soundness verification.
     Verify,
+    /// Simulation.
+    Simulate,
     /// Drawing the diagram (elements left out of the picture).
     Render,
 }
@@ -86,6 +88,7 @@ impl Source {
             Source::Lint => "lint",
             Source::Governance => "governance",
             Source::Verify => "soundness",
+            Source::Simulate => "simulation",
             Source::Render => "render",
         }
     }

@@ -15,8 +15,10 @@ use crate::lint::Category;
 use crate::model::{Diagram, Model};
 use crate::parse::parse_file;
 use crate::report::html::{
-    self, Finding, ModelStatus, PropertyState, ReportInput, Source, UnitVerdict, Verdict,
+    self, ActivityTimes, Finding, ModelStatus, PropertyState, ReportInput, ResourceUse,
+    SimulationKpis, Source, UnitVerdict, Verdict,
 };
+use crate::simulate::{Scenario, SimOptions};
 use crate::report::render_text;
 use crate::verify::{Check, VerifyOptions, verify_model};
 
@@ -31,6 +33,20 @@ pub struct ReportArgs {
     /// for one model, `bpmnkit-report/` for several models or a directory.
     #[arg(short, long, value_name = "FILE|DIR/")]
     pub output: Option<PathBuf>,
+    /// Scenario for the simulation (Prosimos JSON, as `bpmnkit simulate --scenario`).
+    /// Without it: simulation parameters in the model, else the documented defaults (the
+    /// page says which).
+    #[arg(long, value_name = "S")]
+    pub scenario: Option<PathBuf>,
+    /// Simulated cases per model.
+    #[arg(long, value_name = "N", default_value_t = 1000)]
+    pub cases: u64,
+    /// Random seed of the simulation.
+    #[arg(long, value_name = "SEED", default_value_t = 1)]
+    pub seed: u64,
+    /// Leave the simulation out.
+    #[arg(long)]
+    pub no_simulation: bool,
     /// Most states explored per process by the soundness check.
     #[arg(long, value_name = "N", default_value_t = crate::verify::DEFAULT_MAX_STATES)]
     pub max_states: usize,
@@ -179,9 +195,108 @@ fn diagrams_of(model: &Model) -> (Vec<Diagram>, Option<Diagnostic>) {
     }
 }
 
+/// What the page shows besides the model itself.
+#[derive(Debug, Clone, Default)]
+pub struct PageOptions {
+    /// State budget of the soundness check.
+    pub max_states: usize,
+    /// Simulate, with this scenario (or the model's own parameters or the defaults).
+    pub simulate: Option<SimulateWith>,
+}
+
+/// How to simulate.
+#[derive(Debug, Clone, Default)]
+pub struct SimulateWith {
+    /// The scenario and where it came from.
+    pub scenario: Option<(Scenario, String)>,
+    /// Cases.
+    pub cases: u64,
+    /// Seed.
+    pub seed: u64,
+}
+
+/// Simulates the model and the analytic estimate, keeping every case's cycle time for
+/// the histogram.
+///
+/// # Errors
+/// The simulator's message when the model cannot be simulated.
+fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, String> {
+    use crate::simulate::{analytic, engine, replication_seed, stats};
+    let prepared = crate::simulate::prepare(model, with.scenario.as_ref().map(|s| s.0.clone()), None)
+        .map_err(|e| e.message)?;
+    let options = SimOptions {
+        cases: Some(with.cases),
+        seed: Some(with.seed),
+        ..SimOptions::default()
+    };
+    let settings = crate::simulate::settings(&prepared, &options);
+    let net = &prepared.net;
+    let reps: Vec<engine::RepResult> = (0..settings.replications)
+        .map(|r| {
+            let spec = engine::RunSpec {
+                cases: settings.cases,
+                horizon: settings.horizon_s,
+                warmup: settings.warmup,
+                seed: replication_seed(settings.seed, r),
+                log: false,
+                unlimited: false,
+            };
+            engine::run(net, &spec, None)
+        })
+        .collect();
+    let cycle_times_s: Vec<f64> = reps.iter().flat_map(|r| r.cycle.iter().copied()).collect();
+    let summary = stats::summarise(net, reps);
+    let estimate = analytic::estimate(net, settings.seed);
+    let mut notes = prepared.notes.clone();
+    notes.extend(stats::compare(net, &summary, &estimate));
+    let analytic_mean_s = estimate
+        .cycle_mean_with_queueing
+        .unwrap_or(estimate.cycle_time.mean);
+    notes.push(format!(
+        "Analytic estimate ({}{}): contention-free mean {}, with queueing {}",
+        estimate.method,
+        if estimate.approximate { ", approximate" } else { "" },
+        html::duration(estimate.cycle_time.mean),
+        estimate
+            .cycle_mean_with_queueing
+            .map_or_else(|| "not available (a pool is overloaded)".to_owned(), html::duration)
+    ));
+    Ok(SimulationKpis {
+        scenario: with
+            .scenario
+            .as_ref()
+            .map_or_else(|| prepared.scenario_source.clone(), |s| s.1.clone()),
+        process: net.process_id.clone(),
+        cycle_times_s,
+        cases_stuck: summary.cases_stuck,
+        analytic_mean_s: Some(analytic_mean_s),
+        activities: summary
+            .activities
+            .iter()
+            .map(|a| ActivityTimes {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                count: a.count,
+                waiting_mean_s: a.waiting_mean,
+                processing_mean_s: a.processing_mean,
+            })
+            .collect(),
+        resources: summary
+            .resources
+            .iter()
+            .map(|r| ResourceUse {
+                name: r.name.clone(),
+                units: r.units,
+                utilisation: r.utilisation,
+            })
+            .collect(),
+        notes,
+    })
+}
+
 /// Builds the page of one parsed model.
 #[must_use]
-pub fn page_for(model: &Model, max_states: usize) -> html::Page {
+pub fn page_for(model: &Model, options: &PageOptions) -> html::Page {
     let mut findings: Vec<Finding> = model
         .diagnostics
         .iter()
@@ -198,8 +313,22 @@ pub fn page_for(model: &Model, max_states: usize) -> html::Page {
         source: Source::Render,
         witness: false,
     }));
-    let units = soundness(model, max_states, &mut findings);
+    let units = soundness(model, options.max_states, &mut findings);
     let mut input = ReportInput::new(model, diagrams);
+    if let Some(with) = &options.simulate {
+        match simulation(model, with) {
+            Ok(kpis) => input.simulation = Some(kpis),
+            Err(why) => findings.push(Finding {
+                diagnostic: Diagnostic::new(
+                    "simulate::not-simulated",
+                    Severity::Info,
+                    format!("Not simulated: {why}"),
+                ),
+                source: Source::Simulate,
+                witness: false,
+            }),
+        }
+    }
     input.findings = findings;
     input.soundness = Some(units);
     html::render(&input)
@@ -277,6 +406,28 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
     let mut status = ExitStatus::Success;
     let mut statuses = Vec::new();
     let mut used = HashSet::new();
+    let scenario = match &args.scenario {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| CliError::Io {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let scenario = Scenario::from_json(&text).map_err(|e| CliError::Io {
+                path: path.display().to_string(),
+                message: e.message,
+            })?;
+            Some((scenario, path.display().to_string()))
+        }
+        None => None,
+    };
+    let page_options = PageOptions {
+        max_states: args.max_states,
+        simulate: (!args.no_simulation).then(|| SimulateWith {
+            scenario,
+            cases: args.cases,
+            seed: args.seed,
+        }),
+    };
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).map_err(|e| CliError::Io {
             path: dir.display().to_string(),
@@ -298,7 +449,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
                 continue;
             }
         };
-        let page = page_for(&model, args.max_states);
+        let page = page_for(&model, &page_options);
         if page.status.errors > 0 {
             status = status.max(ExitStatus::Findings);
         }
