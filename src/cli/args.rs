@@ -22,6 +22,8 @@ pub enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Draw a model's diagrams as SVG, the way bpmn.io shows them.
     Render(commands::render::RenderArgs),
+    /// Write a self-contained HTML report: diagram, findings, soundness, simulation KPIs.
+    Report(commands::report::ReportArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).

@@ -69,6 +69,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
         Command::Render(args) => commands::render::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
         Command::Layout(args) => commands::layout::run(&args),

@@ -8,3 +8,4 @@ pub mod render;
 pub mod rules;
 pub mod simulate;
 pub mod verify;
+pub mod report;
