@@ -5,7 +5,7 @@ pub mod inspect;
 pub mod layout;
 pub mod lint;
 pub mod render;
+pub mod report;
 pub mod rules;
 pub mod simulate;
 pub mod verify;
-pub mod report;

@@ -18,8 +18,8 @@ use crate::report::html::{
     self, ActivityTimes, Finding, ModelStatus, PropertyState, ReportInput, ResourceUse,
     SimulationKpis, Source, UnitVerdict, Verdict,
 };
-use crate::simulate::{Scenario, SimOptions};
 use crate::report::render_text;
+use crate::simulate::{Scenario, SimOptions};
 use crate::verify::{Check, VerifyOptions, verify_model};
 
 /// Arguments of `report`.
@@ -222,8 +222,9 @@ pub struct SimulateWith {
 /// The simulator's message when the model cannot be simulated.
 fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, String> {
     use crate::simulate::{analytic, engine, replication_seed, stats};
-    let prepared = crate::simulate::prepare(model, with.scenario.as_ref().map(|s| s.0.clone()), None)
-        .map_err(|e| e.message)?;
+    let prepared =
+        crate::simulate::prepare(model, with.scenario.as_ref().map(|s| s.0.clone()), None)
+            .map_err(|e| e.message)?;
     let options = SimOptions {
         cases: Some(with.cases),
         seed: Some(with.seed),
@@ -255,11 +256,16 @@ fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, Stri
     notes.push(format!(
         "Analytic estimate ({}{}): contention-free mean {}, with queueing {}",
         estimate.method,
-        if estimate.approximate { ", approximate" } else { "" },
+        if estimate.approximate {
+            ", approximate"
+        } else {
+            ""
+        },
         html::duration(estimate.cycle_time.mean),
-        estimate
-            .cycle_mean_with_queueing
-            .map_or_else(|| "not available (a pool is overloaded)".to_owned(), html::duration)
+        estimate.cycle_mean_with_queueing.map_or_else(
+            || "not available (a pool is overloaded)".to_owned(),
+            html::duration
+        )
     ));
     Ok(SimulationKpis {
         scenario: with
@@ -465,7 +471,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
             path.display(),
             st.errors,
             st.warnings,
-            st.verdict.map_or_else(String::new, |v| format!(", {}", v.as_str())),
+            st.verdict
+                .map_or_else(String::new, |v| format!(", {}", v.as_str())),
             out.display()
         );
         statuses.push(st);
@@ -525,13 +532,22 @@ mod tests {
         let mut used = HashSet::new();
         assert_eq!(page_name(Path::new("a/x.bpmn"), &mut used), "x.html");
         assert_eq!(page_name(Path::new("b/x.bpmn"), &mut used), "x-2.html");
-        assert_eq!(page_name(Path::new("index.bpmn"), &mut used), "index-2.html");
-        assert_eq!(page_name(Path::new("we ird<.bpmn"), &mut used), "we_ird_.html");
+        assert_eq!(
+            page_name(Path::new("index.bpmn"), &mut used),
+            "index-2.html"
+        );
+        assert_eq!(
+            page_name(Path::new("we ird<.bpmn"), &mut used),
+            "we_ird_.html"
+        );
     }
 
     #[test]
     fn default_levels_follow_the_categories() {
-        assert_eq!(default_severity(Category::Correctness), Some(Severity::Error));
+        assert_eq!(
+            default_severity(Category::Correctness),
+            Some(Severity::Error)
+        );
         assert_eq!(default_severity(Category::Style), Some(Severity::Warning));
         assert_eq!(default_severity(Category::Governance), None);
         assert_eq!(default_severity(Category::Nursery), None);
