@@ -55,3 +55,49 @@ pub fn all() -> Vec<&'static dyn Rule> {
 pub fn by_name(name: &str) -> Option<&'static dyn Rule> {
     all().into_iter().find(|r| r.meta().name == name)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::all;
+    use crate::lint::configs;
+
+    /// Like Ruff's docs check and Biome's `rules_check`: one stable, well-formed name per
+    /// rule, every doc heading present, fences closed, and every built-in config naming
+    /// only registered rules.
+    #[test]
+    fn registry_is_well_formed() {
+        let mut names = HashSet::new();
+        for r in all() {
+            let m = r.meta();
+            assert!(names.insert(m.name), "duplicate rule name {}", m.name);
+            let bare = m.name.strip_prefix("bpmnkit/").unwrap_or(m.name);
+            assert!(
+                !bare.is_empty()
+                    && bare
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{} is not kebab-case",
+                m.name
+            );
+            for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(m.docs.contains(heading), "{} lacks {heading}", m.name);
+            }
+            let fences = m
+                .docs
+                .lines()
+                .filter(|l| l.trim().starts_with("```"))
+                .count();
+            assert_eq!(fences % 2, 0, "{} has an unclosed code fence", m.name);
+        }
+        for c in configs::BUILTIN {
+            for (rule, _) in c.rules {
+                assert!(names.contains(rule), "{} names unknown rule {rule}", c.name);
+            }
+        }
+        for r in configs::BPMNLINT_RULES {
+            assert!(names.contains(r), "bpmnlint rule {r} is not registered");
+        }
+    }
+}
