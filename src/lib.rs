@@ -22,7 +22,10 @@ pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod report;
+pub mod simulate;
+pub mod verify;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{ElementId, Kind, Model};

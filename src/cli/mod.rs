@@ -5,6 +5,7 @@
 pub mod args;
 pub mod commands;
 pub mod files;
+pub mod output;
 
 use std::io::Write;
 
@@ -66,8 +67,12 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
+        Command::Render(args) => commands::render::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
+        Command::Layout(args) => commands::layout::run(&args),
         Command::Lint(args) => {
             return commands::lint::run(&args).unwrap_or_else(|err| {
                 eprintln!("{:?}", miette::Report::new(err));
@@ -80,6 +85,7 @@ pub fn run(cli: Cli) -> ExitStatus {
                 ExitStatus::Error
             });
         }
+        Command::Simulate(args) => commands::simulate::run(&args),
     };
     match result {
         Ok(status) => status,
@@ -113,8 +119,16 @@ pub enum CliError {
     #[error("cannot write output: {0}")]
     #[diagnostic(code(cli::output))]
     Output(#[from] std::io::Error),
+    /// A diagram could not be rendered as asked.
+    #[error("{0}")]
+    #[diagnostic(code(cli::render), help("see bpmnkit render --help"))]
+    Render(String),
     /// JSON could not be produced.
     #[error("cannot produce JSON: {0}")]
     #[diagnostic(code(cli::json))]
     Json(#[from] serde_json::Error),
+    /// A simulation could not run (bad scenario, options or model).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Simulate(#[from] crate::simulate::SimError),
 }

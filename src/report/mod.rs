@@ -8,6 +8,8 @@ use std::sync::Arc;
 use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 use serde::Serialize;
 
+pub mod html;
+
 pub use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::model::SourceText;
 

@@ -1,0 +1,189 @@
+//! `bpmnkit verify`: soundness of every process, collaboration and sub-process.
+//!
+//! Exit codes: 0 every model is sound; 1 a violation was found, or a verdict is unknown
+//! (state budget exhausted or an element not modelled: reported as `verify::budget` /
+//! `verify::unsupported`); 2 a file could not be read.
+
+#![allow(clippy::print_stderr)]
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::cli::args::ReadArgs;
+use crate::cli::commands::inspect::parse_error_diagnostic;
+use crate::cli::{CliError, ExitStatus, files, use_color, write_stdout};
+use crate::parse::parse_file;
+use crate::report::{FileDiagnostic, JsonDiagnostic, render_text};
+use crate::verify::{Method, Verdict, VerifyOptions, VerifyReport, Witness, verify_model};
+
+/// Output formats of `verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum VerifyFormat {
+    /// Human-readable text with the XML snippet and a label on every witness step.
+    #[default]
+    Text,
+    /// One JSON report per file (verdicts, properties, findings with traces).
+    Json,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, clap::Args)]
+pub struct VerifyArgs {
+    /// Model files or directories (walked for *.bpmn and BPMN *.xml).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: VerifyFormat,
+    /// Most states explored per process before answering "unknown (budget)".
+    #[arg(long, value_name = "N", default_value_t = crate::verify::DEFAULT_MAX_STATES)]
+    pub max_states: usize,
+    /// Search the state space even where the structural decomposition decides.
+    #[arg(long)]
+    pub exhaustive: bool,
+    /// Print read and verify times per file on stderr (`timing<TAB>file<TAB>read ms<TAB>verify ms`).
+    #[arg(long)]
+    pub timings: bool,
+    /// Parser limits.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Serialize)]
+struct JsonFile {
+    #[serde(flatten)]
+    report: Option<VerifyReport>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    diagnostics: Vec<JsonDiagnostic>,
+}
+
+/// Runs `verify`.
+///
+/// # Errors
+/// Paths that do not exist or hold no model, and output failures.
+pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
+    let paths = files::collect(&args.paths)?;
+    let options = args.read.options();
+    let vopts = VerifyOptions {
+        max_states: args.max_states,
+        method: if args.exhaustive {
+            Method::Exhaustive
+        } else {
+            Method::Auto
+        },
+    };
+    let color = use_color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    let mut status = ExitStatus::Success;
+    let mut json = Vec::new();
+    let mut text = String::new();
+    for path in &paths {
+        let t0 = std::time::Instant::now();
+        match parse_file(path, &options) {
+            Ok(model) => {
+                let t1 = std::time::Instant::now();
+                let report = verify_model(&model, &vopts);
+                if args.timings {
+                    eprintln!(
+                        "timing\t{}\t{:.3}\t{:.3}",
+                        path.display(),
+                        (t1 - t0).as_secs_f64() * 1e3,
+                        t1.elapsed().as_secs_f64() * 1e3
+                    );
+                }
+                if report.verdict != Verdict::Sound {
+                    status = status.max(ExitStatus::Findings);
+                }
+                let diags: Vec<FileDiagnostic> = report
+                    .diagnostics
+                    .iter()
+                    .map(|d| FileDiagnostic {
+                        source: Arc::clone(&model.source),
+                        diagnostic: d.clone(),
+                    })
+                    .collect();
+                match args.format {
+                    VerifyFormat::Json => json.push(JsonFile {
+                        diagnostics: diags.iter().map(JsonDiagnostic::new).collect(),
+                        report: Some(report),
+                        file: None,
+                    }),
+                    VerifyFormat::Text => write_text(&mut text, &report, &diags, color),
+                }
+            }
+            Err(err) => {
+                status = ExitStatus::Error;
+                let d = parse_error_diagnostic(err);
+                match args.format {
+                    VerifyFormat::Json => json.push(JsonFile {
+                        report: None,
+                        file: Some(path.display().to_string()),
+                        diagnostics: vec![JsonDiagnostic::new(&d)],
+                    }),
+                    VerifyFormat::Text => {
+                        let _ = writeln!(text, "{}: unreadable", path.display());
+                        text.push_str(&render_text(&[d], color));
+                    }
+                }
+            }
+        }
+    }
+    match args.format {
+        VerifyFormat::Json => write_stdout(&(serde_json::to_string_pretty(&json)? + "\n"))?,
+        VerifyFormat::Text => write_stdout(&text)?,
+    }
+    Ok(status)
+}
+
+fn verdict_word(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Sound => "sound",
+        Verdict::Unsound => "unsound",
+        Verdict::Unknown => "unknown",
+    }
+}
+
+/// The text form: a verdict line per file and unit, then each finding with its witness.
+fn write_text(out: &mut String, report: &VerifyReport, diags: &[FileDiagnostic], color: bool) {
+    let _ = writeln!(out, "{}: {}", report.file, verdict_word(report.verdict));
+    for u in &report.units {
+        let how = match u.decision {
+            crate::verify::Decision::Structural => {
+                format!("structural, {} fragments", u.fragments)
+            }
+            crate::verify::Decision::StateSpace => format!("{} states", u.states),
+        };
+        let _ = writeln!(
+            out,
+            "  {} {}: {} ({how})",
+            serde_json::to_value(u.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            u.names.join(" + "),
+            verdict_word(u.verdict),
+        );
+    }
+    for (f, d) in report.findings.iter().zip(diags) {
+        if !f.trace.is_empty() {
+            let steps: Vec<String> = f
+                .trace
+                .iter()
+                .map(|s| match &s.name {
+                    Some(n) => format!("{} \"{n}\"", s.id),
+                    None => s.id.clone(),
+                })
+                .collect();
+            let what = if f.witness == Witness::Path {
+                "path"
+            } else {
+                "shortest run"
+            };
+            let _ = writeln!(out, "\n{} witness ({what}): {}", f.code, steps.join(" -> "));
+        }
+        out.push_str(&render_text(std::slice::from_ref(d), color));
+    }
+}

@@ -1,0 +1,565 @@
+//! Behavioural verification: soundness of BPMN models under BPMN 2.0 token semantics.
+//!
+//! Properties, each reported per process (or per group of pools that exchange messages,
+//! or per embedded sub-process): **option to complete** (no deadlock, no livelock),
+//! **proper completion** (no end event reached by two tokens of one instance), **safeness**
+//! (no flow carrying two tokens: lack of synchronisation), **no dead activities**, and for
+//! collaborations **no message deadlock** (pools waiting for each other's messages).
+//!
+//! How: every scope is first decomposed into single-entry single-exit fragments
+//! ([`fragments::decompose`], linear time). When a scope reduces completely, its verdict
+//! comes from the gateway types of its bonds without any search. Everything else is
+//! decided by exhaustive breadth-first search over markings (bitsets interned in a hash
+//! table) under a state budget, which yields shortest witnesses; when the budget runs out
+//! the answer is "unknown", never a guess. Elements the semantics does not cover are
+//! reported as `verify::unsupported`, never dropped.
+//!
+//! ```
+//! let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+//!   <process id="p"><startEvent id="s"/><exclusiveGateway id="x"/>
+//!   <task id="a"/><task id="b"/><parallelGateway id="j"/><endEvent id="e"/>
+//!   <sequenceFlow id="f1" sourceRef="s" targetRef="x"/>
+//!   <sequenceFlow id="f2" sourceRef="x" targetRef="a"/><sequenceFlow id="f3" sourceRef="x" targetRef="b"/>
+//!   <sequenceFlow id="f4" sourceRef="a" targetRef="j"/><sequenceFlow id="f5" sourceRef="b" targetRef="j"/>
+//!   <sequenceFlow id="f6" sourceRef="j" targetRef="e"/></process></definitions>"#;
+//! let model = bpmnkit::parse_str("x.bpmn", xml, &Default::default())?;
+//! let report = bpmnkit::verify::verify_model(&model, &Default::default());
+//! assert_eq!(report.verdict, bpmnkit::verify::Verdict::Unsound);
+//! assert_eq!(report.findings[0].code, "verify::deadlock");
+//! assert_eq!(report.findings[0].element.id, "j");
+//! # Ok::<(), bpmnkit::ParseError>(())
+//! ```
+
+mod explore;
+pub mod fragments;
+mod net;
+
+use std::collections::{HashMap, VecDeque};
+
+use serde::Serialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::{ElementId, Kind, Model};
+use explore::{Problem, RawFinding};
+pub use fragments::{Fragment, FragmentKind, FragmentTree, decompose};
+pub use net::{GatewayType, UnitKind};
+
+/// Default state budget per unit.
+pub const DEFAULT_MAX_STATES: usize = 1_000_000;
+
+/// How to decide soundness.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Structural decision for scopes that decompose completely, search for the rest.
+    #[default]
+    Auto,
+    /// Always search the state space (the exact reference the fast path is tested against).
+    Exhaustive,
+}
+
+/// Options of [`verify_model`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VerifyOptions {
+    /// Most states explored per unit before answering "unknown (budget)".
+    pub max_states: usize,
+    /// How to decide.
+    pub method: Method,
+}
+
+impl Default for VerifyOptions {
+    fn default() -> Self {
+        VerifyOptions {
+            max_states: DEFAULT_MAX_STATES,
+            method: Method::Auto,
+        }
+    }
+}
+
+/// The overall answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Every property holds.
+    Sound,
+    /// Not decided: the state budget ran out, or an element is not modelled.
+    Unknown,
+    /// At least one property is violated.
+    Unsound,
+}
+
+/// The state of one property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Check {
+    /// Proven.
+    Holds,
+    /// A violation was found (see the findings).
+    Violated,
+    /// Not decided (budget).
+    Unknown,
+    /// Does not apply (message deadlocks in a single process).
+    NotApplicable,
+}
+
+/// The properties of one unit.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Properties {
+    /// No deadlock and no livelock: every run can still complete.
+    pub option_to_complete: Check,
+    /// No end event reached by two tokens of one instance.
+    pub proper_completion: Check,
+    /// No sequence flow ever carries two tokens (no lack of synchronisation).
+    pub safeness: Check,
+    /// Every activity can run.
+    pub no_dead_activities: Check,
+    /// Pools never wait for each other's messages forever.
+    pub no_message_deadlock: Check,
+}
+
+/// How a unit was decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    /// By fragment decomposition and gateway types, without search.
+    Structural,
+    /// By exhaustive state-space search.
+    StateSpace,
+}
+
+/// What was checked together: a process, pools linked by messages, or a sub-process.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct UnitReport {
+    /// What kind of unit.
+    pub kind: UnitKind,
+    /// Ids of its processes or of the sub-process.
+    pub scopes: Vec<String>,
+    /// Names of the scopes (pool names when the process has none).
+    pub names: Vec<String>,
+    /// The verdict of this unit.
+    pub verdict: Verdict,
+    /// How it was decided.
+    pub decision: Decision,
+    /// Reachable states explored (0 for structural decisions).
+    pub states: usize,
+    /// Fragments found by the decomposition of a single scope (0 for collaborations).
+    pub fragments: usize,
+    /// Per-property results.
+    pub properties: Properties,
+}
+
+/// One BPMN element in a finding or witness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct Step {
+    /// Its XML id.
+    pub id: String,
+    /// Its name, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Its element type (`parallelGateway`).
+    pub kind: String,
+}
+
+/// What a witness shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Witness {
+    /// A shortest run: every step is one firing, in order.
+    Run,
+    /// A path of the flow graph from the start through the split to the fault (structural
+    /// decisions).
+    Path,
+    /// None: the finding is that nothing reaches the element.
+    None,
+}
+
+/// One violation (or an unsupported element, or an exhausted budget).
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Finding {
+    /// `verify::deadlock`, `verify::lack-of-synchronization`, ...
+    pub code: String,
+    /// The property it violates.
+    pub property: String,
+    /// What is wrong.
+    pub message: String,
+    /// The element at fault.
+    pub element: Step,
+    /// Other elements involved (the split of a mismatched block, other waiting tokens,
+    /// the loop).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Step>,
+    /// How to read the trace.
+    pub witness: Witness,
+    /// Steps from the start to the element at fault.
+    pub trace: Vec<Step>,
+    /// The first scope of the unit it was found in.
+    pub scope: String,
+}
+
+/// The result of verifying one model.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct VerifyReport {
+    /// The file.
+    pub file: String,
+    /// Worst verdict over all units.
+    pub verdict: Verdict,
+    /// Per-unit results.
+    pub units: Vec<UnitReport>,
+    /// All findings, in unit order.
+    pub findings: Vec<Finding>,
+    /// The findings as diagnostics (spans into the model's source), for text and SARIF.
+    #[serde(skip)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Verifies every process, collaboration and sub-process of a model.
+#[must_use]
+pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
+    let mut report = VerifyReport {
+        file: model.source.name().to_owned(),
+        verdict: Verdict::Sound,
+        units: Vec::new(),
+        findings: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    for unit in net::units(model) {
+        let scope_id = model.el(unit.scopes[0]).id_str().to_owned();
+        let mut raw: Vec<RawFinding> = Vec::new();
+        let mut findings: Vec<Finding> = Vec::new();
+        let mut complete = true;
+        let mut states = 0;
+        let mut decision = Decision::StateSpace;
+        let mut witness = Witness::Run;
+        let mut fragments = 0;
+        let tree = (unit.scopes.len() == 1).then(|| decompose(model, unit.scopes[0]));
+        if let Some(tree) = &tree {
+            fragments = tree.fragments.len();
+        }
+        let structural = options.method == Method::Auto
+            && tree.as_ref().is_some_and(|t| t.eligible && t.structured);
+        let mut unsupported = Vec::new();
+        if structural {
+            decision = Decision::Structural;
+            witness = Witness::Path;
+            for &(problem, fault, split) in tree.as_ref().map(|t| &t.problems[..]).unwrap_or(&[]) {
+                let trace = structural_path(model, unit.scopes[0], split, fault);
+                raw.push(RawFinding {
+                    problem,
+                    element: fault,
+                    related: vec![split],
+                    trace,
+                });
+            }
+        } else {
+            let net = net::compile(model, &unit);
+            unsupported.clone_from(&net.unsupported);
+            let outcome = explore::explore(model, &net, options.max_states, unit.scopes.len());
+            complete = outcome.complete;
+            states = outcome.states;
+            raw = outcome.findings;
+        }
+        raw.sort_by_key(|f| f.problem);
+        let mut violated: Vec<Problem> = Vec::new();
+        for f in &raw {
+            violated.push(f.problem);
+            findings.push(make_finding(model, f, &scope_id, witness));
+        }
+        for (el, why) in &unsupported {
+            findings.push(Finding {
+                code: "verify::unsupported".into(),
+                property: "semantics".into(),
+                message: format!("Unsupported: {why}"),
+                element: step(model, *el),
+                related: Vec::new(),
+                witness: Witness::None,
+                trace: Vec::new(),
+                scope: scope_id.clone(),
+            });
+        }
+        if !complete {
+            findings.push(Finding {
+                code: "verify::budget".into(),
+                property: "all".into(),
+                message: format!(
+                    "Unknown (budget): more than {} reachable states; the check stopped",
+                    options.max_states
+                ),
+                element: step(model, unit.scopes[0]),
+                related: Vec::new(),
+                witness: Witness::None,
+                trace: Vec::new(),
+                scope: scope_id.clone(),
+            });
+        }
+        let prop = |ps: &[Problem], needs_complete: bool| {
+            if ps.iter().any(|p| violated.contains(p)) {
+                Check::Violated
+            } else if needs_complete && !complete {
+                Check::Unknown
+            } else {
+                Check::Holds
+            }
+        };
+        let properties = Properties {
+            option_to_complete: prop(&[Problem::Deadlock, Problem::Livelock], true),
+            proper_completion: prop(&[Problem::ImproperCompletion], false),
+            safeness: prop(&[Problem::LackOfSync], false),
+            no_dead_activities: prop(&[Problem::DeadActivity], true),
+            no_message_deadlock: if unit.scopes.len() > 1 {
+                prop(&[Problem::MessageDeadlock], true)
+            } else {
+                Check::NotApplicable
+            },
+        };
+        let verdict = if !violated.is_empty() {
+            Verdict::Unsound
+        } else if !complete || !unsupported.is_empty() {
+            Verdict::Unknown
+        } else {
+            Verdict::Sound
+        };
+        report.verdict = report.verdict.max(verdict);
+        report.units.push(UnitReport {
+            kind: unit.kind,
+            scopes: unit
+                .scopes
+                .iter()
+                .map(|&s| model.el(s).id_str().to_owned())
+                .collect(),
+            names: unit.scopes.iter().map(|&s| scope_name(model, s)).collect(),
+            verdict,
+            decision,
+            states,
+            fragments,
+            properties,
+        });
+        report.findings.extend(findings);
+    }
+    report.diagnostics = report
+        .findings
+        .iter()
+        .map(|f| to_diagnostic(model, f))
+        .collect();
+    report
+}
+
+fn scope_name(model: &Model, s: ElementId) -> String {
+    let e = model.el(s);
+    e.label()
+        .or_else(|| e.links.participant.and_then(|p| model.el(p).label()))
+        .map_or_else(|| e.id_str().to_owned(), one_line)
+}
+
+/// Names may span lines in the XML; reports show them on one.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn step(model: &Model, el: ElementId) -> Step {
+    let e = model.el(el);
+    Step {
+        id: e.id_str().to_owned(),
+        name: e.label().map(one_line),
+        kind: e.kind.local_name().to_owned(),
+    }
+}
+
+fn make_finding(model: &Model, f: &RawFinding, scope: &str, witness: Witness) -> Finding {
+    let what = model.describe(f.element);
+    let (code, property, message) = match f.problem {
+        Problem::Deadlock => (
+            "verify::deadlock",
+            "option-to-complete",
+            match f.related.first() {
+                Some(&s) if witness == Witness::Path => format!(
+                    "Deadlock: {what} waits for branches that {} never activates together",
+                    model.describe(s)
+                ),
+                _ => format!("Deadlock: a token waits forever at {what}"),
+            },
+        ),
+        Problem::LackOfSync => (
+            "verify::lack-of-synchronization",
+            "safeness",
+            match f.related.first() {
+                Some(&s) if witness == Witness::Path => format!(
+                    "Lack of synchronisation: {what} passes on each of the concurrent branches of {}",
+                    model.describe(s)
+                ),
+                _ => format!(
+                    "Lack of synchronisation: {what} puts a second token on a sequence flow"
+                ),
+            },
+        ),
+        Problem::ImproperCompletion => (
+            "verify::improper-completion",
+            "proper-completion",
+            format!("Improper completion: {what} is reached by two tokens of one instance"),
+        ),
+        Problem::Livelock => (
+            "verify::livelock",
+            "option-to-complete",
+            format!("Livelock: the loop through {what} can never reach an end"),
+        ),
+        Problem::DeadActivity => (
+            "verify::dead-activity",
+            "no-dead-activities",
+            format!("Dead activity: no run reaches {what}"),
+        ),
+        Problem::MessageDeadlock => (
+            "verify::message-deadlock",
+            "no-message-deadlock",
+            format!("Message deadlock: {what} waits for a message that is never sent"),
+        ),
+    };
+    let mut trace: Vec<Step> = f.trace.iter().map(|&e| step(model, e)).collect();
+    if witness == Witness::Run && f.problem == Problem::DeadActivity {
+        trace.clear();
+    }
+    Finding {
+        code: code.into(),
+        property: property.into(),
+        message,
+        element: step(model, f.element),
+        related: f.related.iter().map(|&e| step(model, e)).collect(),
+        witness: if f.problem == Problem::DeadActivity {
+            Witness::None
+        } else {
+            witness
+        },
+        trace,
+        scope: scope.to_owned(),
+    }
+}
+
+fn help(code: &str) -> &'static str {
+    match code {
+        "verify::deadlock" => {
+            "a join waits for a branch that cannot come: make the join match its split (e.g. exclusive with exclusive)"
+        }
+        "verify::lack-of-synchronization" => {
+            "concurrent branches pass this element one by one: join them with a parallel or inclusive gateway"
+        }
+        "verify::improper-completion" => {
+            "join the concurrent branches before the end event, or give each branch its own end event"
+        }
+        "verify::livelock" => "give the loop an exit that leads to an end event",
+        "verify::dead-activity" => {
+            "connect the activity to the flow, or check the gateways in front of it"
+        }
+        "verify::message-deadlock" => {
+            "each pool waits for the other: send one of the messages before waiting for the other"
+        }
+        "verify::budget" => {
+            "raise --max-states, or split the model into sub-processes so parts are checked separately"
+        }
+        _ => "this element is not modelled by the verifier; its verdict is unknown",
+    }
+}
+
+fn to_diagnostic(model: &Model, f: &Finding) -> Diagnostic {
+    let severity = match f.code.as_str() {
+        "verify::budget" | "verify::unsupported" => Severity::Warning,
+        _ => Severity::Error,
+    };
+    let mut d = Diagnostic::new(f.code.clone(), severity, f.message.clone())
+        .with_element(f.element.id.clone())
+        .with_help(help(&f.code));
+    if let Some(el) = model.by_id(&f.element.id) {
+        d = d
+            .with_span(model.el(el).span)
+            .with_span_label(match f.code.as_str() {
+                "verify::deadlock" | "verify::message-deadlock" => "stuck here",
+                "verify::lack-of-synchronization" => "second token here",
+                "verify::improper-completion" => "reached twice",
+                "verify::livelock" => "loops forever",
+                "verify::dead-activity" => "never runs",
+                _ => "here",
+            });
+    }
+    // One label per witness step; a step repeated at the same place is labelled once.
+    let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, s) in f.trace.iter().enumerate() {
+        at.entry(s.id.clone()).or_default().push(i + 1);
+    }
+    let mut done = std::collections::HashSet::new();
+    for s in &f.trace {
+        if s.id == f.element.id || !done.insert(s.id.clone()) {
+            continue;
+        }
+        if let Some(el) = model.by_id(&s.id) {
+            let nums: Vec<String> = at[&s.id].iter().map(ToString::to_string).collect();
+            d = d.with_label(
+                model.el(el).span,
+                format!("step {}", nums.join(", ")),
+                Some(&s.id),
+            );
+        }
+    }
+    d
+}
+
+/// Shortest flow-graph path from the scope's start through `split` to `fault`.
+fn structural_path(
+    model: &Model,
+    scope: ElementId,
+    split: ElementId,
+    fault: ElementId,
+) -> Vec<ElementId> {
+    let start = model
+        .flow_nodes(scope)
+        .find(|(_, e)| e.kind == Kind::StartEvent)
+        .map(|(id, _)| id);
+    let mut path = Vec::new();
+    if let Some(s) = start {
+        path = shortest(model, s, split, None).unwrap_or_else(|| vec![s]);
+    }
+    if path.last() != Some(&split) {
+        path.push(split);
+    }
+    if split != fault {
+        // Leave the split, then go to the fault.
+        if let Some(rest) = shortest(model, split, fault, Some(split)) {
+            path.extend(rest.into_iter().skip(1));
+        } else {
+            path.push(fault);
+        }
+    }
+    path
+}
+
+fn shortest(
+    model: &Model,
+    from: ElementId,
+    to: ElementId,
+    avoid_back: Option<ElementId>,
+) -> Option<Vec<ElementId>> {
+    let mut prev: HashMap<ElementId, ElementId> = HashMap::new();
+    let mut queue = VecDeque::from([from]);
+    while let Some(n) = queue.pop_front() {
+        for &f in &model.el(n).links.outgoing {
+            let Some(t) = model.el(f).links.target else {
+                continue;
+            };
+            if prev.contains_key(&t) || ((t == from || Some(t) == avoid_back) && t != to) {
+                continue;
+            }
+            prev.insert(t, n);
+            if t == to {
+                let mut path = vec![to];
+                let mut c = to;
+                while let Some(&p) = prev.get(&c) {
+                    path.push(p);
+                    if p == from {
+                        break;
+                    }
+                    c = p;
+                }
+                path.reverse();
+                return Some(path);
+            }
+            queue.push_back(t);
+        }
+    }
+    None
+}

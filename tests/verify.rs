@@ -1,0 +1,531 @@
+//! Soundness verification: one hand-written model per property and element kind, the MIWG
+//! reference models, the samples, and the structural fast path against exhaustive search.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use bpmnkit::verify::{Method, Verdict, VerifyOptions, VerifyReport, verify_model};
+use bpmnkit::{ParseOptions, parse_file, parse_str};
+
+use crate::common::{bpmn_files, corpus, rel, root};
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/verify").join(name)
+}
+
+fn verify_path(path: &Path, method: Method) -> VerifyReport {
+    let model = parse_file(path, &ParseOptions::default()).unwrap();
+    verify_model(
+        &model,
+        &VerifyOptions {
+            method,
+            ..VerifyOptions::default()
+        },
+    )
+}
+
+/// Verifies a fixture both ways; the verdicts must agree.
+fn check(name: &str) -> VerifyReport {
+    let fast = verify_path(&fixture(name), Method::Auto);
+    let exact = verify_path(&fixture(name), Method::Exhaustive);
+    assert_eq!(
+        fast.verdict, exact.verdict,
+        "{name}: fast and exhaustive disagree"
+    );
+    fast
+}
+
+fn assert_sound(name: &str) {
+    let r = check(name);
+    assert_eq!(r.verdict, Verdict::Sound, "{name}: {:#?}", r.findings);
+    assert!(r.findings.is_empty());
+}
+
+/// Asserts a violation with this code at this element, and that its witness ends there.
+fn assert_violation(r: &VerifyReport, code: &str, element: &str) {
+    assert_eq!(r.verdict, Verdict::Unsound);
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == code)
+        .unwrap_or_else(|| panic!("no {code} in {:#?}", r.findings));
+    assert_eq!(f.element.id, element);
+    if code != "verify::dead-activity" {
+        assert_eq!(f.trace.last().map(|s| s.id.as_str()), Some(element));
+        assert!(f.trace.len() >= 2, "witness too short: {:?}", f.trace);
+    }
+}
+
+#[test]
+fn parallel_join_after_xor_split_deadlocks() {
+    let r = check("xor-split-and-join.bpmn");
+    assert_violation(&r, "verify::deadlock", "join");
+    // The exhaustive run agrees on the element and gives a firing sequence.
+    let e = verify_path(&fixture("xor-split-and-join.bpmn"), Method::Exhaustive);
+    assert_violation(&e, "verify::deadlock", "join");
+    let ids: Vec<&str> = e.findings[0].trace.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids[..2], ["start", "split"]);
+}
+
+#[test]
+fn exclusive_join_after_parallel_split_lacks_synchronisation() {
+    let r = check("and-split-xor-join.bpmn");
+    assert_violation(&r, "verify::lack-of-synchronization", "join");
+    let e = verify_path(&fixture("and-split-xor-join.bpmn"), Method::Exhaustive);
+    assert_violation(&e, "verify::lack-of-synchronization", "join");
+}
+
+#[test]
+fn inclusive_split_with_inclusive_join_is_sound() {
+    assert_sound("or-split-or-join.bpmn");
+}
+
+#[test]
+fn parallel_join_after_inclusive_split_deadlocks() {
+    let r = check("or-split-and-join.bpmn");
+    assert_violation(&r, "verify::deadlock", "join");
+    let e = verify_path(&fixture("or-split-and-join.bpmn"), Method::Exhaustive);
+    assert_violation(&e, "verify::deadlock", "join");
+}
+
+#[test]
+fn inclusive_join_after_exclusive_split_is_sound() {
+    assert_sound("xor-split-or-join.bpmn");
+}
+
+#[test]
+fn parallel_block_is_sound() {
+    assert_sound("and-split-and-join.bpmn");
+}
+
+#[test]
+fn unstructured_inclusive_joins_are_sound() {
+    let r = check("unstructured-or-joins.bpmn");
+    assert_eq!(r.verdict, Verdict::Sound, "{:#?}", r.findings);
+    // Not block-structured: decided by search, not by the fragment shortcut.
+    assert_eq!(r.units[0].decision, bpmnkit::verify::Decision::StateSpace);
+}
+
+#[test]
+fn timer_and_message_events_are_sound() {
+    assert_sound("timer-and-message-events.bpmn");
+}
+
+#[test]
+fn error_boundary_event_path_is_sound() {
+    assert_sound("error-boundary-event.bpmn");
+}
+
+#[test]
+fn non_interrupting_boundary_event_is_sound() {
+    assert_sound("non-interrupting-timer.bpmn");
+}
+
+#[test]
+fn embedded_sub_process_is_sound() {
+    let r = check("embedded-sub-process.bpmn");
+    assert_eq!(r.verdict, Verdict::Sound);
+    assert_eq!(
+        r.units.len(),
+        2,
+        "the sub-process is checked in its own scope"
+    );
+}
+
+#[test]
+fn deadlock_inside_sub_process_is_found_in_its_scope() {
+    let r = check("sub-process-with-deadlock.bpmn");
+    assert_violation(&r, "verify::deadlock", "sub_j");
+    assert_eq!(r.findings[0].scope, "sub");
+    assert_eq!(
+        r.units[0].verdict,
+        Verdict::Sound,
+        "the parent itself is fine"
+    );
+}
+
+#[test]
+fn pools_waiting_on_each_others_messages_deadlock() {
+    let r = check("pools-waiting-on-each-other.bpmn");
+    assert_violation(&r, "verify::message-deadlock", "recv_invoice");
+    let f = r
+        .findings
+        .iter()
+        .find(|f| f.code == "verify::message-deadlock")
+        .unwrap();
+    assert!(f.related.iter().any(|s| s.id == "recv_order"));
+}
+
+#[test]
+fn pools_exchanging_messages_in_order_are_sound() {
+    assert_sound("pools-exchanging-messages.bpmn");
+}
+
+#[test]
+fn parallel_split_to_two_end_events_is_sound() {
+    assert_sound("and-split-two-end-events.bpmn");
+}
+
+#[test]
+fn end_event_reached_by_two_parallel_tokens_completes_improperly() {
+    let r = check("and-split-one-end-event.bpmn");
+    assert_violation(&r, "verify::improper-completion", "end");
+}
+
+#[test]
+fn loop_without_exit_livelocks() {
+    let r = check("livelock-loop.bpmn");
+    assert_violation(&r, "verify::livelock", "loop");
+}
+
+#[test]
+fn task_without_incoming_flow_is_dead() {
+    let r = check("dead-task.bpmn");
+    assert_violation(&r, "verify::dead-activity", "orphan");
+}
+
+#[test]
+fn exclusive_loop_with_exit_is_sound() {
+    assert_sound("xor-loop.bpmn");
+}
+
+#[test]
+fn event_based_gateway_is_sound() {
+    assert_sound("event-based-gateway.bpmn");
+}
+
+#[test]
+fn terminate_end_event_is_sound() {
+    assert_sound("terminate-end-event.bpmn");
+}
+
+#[test]
+fn link_events_continue_the_flow() {
+    assert_sound("link-events.bpmn");
+}
+
+#[test]
+fn state_budget_answers_unknown() {
+    let model = parse_file(
+        &fixture("unstructured-or-joins.bpmn"),
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    let r = verify_model(
+        &model,
+        &VerifyOptions {
+            max_states: 3,
+            method: Method::Exhaustive,
+        },
+    );
+    assert_eq!(r.verdict, Verdict::Unknown);
+    assert!(r.findings.iter().any(|f| f.code == "verify::budget"));
+}
+
+#[test]
+fn json_report_of_a_deadlock() {
+    let r = verify_path(&fixture("xor-split-and-join.bpmn"), Method::Auto);
+    let mut v = serde_json::to_value(&r).unwrap();
+    v["file"] = "xor-split-and-join.bpmn".into();
+    insta::assert_json_snapshot!(v);
+}
+
+#[test]
+fn text_report_labels_every_witness_step() {
+    let path = fixture("and-split-xor-join.bpmn");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let r = verify_model(
+        &model,
+        &VerifyOptions {
+            method: Method::Exhaustive,
+            ..VerifyOptions::default()
+        },
+    );
+    let items: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| bpmnkit::report::FileDiagnostic {
+            source: std::sync::Arc::clone(&model.source),
+            diagnostic: d.clone(),
+        })
+        .collect();
+    let text = bpmnkit::report::render_text(&items, false);
+    assert!(text.contains("step 1") && text.contains("second token here"));
+    insta::assert_snapshot!(text.replace(&root().display().to_string(), ""));
+}
+
+/// A compact verdict listing for snapshots.
+fn summary(r: &VerifyReport) -> String {
+    let mut out = format!("{:?}\n", r.verdict);
+    for u in &r.units {
+        let _ = writeln!(
+            out,
+            "  {:?} {}: {:?} by {:?}",
+            u.kind,
+            u.names.join(" + "),
+            u.verdict,
+            u.decision
+        );
+    }
+    for f in &r.findings {
+        let _ = writeln!(
+            out,
+            "  {} at {} ({} steps)",
+            f.code,
+            f.element.id,
+            f.trace.len()
+        );
+    }
+    out
+}
+
+#[test]
+fn miwg_reference_models_get_verdicts() {
+    let dir = corpus().join("miwg-reference");
+    let files = bpmn_files(&dir);
+    assert!(
+        files.len() >= 20,
+        "MIWG corpus missing at {}",
+        dir.display()
+    );
+    let mut all = String::new();
+    for path in files {
+        let r = verify_path(&path, Method::Auto);
+        let name = rel(&path);
+        let series = path.file_name().unwrap().to_string_lossy().to_string();
+        if series.starts_with('A') || series.starts_with('B') {
+            assert!(
+                r.findings.iter().all(|f| f.code != "verify::unsupported"),
+                "{name}: {:#?}",
+                r.findings
+            );
+        }
+        assert_ne!(r.verdict, Verdict::Unknown, "{name}");
+        let _ = write!(all, "{name}: {}", summary(&r));
+    }
+    insta::assert_snapshot!(all);
+}
+
+#[test]
+fn samples_are_sound() {
+    let dir = root().join("samples");
+    let mut n = 0;
+    for path in std::fs::read_dir(&dir).unwrap() {
+        let path = path.unwrap().path();
+        if path.extension().is_some_and(|e| e == "bpmn") {
+            let r = verify_path(&path, Method::Auto);
+            assert_eq!(
+                r.verdict,
+                Verdict::Sound,
+                "{}: {:#?}",
+                path.display(),
+                r.findings
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 5, "samples missing");
+}
+
+mod generated {
+    //! The structural fast path agrees with exhaustive search on generated models.
+
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    enum Block {
+        Task,
+        Seq(Vec<Block>),
+        Split(u8, u8, Vec<Block>),
+        Loop(Box<Block>),
+    }
+
+    const GW: [&str; 3] = ["exclusiveGateway", "parallelGateway", "inclusiveGateway"];
+
+    fn block() -> impl Strategy<Value = Block> {
+        let leaf = Just(Block::Task);
+        leaf.prop_recursive(4, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 2..4).prop_map(Block::Seq),
+                (0u8..3, 0u8..3, prop::collection::vec(inner.clone(), 2..4))
+                    .prop_map(|(s, j, b)| Block::Split(s, j, b)),
+                inner.prop_map(|b| Block::Loop(Box::new(b))),
+            ]
+        })
+    }
+
+    struct Emit {
+        nodes: Vec<String>,
+        flows: Vec<(String, String)>,
+        n: usize,
+    }
+
+    impl Emit {
+        fn node(&mut self, tag: &str) -> String {
+            self.n += 1;
+            let id = format!("n{}", self.n);
+            self.nodes.push(format!("<{tag} id=\"{id}\"/>"));
+            id
+        }
+        /// Emits a block after `from`; returns its exit node.
+        fn emit(&mut self, b: &Block, from: &str) -> String {
+            match b {
+                Block::Task => {
+                    let t = self.node("task");
+                    self.flows.push((from.into(), t.clone()));
+                    t
+                }
+                Block::Seq(v) => {
+                    let mut cur = from.to_owned();
+                    for b in v {
+                        cur = self.emit(b, &cur);
+                    }
+                    cur
+                }
+                Block::Split(s, j, v) => {
+                    let split = self.node(GW[*s as usize]);
+                    self.flows.push((from.into(), split.clone()));
+                    let join = self.node(GW[*j as usize]);
+                    for b in v {
+                        let end = self.emit(b, &split);
+                        self.flows.push((end, join.clone()));
+                    }
+                    join
+                }
+                Block::Loop(b) => {
+                    let m = self.node("exclusiveGateway");
+                    self.flows.push((from.into(), m.clone()));
+                    let end = self.emit(b, &m);
+                    let x = self.node("exclusiveGateway");
+                    self.flows.push((end, x.clone()));
+                    self.flows.push((x.clone(), m));
+                    x
+                }
+            }
+        }
+    }
+
+    fn xml(nodes: &[String], flows: &[(String, String)]) -> String {
+        let mut s = String::from(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p">"#,
+        );
+        for n in nodes {
+            s.push_str(n);
+        }
+        for (i, (a, b)) in flows.iter().enumerate() {
+            let _ = write!(
+                s,
+                r#"<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>"#
+            );
+        }
+        s.push_str("</process></definitions>");
+        s
+    }
+
+    fn both(text: &str) -> Option<(Verdict, Verdict, bool)> {
+        let model = parse_str("gen.bpmn", text, &ParseOptions::default()).unwrap();
+        let fast = verify_model(&model, &VerifyOptions::default());
+        let exact = verify_model(
+            &model,
+            &VerifyOptions {
+                max_states: 200_000,
+                method: Method::Exhaustive,
+            },
+        );
+        let structural = fast.units[0].decision == bpmnkit::verify::Decision::Structural;
+        (exact.verdict != Verdict::Unknown).then_some((fast.verdict, exact.verdict, structural))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        #[test]
+        fn block_structured_fast_verdict_equals_exhaustive(b in block()) {
+            let mut e = Emit { nodes: vec![r#"<startEvent id="s"/>"#.into(), r#"<endEvent id="e"/>"#.into()], flows: Vec::new(), n: 0 };
+            let exit = e.emit(&b, "s");
+            e.flows.push((exit, "e".into()));
+            let text = xml(&e.nodes, &e.flows);
+            if let Some((fast, exact, structural)) = both(&text) {
+                prop_assert!(structural, "block-structured model not decided structurally:\n{text}");
+                prop_assert_eq!(fast, exact, "{}", text);
+            }
+        }
+
+        #[test]
+        fn random_graph_fast_verdict_equals_exhaustive(
+            kinds in prop::collection::vec(0u8..4, 2..9),
+            extra in prop::collection::vec((0usize..16, 0usize..16), 0..6),
+        ) {
+            // A chain start -> n1 -> ... -> end plus random extra flows between nodes.
+            let tags = ["task", "exclusiveGateway", "parallelGateway", "inclusiveGateway"];
+            let mut nodes = vec![r#"<startEvent id="s"/>"#.to_owned(), r#"<endEvent id="e"/>"#.to_owned()];
+            let ids: Vec<String> = (0..kinds.len()).map(|i| format!("n{i}")).collect();
+            for (i, k) in kinds.iter().enumerate() {
+                nodes.push(format!("<{} id=\"n{i}\"/>", tags[*k as usize]));
+            }
+            let mut flows = vec![("s".to_owned(), ids[0].clone())];
+            for w in ids.windows(2) {
+                flows.push((w[0].clone(), w[1].clone()));
+            }
+            flows.push((ids[ids.len() - 1].clone(), "e".into()));
+            for (a, b) in extra {
+                let (a, b) = (a % ids.len(), b % ids.len());
+                if a != b {
+                    flows.push((ids[a].clone(), ids[b].clone()));
+                }
+            }
+            let text = xml(&nodes, &flows);
+            if let Some((fast, exact, _)) = both(&text) {
+                prop_assert_eq!(fast, exact, "{}", text);
+            }
+        }
+    }
+}
+
+#[test]
+fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
+    let path = root().join("samples/flawed/flawed-purchase-request.bpmn");
+    // Fragment by fragment, both defects show.
+    let r = verify_path(&path, Method::Auto);
+    assert_violation(&r, "verify::deadlock", "Gateway_JoinAmount");
+    assert_violation(
+        &r,
+        "verify::lack-of-synchronization",
+        "Gateway_JoinSourcing",
+    );
+    // A whole-process search stops at the first: every run deadlocks before the second
+    // defect, so everything after the deadlocked join is dead.
+    let e = verify_path(&path, Method::Exhaustive);
+    assert_violation(&e, "verify::deadlock", "Gateway_JoinAmount");
+    assert_violation(&e, "verify::dead-activity", "Activity_RequestQuotes");
+}
+
+/// The checked-in JSON Schema of the report matches the types (set UPDATE_SCHEMAS=1 to
+/// regenerate it).
+#[test]
+fn verify_report_schema_is_current() {
+    let schema = schemars::schema_for!(VerifyReport);
+    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    let path = root().join("schemas/verify-report.schema.json");
+    if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == text,
+        "schemas/verify-report.schema.json is stale: run UPDATE_SCHEMAS=1 cargo test --test main verify_report_schema"
+    );
+    // And a real report has every required top-level field.
+    let r = verify_path(&fixture("dead-task.bpmn"), Method::Auto);
+    let v = serde_json::to_value(&r).unwrap();
+    for key in schema.get("required").unwrap().as_array().unwrap() {
+        assert!(v.get(key.as_str().unwrap()).is_some(), "{key} missing");
+    }
+}
+
+#[test]
+fn message_start_event_starts_a_new_instance_not_a_second_token() {
+    assert_sound("message-start-new-instance.bpmn");
+}
