@@ -22,6 +22,7 @@ pub mod graph;
 pub mod lint;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod report;
 pub mod verify;
 

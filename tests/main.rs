@@ -8,5 +8,6 @@
 
 mod common;
 mod corpus;
+mod lint_parity;
 mod parse_errors;
 mod verify;

@@ -20,10 +20,14 @@ pub enum Command {
     Inspect(commands::inspect::InspectArgs),
     /// Check soundness: deadlocks, lack of synchronisation, dead activities, livelocks.
     Verify(commands::verify::VerifyArgs),
+    /// Draw a model's diagrams as SVG, the way bpmn.io shows them.
+    Render(commands::render::RenderArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
+    /// Lay a model out automatically and write the diagram (DI) into a copy of the file.
+    Layout(commands::layout::LayoutArgs),
 }
 
 /// Output formats shared by several commands.

@@ -67,8 +67,10 @@ pub fn run(cli: Cli) -> ExitStatus {
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
+        Command::Render(args) => commands::render::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
+        Command::Layout(args) => commands::layout::run(&args),
     };
     match result {
         Ok(status) => status,
@@ -102,6 +104,10 @@ pub enum CliError {
     #[error("cannot write output: {0}")]
     #[diagnostic(code(cli::output))]
     Output(#[from] std::io::Error),
+    /// A diagram could not be rendered as asked.
+    #[error("{0}")]
+    #[diagnostic(code(cli::render), help("see bpmnkit render --help"))]
+    Render(String),
     /// JSON could not be produced.
     #[error("cannot produce JSON: {0}")]
     #[diagnostic(code(cli::json))]

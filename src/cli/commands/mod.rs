@@ -3,3 +3,5 @@
 pub mod completions;
 pub mod inspect;
 pub mod verify;
+pub mod render;
+pub mod layout;

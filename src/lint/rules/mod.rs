@@ -1,3 +1,30 @@
 //! One module per rule.
 
+pub mod ad_hoc_sub_process;
+pub mod conditional_event;
+pub mod conditional_flows;
+pub mod end_event_required;
+pub mod event_based_gateway;
+pub mod event_sub_process_typed_start_event;
+pub mod fake_join;
+pub mod global;
+pub mod label_required;
+pub mod link_event;
+pub mod no_bpmndi;
+pub mod no_complex_gateway;
+pub mod no_disconnected;
+pub mod no_duplicate_sequence_flows;
+pub mod no_gateway_join_fork;
+pub mod no_implicit_end;
 pub mod no_implicit_split;
+pub mod no_implicit_start;
+pub mod no_inclusive_gateway;
+pub mod no_overlapping_elements;
+pub mod single_blank_start_event;
+pub mod single_event_definition;
+pub mod standard_size;
+pub mod start_event_required;
+pub mod sub_process_blank_start_event;
+pub mod superfluous_gateway;
+pub mod superfluous_label;
+pub mod superfluous_termination;

@@ -2,7 +2,10 @@
 
 use crate::declare_rule;
 use crate::diagnostic::Diagnostic;
+#[allow(unused_imports)]
+use crate::lint::helpers as h;
 use crate::lint::{LintContext, Rule, RuleMeta};
+#[allow(unused_imports)]
 use crate::model::Kind;
 
 declare_rule! {
@@ -14,10 +17,11 @@ declare_rule! {
     ///
     /// ## Example
     /// ```xml,invalid
-    /// <task id="a"/><task id="b"/><task id="c"/>
+    /// <task id="a" name="A"/><task id="b" name="B"/><task id="c" name="C"/>
     /// <sequenceFlow id="f1" sourceRef="a" targetRef="b"/><sequenceFlow id="f2" sourceRef="a" targetRef="c"/>
     /// ```
-    /// Use instead: route `a` into an explicit `parallelGateway`.
+    ///
+    /// Route `a` into an explicit `parallelGateway`.
     NoImplicitSplit { name: "no-implicit-split", category: Suspicious, source: Some("bpmnlint") }
 }
 
@@ -32,18 +36,8 @@ impl Rule for NoImplicitSplit {
             if !(e.kind.is_activity() || e.kind.is_event()) {
                 continue;
             }
-            let unconditional = e
-                .links
-                .outgoing
-                .iter()
-                .filter(|&&f| {
-                    let flow = model.el(f);
-                    !model
-                        .children(f)
-                        .any(|(_, c)| c.kind == Kind::ConditionExpression)
-                        && e.links.default_flow != Some(f)
-                        && flow.kind == Kind::SequenceFlow
-                })
+            let unconditional = h::outgoing_flows(model, id)
+                .filter(|&f| !h::has_condition(model, f) && !h::is_default_flow(model, id, f))
                 .count();
             if unconditional > 1 {
                 out.push(
@@ -52,5 +46,16 @@ impl Rule for NoImplicitSplit {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NoImplicitSplit;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&NoImplicitSplit).docs_examples();
     }
 }

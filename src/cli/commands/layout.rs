@@ -1,0 +1,157 @@
+//! `bpmnkit layout`: compute diagram interchange (DI) and write it into a copy of the file.
+
+use std::path::{Path, PathBuf};
+
+use crate::cli::args::ReadArgs;
+use crate::cli::{CliError, ExitStatus, write_stdout};
+use crate::parse::parse_file;
+use crate::render::layout::{LayoutOptions, layout, metrics, strip_di, write_di};
+
+/// Arguments of `layout`.
+#[derive(Debug, clap::Args)]
+pub struct LayoutArgs {
+    /// The model to lay out.
+    pub input: PathBuf,
+    /// Where to write the laid-out model (`-` for stdout).
+    #[arg(short, long, value_name = "OUT", required_unless_present_any = ["in_place", "metrics"])]
+    pub output: Option<PathBuf>,
+    /// Overwrite the input file.
+    #[arg(long, conflicts_with = "output")]
+    pub in_place: bool,
+    /// Draw every sub-process collapsed, with its content on a drill-down diagram.
+    #[arg(long)]
+    pub collapse_sub_processes: bool,
+    /// Print quality figures of the input's existing DI instead (tab-separated: nodes,
+    /// missing, overlaps, edges through nodes, crossings, flow crossings, bends, area, pools, lanes,
+    /// message flows, nodes outside their lane).
+    #[arg(long, hide = true)]
+    pub metrics: bool,
+    /// Write the input without its DI instead of laying it out.
+    #[arg(long, hide = true)]
+    pub strip_di: bool,
+    /// Parser limits.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
+fn write_atomic(path: &Path, text: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(text)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Runs `layout`.
+///
+/// # Errors
+/// Unreadable input, an output that would overwrite the input, and write failures.
+pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
+    let io = |message: String| CliError::Io {
+        path: args.input.display().to_string(),
+        message,
+    };
+    let model = match parse_file(&args.input, &args.read.options()) {
+        Ok(m) => m,
+        Err(e) => {
+            let d = super::inspect::parse_error_diagnostic(e);
+            let color = crate::cli::use_color(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            eprint!("{}", crate::report::render_text(&[d], color));
+            return Ok(ExitStatus::Error);
+        }
+    };
+    if args.metrics {
+        let m = metrics::measure(&model);
+        write_stdout(&format!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{:.0}\t{}/{}\t{}/{}\t{}/{}\t{}\n",
+            m.nodes,
+            m.missing_nodes,
+            m.overlaps,
+            m.edges_through_nodes,
+            m.crossings,
+            m.flow_crossings,
+            m.bends,
+            m.area,
+            m.pools.0,
+            m.pools.1,
+            m.lanes.0,
+            m.lanes.1,
+            m.message_flows.0,
+            m.message_flows.1,
+            m.outside_lane
+        ))?;
+        return Ok(ExitStatus::Success);
+    }
+    // Byte-for-byte output needs the decoded text to be the file's bytes (UTF-8).
+    let bytes = std::fs::read(&args.input).map_err(|e| io(e.to_string()))?;
+    let bom: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") {
+        b"\xEF\xBB\xBF"
+    } else {
+        b""
+    };
+    if &bytes[bom.len()..] != model.source.text().as_bytes() {
+        return Err(io(
+            "the file is not UTF-8; layout keeps every byte of the file and writes UTF-8 only \
+             (convert it first)"
+                .to_owned(),
+        ));
+    }
+    let text = if args.strip_di {
+        strip_di(&model)
+    } else {
+        let options = LayoutOptions {
+            expand_sub_processes: !args.collapse_sub_processes,
+        };
+        let diagrams = layout(&model, &options).map_err(|e| io(e.to_string()))?;
+        write_di(&model, &diagrams)
+    }
+    .map_err(|e| io(e.to_string()))?;
+    let mut out = Vec::with_capacity(bom.len() + text.len());
+    out.extend_from_slice(bom);
+    out.extend_from_slice(text.as_bytes());
+    let target = match (&args.output, args.in_place) {
+        (_, true) => args.input.clone(),
+        (Some(p), false) if p.as_os_str() == "-" => {
+            write_stdout(&String::from_utf8_lossy(&out))?;
+            return Ok(ExitStatus::Success);
+        }
+        (Some(p), false) => {
+            if same_file(p, &args.input) {
+                return Err(CliError::Io {
+                    path: p.display().to_string(),
+                    message: "refusing to overwrite the input; pass --in-place to do that"
+                        .to_owned(),
+                });
+            }
+            p.clone()
+        }
+        (None, false) => return Err(io("no output given (-o OUT or --in-place)".to_owned())),
+    };
+    write_atomic(&target, &out).map_err(|e| CliError::Io {
+        path: target.display().to_string(),
+        message: e.to_string(),
+    })?;
+    Ok(ExitStatus::Success)
+}

@@ -1,0 +1,65 @@
+//! `no-implicit-end` (from bpmnlint).
+
+use crate::declare_rule;
+use crate::diagnostic::Diagnostic;
+#[allow(unused_imports)]
+use crate::lint::helpers as h;
+use crate::lint::{LintContext, Rule, RuleMeta};
+#[allow(unused_imports)]
+use crate::model::Kind;
+
+declare_rule! {
+    /// ## What it does
+    /// Flags flow nodes without outgoing sequence flows that are not end events.
+    ///
+    /// ## Why is this bad?
+    /// A path that just stops leaves readers unsure whether the process is finished there, and
+    /// hides which outcome the path stands for.
+    ///
+    /// ## Example
+    /// ```xml,invalid
+    /// <startEvent id="Start"/><task id="Work" name="Do work"/>
+    /// <sequenceFlow id="F" sourceRef="Start" targetRef="Work"/>
+    /// ```
+    ///
+    /// End every path in an end event. Link throws, compensation handlers, event sub-processes
+    /// and the content of ad-hoc sub-processes are exempt.
+    NoImplicitEnd { name: "no-implicit-end", category: Suspicious, source: Some("bpmnlint") }
+}
+
+impl Rule for NoImplicitEnd {
+    fn meta(&self) -> &'static RuleMeta {
+        &Self::META
+    }
+
+    fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
+        let model = cx.model();
+        for (id, e) in model.iter() {
+            if !e.kind.is_flow_node() || e.kind == Kind::EndEvent || !e.links.outgoing.is_empty() {
+                continue;
+            }
+            let exempt = h::is_event_sub_process(model, id)
+                || h::is_compensation_activity(model, id)
+                || h::is_compensation_boundary(model, id)
+                || (e.kind == Kind::IntermediateThrowEvent && h::is_link_event(model, id))
+                || h::in_ad_hoc(model, id);
+            if !exempt {
+                out.push(
+                    cx.report(&Self::META, id, "Flow ends implicitly")
+                        .with_help("connect the element to an end event"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NoImplicitEnd;
+    use crate::lint::test::RuleTester;
+
+    #[test]
+    fn docs_examples() {
+        RuleTester::new(&NoImplicitEnd).docs_examples();
+    }
+}

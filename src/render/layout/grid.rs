@@ -1,0 +1,1383 @@
+//! The layered grid: ranks, crossing reduction, rows, coordinates and orthogonal routing.
+//!
+//! The input is an abstract graph (sizes, bands, flows); the output is geometry. Every node
+//! gets a cell (column = rank, row inside its band); columns and rows are as wide/tall as
+//! their largest occupant, so shapes can never overlap. Long flows get one reserved dummy
+//! cell per rank they cross, and every edge route runs either through its own cells at row
+//! centre height or through the empty channels between columns and rows, so no route can
+//! cross a node. Nicer routes (gateway splits/joins from the top/bottom, exception flows
+//! straight down, loops underneath) are tried first and kept only when geometry shows they
+//! touch no node and overlap no other edge.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::model::{Bounds, Point};
+
+/// Horizontal gap between columns.
+pub(crate) const GAP_X: f64 = 50.0;
+/// Vertical gap between rows.
+pub(crate) const GAP_Y: f64 = 40.0;
+/// Padding above the first and below the last row of a band.
+const PAD_Y: f64 = 30.0;
+/// Spacing of parallel edge tracks in one channel.
+const TRACK: f64 = 8.0;
+
+/// One node of the grid: a flow node or an artifact.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeSpec {
+    /// Shape width.
+    pub w: f64,
+    /// Shape height.
+    pub h: f64,
+    /// Extra room below the shape (external label, boundary events).
+    pub below: f64,
+    /// Half the width the column must offer (labels may be wider than the shape).
+    pub half_w: f64,
+    /// Band (pool or lane) index.
+    pub band: usize,
+    /// For artifacts: the node they are placed next to.
+    pub artifact_of: Option<usize>,
+    /// Whether this is an artifact (placed after the flow nodes).
+    pub artifact: bool,
+    /// Boundary events: x of their centre relative to the shape's left edge.
+    pub sats: Vec<f64>,
+    /// Gateways route splits and joins through their top and bottom corners.
+    pub gateway: bool,
+    /// Start events seed the depth-first search first.
+    pub start: bool,
+    /// Height of the external label below the shape (0 if none).
+    pub label_h: f64,
+}
+
+/// An edge end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum End {
+    /// A node.
+    Node(usize),
+    /// A boundary event of a node: (node, index in its `sats`).
+    Sat(usize, usize),
+    /// A band (a black-box or whole pool as message flow end).
+    Band(usize),
+}
+
+impl End {
+    fn node(self) -> Option<usize> {
+        match self {
+            End::Node(n) | End::Sat(n, _) => Some(n),
+            End::Band(_) => None,
+        }
+    }
+}
+
+/// What an edge is, which decides how it is ranked and routed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EdgeKind {
+    /// Sequence flow: ranks and orders the nodes.
+    Flow,
+    /// Message flow: between pools, routed vertically.
+    Message,
+    /// Association or data association.
+    Assoc,
+}
+
+/// An edge of the grid.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EdgeSpec {
+    /// Source.
+    pub from: End,
+    /// Target.
+    pub to: End,
+    /// Kind.
+    pub kind: EdgeKind,
+}
+
+/// A horizontal band: a pool, a lane or the whole scope.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BandSpec {
+    /// Smallest height.
+    pub min_height: f64,
+    /// Vertical gap above the band (between pools; 0 between lanes).
+    pub gap_before: f64,
+}
+
+/// What to lay out.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Spec {
+    pub nodes: Vec<NodeSpec>,
+    pub edges: Vec<EdgeSpec>,
+    pub bands: Vec<BandSpec>,
+    /// x where the content may start (after pool and lane headers).
+    pub left: f64,
+}
+
+/// The computed geometry.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Out {
+    /// Shape bounds per node.
+    pub nodes: Vec<Bounds>,
+    /// Boundary event bounds per node.
+    pub sats: Vec<Vec<Bounds>>,
+    /// Waypoints per edge (empty if an edge could not be routed, e.g. a dangling end).
+    pub edges: Vec<Vec<Point>>,
+    /// Band (y, height).
+    pub bands: Vec<(f64, f64)>,
+    /// Right edge of everything.
+    pub width: f64,
+    /// Bottom edge of everything.
+    pub height: f64,
+}
+
+/// Size of a boundary event.
+const SAT: f64 = 36.0;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dir {
+    H,
+    V,
+}
+
+/// A placed segment (for overlap checks between edges).
+#[derive(Clone, Copy)]
+struct Seg {
+    dir: Dir,
+    at: f64,
+    lo: f64,
+    hi: f64,
+    edge: usize,
+}
+
+struct Obstacle {
+    rect: Bounds,
+    /// The edge whose dummy cell this is (dummies block other edges only).
+    owner: Option<usize>,
+    node: usize,
+    /// `None` for the shape itself, `Some(k)` for boundary event k, `Some(usize::MAX)` for
+    /// the label.
+    part: Option<usize>,
+}
+
+const LABEL: usize = usize::MAX;
+
+/// Lays out a spec.
+#[allow(clippy::too_many_lines)]
+pub(crate) fn run(spec: &Spec) -> Out {
+    let n = spec.nodes.len();
+    // ---- 1. flow adjacency (boundary events count as their host)
+    let mut out_e: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut in_deg = vec![0usize; n];
+    for (i, e) in spec.edges.iter().enumerate() {
+        if e.kind != EdgeKind::Flow {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (e.from.node(), e.to.node()) {
+            if a != b && !spec.nodes[a].artifact && !spec.nodes[b].artifact {
+                out_e[a].push(i);
+                in_deg[b] += 1;
+            }
+        }
+    }
+    for list in &mut out_e {
+        list.sort_by_key(|&e| match spec.edges[e].from {
+            End::Sat(_, k) => k + 1,
+            _ => 0,
+        });
+    }
+    let flow_nodes: Vec<usize> = (0..n).filter(|&i| !spec.nodes[i].artifact).collect();
+    // ---- 2. DFS from starts, marking back edges
+    let mut seeds: Vec<usize> = flow_nodes
+        .iter()
+        .copied()
+        .filter(|&v| spec.nodes[v].start && in_deg[v] == 0)
+        .collect();
+    seeds.extend(
+        flow_nodes
+            .iter()
+            .copied()
+            .filter(|&v| !spec.nodes[v].start && in_deg[v] == 0),
+    );
+    seeds.extend(flow_nodes.iter().copied().filter(|&v| spec.nodes[v].start));
+    seeds.extend(flow_nodes.iter().copied());
+    let mut state = vec![0u8; n]; // 0 new, 1 on stack, 2 done
+    let mut back = vec![false; spec.edges.len()];
+    let mut discovery: Vec<usize> = Vec::with_capacity(n);
+    for &s in &seeds {
+        if state[s] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(s, 0)];
+        state[s] = 1;
+        discovery.push(s);
+        while let Some(&mut (v, ref mut k)) = stack.last_mut() {
+            if *k < out_e[v].len() {
+                let e = out_e[v][*k];
+                *k += 1;
+                let Some(t) = spec.edges[e].to.node() else {
+                    continue;
+                };
+                match state[t] {
+                    0 => {
+                        state[t] = 1;
+                        discovery.push(t);
+                        stack.push((t, 0));
+                    }
+                    1 => back[e] = true,
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    // ---- 3. longest-path ranks over forward edges
+    let mut rank = vec![0usize; n];
+    let mut indeg = vec![0usize; n];
+    for v in 0..n {
+        for &e in &out_e[v] {
+            if !back[e] {
+                if let Some(t) = spec.edges[e].to.node() {
+                    indeg[t] += 1;
+                }
+            }
+        }
+    }
+    let mut queue: Vec<usize> = discovery.iter().copied().filter(|&v| indeg[v] == 0).collect();
+    let mut topo = Vec::with_capacity(n);
+    let mut qi = 0;
+    while qi < queue.len() {
+        let v = queue[qi];
+        qi += 1;
+        topo.push(v);
+        for &e in &out_e[v] {
+            if back[e] {
+                continue;
+            }
+            if let Some(t) = spec.edges[e].to.node() {
+                rank[t] = rank[t].max(rank[v] + 1);
+                indeg[t] -= 1;
+                if indeg[t] == 0 {
+                    queue.push(t);
+                }
+            }
+        }
+    }
+    // Pull nodes without forward predecessors (extra start events) next to their successor.
+    let mut has_pred = vec![false; n];
+    for v in 0..n {
+        for &e in &out_e[v] {
+            if !back[e] {
+                if let Some(t) = spec.edges[e].to.node() {
+                    has_pred[t] = true;
+                }
+            }
+        }
+    }
+    for &v in topo.iter().rev() {
+        if has_pred[v] {
+            continue;
+        }
+        let min_succ = out_e[v]
+            .iter()
+            .filter(|&&e| !back[e])
+            .filter_map(|&e| spec.edges[e].to.node())
+            .map(|t| rank[t])
+            .min();
+        if let Some(m) = min_succ {
+            if m > rank[v] + 1 {
+                rank[v] = m - 1;
+            }
+        }
+    }
+    // Artifacts take their anchor's rank.
+    for v in 0..n {
+        if let Some(a) = spec.nodes[v].artifact_of {
+            rank[v] = rank[a];
+        }
+    }
+    // ---- 4. components (union-find over all flows and artifact links)
+    let mut uf: Vec<usize> = (0..n).collect();
+    fn find(uf: &mut [usize], mut x: usize) -> usize {
+        while uf[x] != x {
+            uf[x] = uf[uf[x]];
+            x = uf[x];
+        }
+        x
+    }
+    for e in &spec.edges {
+        if e.kind == EdgeKind::Message {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (e.from.node(), e.to.node()) {
+            let (ra, rb) = (find(&mut uf, a), find(&mut uf, b));
+            if ra != rb {
+                uf[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    for v in 0..n {
+        if let Some(a) = spec.nodes[v].artifact_of {
+            let (ra, rb) = (find(&mut uf, a), find(&mut uf, v));
+            if ra != rb {
+                uf[ra.max(rb)] = ra.min(rb);
+            }
+        }
+    }
+    let mut comp_id: HashMap<usize, usize> = HashMap::new();
+    let mut comp = vec![0usize; n];
+    for v in discovery.iter().copied().chain(0..n) {
+        let r = find(&mut uf, v);
+        let next = comp_id.len();
+        comp[v] = *comp_id.entry(r).or_insert(next);
+    }
+    // ---- 5. vertices: real nodes + dummies; chains per forward flow
+    let mut vrank: Vec<usize> = rank.clone();
+    let mut vband: Vec<usize> = spec.nodes.iter().map(|s| s.band).collect();
+    let mut vcomp: Vec<usize> = comp.clone();
+    let mut chains: Vec<Vec<usize>> = vec![Vec::new(); spec.edges.len()];
+    for (i, e) in spec.edges.iter().enumerate() {
+        if e.kind != EdgeKind::Flow || back[i] {
+            continue;
+        }
+        let (Some(a), Some(b)) = (e.from.node(), e.to.node()) else {
+            continue;
+        };
+        if a == b || spec.nodes[a].artifact || spec.nodes[b].artifact {
+            continue;
+        }
+        let mut chain = vec![a];
+        for r in rank[a] + 1..rank[b] {
+            let d = vrank.len();
+            vrank.push(r);
+            vband.push(spec.nodes[a].band);
+            vcomp.push(comp[a]);
+            chain.push(d);
+        }
+        chain.push(b);
+        chains[i] = chain;
+    }
+    let nv = vrank.len();
+    let max_rank = vrank.iter().copied().max().unwrap_or(0);
+    // preds/succs between adjacent layers, with a bias for boundary-event links
+    let mut preds: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nv];
+    let mut succs: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nv];
+    for (i, chain) in chains.iter().enumerate() {
+        for (k, w) in chain.windows(2).enumerate() {
+            #[allow(clippy::cast_precision_loss)]
+            let bias = if let (0, End::Sat(_, s)) = (k, spec.edges[i].from) {
+                0.5 + 0.01 * s as f64
+            } else {
+                0.0
+            };
+            preds[w[1]].push((w[0], bias));
+            succs[w[0]].push((w[1], -bias));
+        }
+    }
+    // ---- 6. initial order: discovery order, dummies right after their source
+    let mut layers: Vec<Vec<usize>> = vec![Vec::new(); max_rank + 1];
+    let mut placed = vec![false; nv];
+    let mut dummies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for chain in &chains {
+        if chain.len() > 2 {
+            dummies_of[chain[0]].extend_from_slice(&chain[1..chain.len() - 1]);
+        }
+    }
+    for &v in &discovery {
+        if !placed[v] {
+            placed[v] = true;
+            layers[vrank[v]].push(v);
+        }
+        for &d in &dummies_of[v] {
+            if !placed[d] {
+                placed[d] = true;
+                layers[vrank[d]].push(d);
+            }
+        }
+    }
+    let key_sort = |layer: &mut Vec<usize>, key: &HashMap<usize, f64>| {
+        layer.sort_by(|&a, &b| {
+            (vcomp[a], vband[a])
+                .cmp(&(vcomp[b], vband[b]))
+                .then(key[&a].total_cmp(&key[&b]))
+        });
+    };
+    for layer in &mut layers {
+        let key: HashMap<usize, f64> = layer
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| (v, i as f64))
+            .collect();
+        key_sort(layer, &key);
+    }
+    // ---- 7. crossing reduction: barycentre sweeps, keep the best
+    let mut best = layers.clone();
+    let mut best_cross = crossings(&layers, &succs, nv);
+    for iter in 0..8 {
+        let down = iter % 2 == 0;
+        let mut pos = vec![0f64; nv];
+        for layer in &layers {
+            for (i, &v) in layer.iter().enumerate() {
+                pos[v] = i as f64;
+            }
+        }
+        let order: Vec<usize> = if down {
+            (1..=max_rank).collect()
+        } else {
+            (0..max_rank).rev().collect()
+        };
+        for r in order {
+            let layer = &mut layers[r];
+            let mut key = HashMap::new();
+            for &v in layer.iter() {
+                let adj = if down { &preds[v] } else { &succs[v] };
+                let k = if adj.is_empty() {
+                    pos[v]
+                } else {
+                    adj.iter().map(|&(u, b)| pos[u] + b).sum::<f64>() / adj.len() as f64
+                };
+                key.insert(v, k);
+            }
+            key_sort(layer, &key);
+            for (i, &v) in layer.iter().enumerate() {
+                pos[v] = i as f64;
+            }
+        }
+        let c = crossings(&layers, &succs, nv);
+        // ties go to the later sweep: it has seen the boundary-event bias
+        if c <= best_cross {
+            best_cross = c;
+            best = layers.clone();
+        }
+    }
+    let layers = best;
+    // ---- 8. rows: priority placement, components stacked
+    let nb = spec.bands.len().max(1);
+    let mut row = vec![0i64; nv];
+    let ncomp = vcomp.iter().copied().max().map_or(0, |c| c + 1);
+    let mut by_comp: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); max_rank + 1]; ncomp];
+    for (r, layer) in layers.iter().enumerate() {
+        for &v in layer {
+            by_comp[vcomp[v]][r].push(v);
+        }
+    }
+    let mut base = vec![0i64; nb];
+    for comp_layers in &by_comp {
+        let mut used_max = vec![-1i64; nb];
+        let mut any = vec![false; nb];
+        for layer in comp_layers {
+            let mut last = vec![-1i64; nb];
+            for &v in layer {
+                let b = vband[v].min(nb - 1);
+                let mut ps: Vec<i64> = preds[v]
+                    .iter()
+                    .filter(|&&(u, _)| vband[u].min(nb - 1) == b)
+                    .map(|&(u, bias)| row[u] - base[b] + i64::from(bias > 0.0))
+                    .collect();
+                ps.sort_unstable();
+                let desired = if ps.is_empty() {
+                    0
+                } else {
+                    ps[(ps.len() - 1) / 2]
+                };
+                let r = desired.max(last[b] + 1);
+                last[b] = r;
+                row[v] = base[b] + r;
+                used_max[b] = used_max[b].max(r);
+                any[b] = true;
+            }
+        }
+        for b in 0..nb {
+            if any[b] {
+                base[b] += used_max[b] + 1;
+            }
+        }
+    }
+    // artifacts: nearest free cell in the anchor's column, above first
+    let mut occupied: HashSet<(usize, usize, i64)> = HashSet::new();
+    for v in 0..nv {
+        if v >= n || !spec.nodes[v].artifact {
+            occupied.insert((vrank[v], vband[v].min(nb - 1), row[v]));
+        }
+    }
+    for v in 0..n {
+        if !spec.nodes[v].artifact {
+            continue;
+        }
+        let b = vband[v].min(nb - 1);
+        let (r, r0) = match spec.nodes[v].artifact_of {
+            Some(a) => (vrank[a], row[a]),
+            None => (0, 0),
+        };
+        let mut k = 1i64;
+        let chosen = loop {
+            if spec.nodes[v].artifact_of.is_some() && !occupied.contains(&(r, b, r0 - k)) {
+                break r0 - k;
+            }
+            if !occupied.contains(&(r, b, r0 + k)) {
+                break r0 + k;
+            }
+            k += 1;
+        };
+        occupied.insert((r, b, chosen));
+        vrank[v] = r;
+        row[v] = chosen;
+    }
+    // ---- 9. coordinates
+    let is_real = |v: usize| v < n;
+    let mut hw = vec![10f64; max_rank + 1];
+    for v in 0..n {
+        hw[vrank[v]] = hw[vrank[v]].max(spec.nodes[v].half_w);
+    }
+    let mut cx_col = vec![0f64; max_rank + 1];
+    let mut x = spec.left + GAP_X;
+    for r in 0..=max_rank {
+        cx_col[r] = x + hw[r];
+        x += 2.0 * hw[r] + GAP_X;
+    }
+    let right = x;
+    // rows per band
+    let mut band_rows: Vec<Vec<i64>> = vec![Vec::new(); nb];
+    for v in 0..nv {
+        band_rows[vband[v].min(nb - 1)].push(row[v]);
+    }
+    let mut row_y: HashMap<(usize, i64), (f64, f64, f64)> = HashMap::new(); // (centre, up, down)
+    let mut bands_out = Vec::with_capacity(nb);
+    let mut y = 0.0;
+    // per band ordered rows: (row id, centre, up, down)
+    let mut band_row_list: Vec<Vec<(i64, f64, f64, f64)>> = vec![Vec::new(); nb];
+    for b in 0..nb {
+        let spec_b = spec.bands.get(b).copied().unwrap_or(BandSpec {
+            min_height: 0.0,
+            gap_before: 0.0,
+        });
+        if b > 0 {
+            y += spec_b.gap_before;
+        }
+        let mut rows = band_rows[b].clone();
+        rows.sort_unstable();
+        rows.dedup();
+        let mut ext: HashMap<i64, (f64, f64)> = rows.iter().map(|&r| (r, (8.0, 8.0))).collect();
+        for v in 0..nv {
+            if vband[v].min(nb - 1) != b || !is_real(v) {
+                continue;
+            }
+            let s = &spec.nodes[v];
+            if let Some(e) = ext.get_mut(&row[v]) {
+                e.0 = e.0.max(s.h / 2.0);
+                e.1 = e.1.max(s.h / 2.0 + s.below);
+            }
+        }
+        let mut content = 0.0;
+        let mut centres = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            let (up, down) = ext[r];
+            if i > 0 {
+                content += GAP_Y;
+            }
+            centres.push(content + up);
+            content += up + down;
+        }
+        let inner = if rows.is_empty() {
+            0.0
+        } else {
+            content + 2.0 * PAD_Y
+        };
+        let height = inner.max(spec_b.min_height);
+        let offset = y + (height - inner) / 2.0 + if rows.is_empty() { 0.0 } else { PAD_Y };
+        for (i, r) in rows.iter().enumerate() {
+            let (up, down) = ext[r];
+            let c = offset + centres[i];
+            row_y.insert((b, *r), (c, up, down));
+            band_row_list[b].push((*r, c, up, down));
+        }
+        bands_out.push((y, height));
+        y += height;
+    }
+    let total_h = y;
+    let mut nodes_out = Vec::with_capacity(n);
+    let mut sats_out = Vec::with_capacity(n);
+    let cell_y = |v: usize| -> f64 {
+        row_y
+            .get(&(vband[v].min(nb - 1), row[v]))
+            .map_or(0.0, |t| t.0)
+    };
+    for v in 0..n {
+        let s = &spec.nodes[v];
+        let cx = cx_col[vrank[v]];
+        let cy = cell_y(v);
+        let bounds = Bounds {
+            x: cx - s.w / 2.0,
+            y: cy - s.h / 2.0,
+            width: s.w,
+            height: s.h,
+        };
+        sats_out.push(
+            s.sats
+                .iter()
+                .map(|&dx| Bounds {
+                    x: bounds.x + dx - SAT / 2.0,
+                    y: bounds.bottom() - SAT / 2.0,
+                    width: SAT,
+                    height: SAT,
+                })
+                .collect(),
+        );
+        nodes_out.push(bounds);
+    }
+    // ---- 10. routing
+    let mut router = Router {
+        spec,
+        nodes: &nodes_out,
+        sats: &sats_out,
+        bands: &bands_out,
+        vrank: &vrank,
+        vband: &vband,
+        row: &row,
+        row_y: &row_y,
+        band_rows: &band_row_list,
+        cx_col: &cx_col,
+        hw: &hw,
+        nb,
+        obstacles: Vec::new(),
+        segs: Vec::new(),
+        all: Vec::new(),
+        tracks: HashMap::new(),
+        ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
+    };
+    router.build_obstacles(&chains);
+    let mut edges_out = vec![Vec::new(); spec.edges.len()];
+    // Flows first (in order), then the rest.
+    for pass in 0..2 {
+        for (i, e) in spec.edges.iter().enumerate() {
+            if (e.kind == EdgeKind::Flow) != (pass == 0) {
+                continue;
+            }
+            let pts = match e.kind {
+                EdgeKind::Flow if !chains[i].is_empty() => router.forward(i, &chains[i]),
+                EdgeKind::Flow => router.backward(i),
+                EdgeKind::Message => router.message(i),
+                EdgeKind::Assoc => router.assoc(i),
+            };
+            let pts = simplify(pts);
+            router.register(i, &pts);
+            edges_out[i] = pts;
+        }
+    }
+    let mut width = right;
+    let mut height = total_h;
+    for pts in &edges_out {
+        for p in pts {
+            width = width.max(p.x);
+            height = height.max(p.y);
+        }
+    }
+    Out {
+        nodes: nodes_out,
+        sats: sats_out,
+        edges: edges_out,
+        bands: bands_out,
+        width,
+        height,
+    }
+}
+
+/// Number of crossings between adjacent layers (inversion count per layer pair).
+fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> usize {
+    let mut pos = vec![0usize; nv];
+    for layer in layers {
+        for (i, &v) in layer.iter().enumerate() {
+            pos[v] = i;
+        }
+    }
+    let mut total = 0;
+    for r in 0..layers.len().saturating_sub(1) {
+        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        for &v in &layers[r] {
+            for &(t, _) in &succs[v] {
+                pairs.push((pos[v], pos[t]));
+            }
+        }
+        pairs.sort_unstable();
+        // inversions of the second coordinate, by a Fenwick tree
+        let m = layers[r + 1].len() + 1;
+        let mut tree = vec![0usize; m + 1];
+        for (seen, &(_, b)) in pairs.iter().enumerate() {
+            // count earlier entries with second coordinate > b
+            let mut i = b + 1;
+            let mut le = 0;
+            while i > 0 {
+                le += tree[i];
+                i &= i - 1;
+            }
+            total += seen - le;
+            let mut i = b + 1;
+            while i <= m {
+                tree[i] += 1;
+                i += i & i.wrapping_neg();
+            }
+        }
+    }
+    total
+}
+
+/// Drops repeated and collinear middle points.
+fn simplify(pts: Vec<Point>) -> Vec<Point> {
+    let mut out: Vec<Point> = Vec::with_capacity(pts.len());
+    for p in pts {
+        if let Some(last) = out.last() {
+            if (last.x - p.x).abs() < 0.01 && (last.y - p.y).abs() < 0.01 {
+                continue;
+            }
+        }
+        if out.len() >= 2 {
+            let a = out[out.len() - 2];
+            let b = out[out.len() - 1];
+            let col_x = (a.x - b.x).abs() < 0.01 && (b.x - p.x).abs() < 0.01;
+            let col_y = (a.y - b.y).abs() < 0.01 && (b.y - p.y).abs() < 0.01;
+            if col_x || col_y {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+fn pt(x: f64, y: f64) -> Point {
+    Point { x, y }
+}
+
+struct Router<'a> {
+    spec: &'a Spec,
+    nodes: &'a [Bounds],
+    sats: &'a [Vec<Bounds>],
+    bands: &'a [(f64, f64)],
+    vrank: &'a [usize],
+    vband: &'a [usize],
+    row: &'a [i64],
+    row_y: &'a HashMap<(usize, i64), (f64, f64, f64)>,
+    band_rows: &'a [Vec<(i64, f64, f64, f64)>],
+    cx_col: &'a [f64],
+    hw: &'a [f64],
+    nb: usize,
+    obstacles: Vec<Obstacle>,
+    segs: Vec<Seg>,
+    /// Every placed segment with its edge, for counting crossings of candidates.
+    all: Vec<(Point, Point, usize)>,
+    tracks: HashMap<(u8, i64), usize>,
+    ends: Vec<(End, End)>,
+}
+
+impl Router<'_> {
+    fn build_obstacles(&mut self, chains: &[Vec<usize>]) {
+        for (i, chain) in chains.iter().enumerate() {
+            for &d in chain.iter().skip(1).take(chain.len().saturating_sub(2)) {
+                let r = self.vrank[d];
+                let y = self.ry(d);
+                self.obstacles.push(Obstacle {
+                    rect: Bounds {
+                        x: self.cx_col[r] - self.hw[r],
+                        y: y - 1.0,
+                        width: 2.0 * self.hw[r],
+                        height: 2.0,
+                    },
+                    owner: Some(i),
+                    node: usize::MAX,
+                    part: None,
+                });
+            }
+        }
+        for (v, b) in self.nodes.iter().enumerate() {
+            self.obstacles.push(Obstacle {
+                rect: *b,
+                owner: None,
+                node: v,
+                part: None,
+            });
+            for (k, s) in self.sats[v].iter().enumerate() {
+                self.obstacles.push(Obstacle {
+                    rect: *s,
+                    owner: None,
+                    node: v,
+                    part: Some(k),
+                });
+            }
+            let lh = self.spec.nodes[v].label_h;
+            if lh > 0.0 {
+                let w = (2.0 * self.spec.nodes[v].half_w).min(90.0).max(b.width);
+                self.obstacles.push(Obstacle {
+                    rect: Bounds {
+                        x: b.center().x - w / 2.0,
+                        y: b.bottom() + 4.0,
+                        width: w,
+                        height: lh,
+                    },
+                    owner: None,
+                    node: v,
+                    part: Some(LABEL),
+                });
+            }
+        }
+    }
+
+    fn band(&self, v: usize) -> usize {
+        self.vband[v].min(self.nb - 1)
+    }
+
+    /// Row centre y of a vertex.
+    fn ry(&self, v: usize) -> f64 {
+        self.row_y
+            .get(&(self.band(v), self.row[v]))
+            .map_or(0.0, |t| t.0)
+    }
+
+    /// The free channel below a vertex's row: (y centre, half height).
+    fn channel_below(&self, v: usize) -> (f64, f64) {
+        let b = self.band(v);
+        let list = &self.band_rows[b];
+        let i = list.iter().position(|r| r.0 == self.row[v]).unwrap_or(0);
+        let Some(&(_, c, _, down)) = list.get(i) else {
+            return (self.bands[b].0 + self.bands[b].1, 0.0);
+        };
+        let top = c + down;
+        let bottom = match list.get(i + 1) {
+            Some(&(_, c2, up2, _)) => c2 - up2,
+            None => self.bands[b].0 + self.bands[b].1,
+        };
+        ((top + bottom) / 2.0, (bottom - top) / 2.0)
+    }
+
+    /// The free channel above a vertex's row.
+    fn channel_above(&self, v: usize) -> (f64, f64) {
+        let b = self.band(v);
+        let list = &self.band_rows[b];
+        let i = list.iter().position(|r| r.0 == self.row[v]).unwrap_or(0);
+        let Some(&(_, c, up, _)) = list.get(i) else {
+            return (self.bands[b].0, 0.0);
+        };
+        let bottom = c - up;
+        let top = if i == 0 {
+            self.bands[b].0
+        } else {
+            let (_, c0, _, d0) = list[i - 1];
+            c0 + d0
+        };
+        ((top + bottom) / 2.0, (bottom - top) / 2.0)
+    }
+
+    /// x of the vertical channel right of column `r` (`None` = left of column 0).
+    fn gap_x(&self, r: Option<usize>) -> f64 {
+        match r {
+            Some(r) => self.cx_col[r] + self.hw[r] + GAP_X / 2.0,
+            None => self.cx_col.first().map_or(0.0, |c| c - self.hw[0]) - GAP_X / 2.0,
+        }
+    }
+
+    fn track(&mut self, kind: u8, at: f64, half: f64) -> f64 {
+        #[allow(clippy::cast_possible_truncation)]
+        let key = (kind, (at * 4.0).round() as i64);
+        let k = self.tracks.entry(key).or_insert(0);
+        let i = *k;
+        *k += 1;
+        #[allow(clippy::cast_precision_loss)]
+        let step = ((i + 1) / 2) as f64 * TRACK;
+        let off = if i % 2 == 1 { step } else { -step };
+        let limit = (half - 3.0).max(0.0);
+        let off = if off.abs() > limit {
+            // wrap around inside the channel
+            #[allow(clippy::cast_precision_loss)]
+            let slots = ((2.0 * limit / TRACK).floor() as usize).max(1);
+            #[allow(clippy::cast_precision_loss)]
+            let s = (i % slots) as f64;
+            -limit + s * TRACK
+        } else {
+            off
+        };
+        at + off
+    }
+
+    fn vgap(&mut self, r: Option<usize>) -> f64 {
+        let x = self.gap_x(r);
+        self.track(0, x, GAP_X / 2.0)
+    }
+
+    fn hgap(&mut self, ch: (f64, f64)) -> f64 {
+        self.track(1, ch.0, ch.1)
+    }
+
+    fn shape_of(&self, e: End) -> Option<Bounds> {
+        match e {
+            End::Node(v) => Some(self.nodes[v]),
+            End::Sat(v, k) => self.sats[v].get(k).copied(),
+            End::Band(b) => self.bands.get(b).map(|&(y, h)| Bounds {
+                x: 0.0,
+                y,
+                width: 0.0,
+                height: h,
+            }),
+        }
+    }
+
+    /// Whether a polyline is free of obstacles (except the edge's own ends) and of
+    /// collinear overlaps with other edges.
+    fn clear(&self, edge: usize, pts: &[Point]) -> bool {
+        let (from, to) = self.ends[edge];
+        for w in pts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            for o in &self.obstacles {
+                if o.owner == Some(edge) {
+                    continue;
+                }
+                let own = |e: End| match (e, o.part) {
+                    (End::Node(v), None | Some(LABEL)) => v == o.node,
+                    (End::Sat(v, k), Some(p)) => v == o.node && (p == k || p == LABEL),
+                    _ => false,
+                };
+                if own(from) || own(to) {
+                    continue;
+                }
+                if seg_hits(a, b, &o.rect) {
+                    return false;
+                }
+            }
+            let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
+                (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
+            } else {
+                (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
+            };
+            for s in &self.segs {
+                if s.dir == dir && (s.at - at).abs() < 2.0 && s.lo < hi - 1.0 && lo < s.hi - 1.0 {
+                    let (f2, t2) = self.ends[s.edge];
+                    let share = |x: End, y: End| x.node().is_some() && x.node() == y.node();
+                    if !(share(from, f2) || share(to, t2) || share(from, t2) || share(to, f2)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
+    /// Crossings of a candidate with the edges placed so far.
+    fn crossings_with_placed(&self, pts: &[Point]) -> usize {
+        let mut n = 0;
+        for w in pts.windows(2) {
+            for &(c, d, _) in &self.all {
+                if super::metrics::cross(w[0], w[1], c, d) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    /// The clear candidate with the fewest crossings (earlier ones win ties).
+    fn best(&self, edge: usize, cands: Vec<Vec<Point>>) -> Option<Vec<Point>> {
+        let mut best: Option<(usize, Vec<Point>)> = None;
+        for c in cands {
+            if !self.clear(edge, &c) {
+                continue;
+            }
+            let k = self.crossings_with_placed(&c);
+            if best.as_ref().is_none_or(|(b, _)| k < *b) {
+                best = Some((k, c));
+            }
+        }
+        best.map(|(_, c)| c)
+    }
+
+    fn register(&mut self, edge: usize, pts: &[Point]) {
+        for w in pts.windows(2) {
+            let (a, b) = (w[0], w[1]);
+            self.all.push((a, b, edge));
+            let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
+                (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
+            } else if (a.x - b.x).abs() < 0.01 {
+                (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
+            } else {
+                continue;
+            };
+            self.segs.push(Seg {
+                dir,
+                at,
+                lo,
+                hi,
+                edge,
+            });
+        }
+    }
+
+    /// Where an edge leaves its source to the right: points so far, current y.
+    fn exit_right(&mut self, from: End) -> (Vec<Point>, f64) {
+        match from {
+            End::Sat(v, k) => {
+                let s = self.sats[v].get(k).copied().unwrap_or(self.nodes[v]);
+                let ch = self.channel_below(v);
+                let y = self.hgap(ch);
+                let start = pt(s.center().x, s.bottom());
+                (vec![start, pt(start.x, y)], y)
+            }
+            _ => {
+                let b = self.shape_of(from).unwrap_or_default();
+                let y = b.center().y;
+                (vec![pt(b.right(), y)], y)
+            }
+        }
+    }
+
+    fn forward(&mut self, edge: usize, chain: &[usize]) -> Vec<Point> {
+        let (from, to) = self.ends[edge];
+        let src = chain[0];
+        let tgt = chain[chain.len() - 1];
+        let tb = self.nodes[tgt];
+        let sb = self.nodes[src];
+        // Preferred shapes first.
+        let mut cands: Vec<Vec<Point>> = Vec::new();
+        let y1 = self.ry(chain[1]);
+        let straight_rest = |this: &Self, start_idx: usize, y: f64| -> Option<Vec<Point>> {
+            // the rest of the chain must stay on one row to be a candidate without tracks
+            let mut pts = Vec::new();
+            for &v in &chain[start_idx..] {
+                if (this.ry(v) - y).abs() > 0.01 {
+                    return None;
+                }
+            }
+            pts.push(pt(this.nodes[tgt].x, y));
+            Some(pts)
+        };
+        if let End::Sat(v, k) = from {
+            if let Some(s) = self.sats[v].get(k).copied() {
+                if y1 > s.bottom() {
+                    if let Some(rest) = straight_rest(self, 1, y1) {
+                        let mut p = vec![pt(s.center().x, s.bottom()), pt(s.center().x, y1)];
+                        p.extend(rest);
+                        cands.push(p);
+                    }
+                }
+            }
+        } else {
+            let sy = sb.center().y;
+            if (y1 - sy).abs() < 0.01 {
+                if let Some(rest) = straight_rest(self, 1, sy) {
+                    let mut p = vec![pt(sb.right(), sy)];
+                    p.extend(rest);
+                    cands.push(p);
+                }
+            } else if self.spec.nodes[src].gateway {
+                if let Some(rest) = straight_rest(self, 1, y1) {
+                    let sx = sb.center().x;
+                    let sy0 = if y1 > sy { sb.bottom() } else { sb.y };
+                    let mut p = vec![pt(sx, sy0), pt(sx, y1)];
+                    p.extend(rest);
+                    cands.push(p);
+                }
+            }
+            // join into a gateway from above/below: straight along the source row
+            if self.spec.nodes[tgt].gateway && (tb.center().y - sy).abs() > 0.01 {
+                let all_same = chain[..chain.len() - 1]
+                    .iter()
+                    .all(|&v| (self.ry(v) - sy).abs() < 0.01);
+                if all_same {
+                    let ty = if sy < tb.center().y { tb.y } else { tb.bottom() };
+                    cands.push(vec![
+                        pt(sb.right(), sy),
+                        pt(tb.center().x, sy),
+                        pt(tb.center().x, ty),
+                    ]);
+                }
+            }
+        }
+        for c in cands {
+            if self.clear(edge, &c) {
+                return c;
+            }
+        }
+        // Guaranteed route: own cells at row height, row changes in column gaps.
+        let (mut pts, mut cur_y) = self.exit_right(from);
+        let sat = matches!(from, End::Sat(..));
+        for (i, w) in chain.windows(2).enumerate() {
+            let ny = self.ry(w[1]);
+            if (ny - cur_y).abs() > 0.01 || (sat && i == 0) {
+                let gx = self.vgap(Some(self.vrank[w[0]]));
+                pts.push(pt(gx, cur_y));
+                pts.push(pt(gx, ny));
+                cur_y = ny;
+            }
+        }
+        let _ = to;
+        pts.push(pt(tb.x, cur_y));
+        pts
+    }
+
+    /// Loops: underneath if the row allows it, else through the channels.
+    fn backward(&mut self, edge: usize) -> Vec<Point> {
+        let (from, to) = self.ends[edge];
+        let (Some(s), Some(t)) = (from.node(), to.node()) else {
+            return Vec::new();
+        };
+        let sb = self.shape_of(from).unwrap_or_default();
+        let tb = self.nodes[t];
+        let low = if self.ry(t) > self.ry(s) { t } else { s };
+        let ch = self.channel_below(low);
+        // candidate: down from the source, along the channel, up into the target
+        {
+            let y = ch.0;
+            let c = vec![
+                pt(sb.center().x, sb.bottom()),
+                pt(sb.center().x, y),
+                pt(tb.center().x, y),
+                pt(tb.center().x, tb.bottom()),
+            ];
+            if sb.center().x - tb.center().x > 1.0 && self.clear(edge, &c) {
+                return c;
+            }
+        }
+        let mut pts;
+        let y;
+        if let End::Sat(..) = from {
+            y = self.hgap(self.channel_below(s));
+            pts = vec![pt(sb.center().x, sb.bottom()), pt(sb.center().x, y)];
+        } else {
+            let gx = self.vgap(Some(self.vrank[s]));
+            y = self.hgap(ch);
+            pts = vec![
+                pt(sb.right(), sb.center().y),
+                pt(gx, sb.center().y),
+                pt(gx, y),
+            ];
+        }
+        let tr = self.vrank[t];
+        let gx2 = self.vgap(tr.checked_sub(1));
+        pts.push(pt(gx2, y));
+        pts.push(pt(gx2, tb.center().y));
+        pts.push(pt(tb.x, tb.center().y));
+        pts
+    }
+
+    /// Associations: straight or one bend if free, else through the channels.
+    fn assoc(&mut self, edge: usize) -> Vec<Point> {
+        let (from, to) = self.ends[edge];
+        let (Some(a), Some(b)) = (from.node(), to.node()) else {
+            return Vec::new();
+        };
+        let ab = self.shape_of(from).unwrap_or_default();
+        let bb = self.shape_of(to).unwrap_or_default();
+        let (ac, bc) = (ab.center(), bb.center());
+        let mut cands = vec![vec![clip(&ab, ac, bc), clip(&bb, bc, ac)]];
+        // vertical straight
+        let lo = ab.x.max(bb.x);
+        let hi = ab.right().min(bb.right());
+        if hi - lo > 2.0 {
+            let x = (lo + hi) / 2.0;
+            if ab.bottom() <= bb.y {
+                cands.push(vec![pt(x, ab.bottom()), pt(x, bb.y)]);
+            } else if bb.bottom() <= ab.y {
+                cands.push(vec![pt(x, ab.y), pt(x, bb.bottom())]);
+            }
+        }
+        let lo = ab.y.max(bb.y);
+        let hi = ab.bottom().min(bb.bottom());
+        if hi - lo > 2.0 {
+            let y = (lo + hi) / 2.0;
+            if ab.right() <= bb.x {
+                cands.push(vec![pt(ab.right(), y), pt(bb.x, y)]);
+            } else if bb.right() <= ab.x {
+                cands.push(vec![pt(ab.x, y), pt(bb.right(), y)]);
+            }
+        }
+        // one bend: horizontal then vertical, and vertical then horizontal
+        let hx = if bc.x > ac.x { ab.right() } else { ab.x };
+        let vy = if bc.y > ac.y { bb.y } else { bb.bottom() };
+        cands.push(vec![pt(hx, ac.y), pt(bc.x, ac.y), pt(bc.x, vy)]);
+        let vy2 = if bc.y > ac.y { ab.bottom() } else { ab.y };
+        let hx2 = if bc.x > ac.x { bb.x } else { bb.right() };
+        cands.push(vec![pt(ac.x, vy2), pt(ac.x, bc.y), pt(hx2, bc.y)]);
+        if let Some(c) = self.best(edge, cands) {
+            return c;
+        }
+        self.universal(from, a, to, b)
+    }
+
+    /// Through the channels: right of the source, row channel next to the target, then
+    /// into the target's side. Safe by construction.
+    fn universal(&mut self, from: End, a: usize, to: End, b: usize) -> Vec<Point> {
+        let ca = self.vrank[a];
+        let cb = self.vrank[b];
+        let (mut pts, ya) = self.exit_right(from);
+        let bb = self.shape_of(to).unwrap_or_default();
+        let yb = bb.center().y;
+        let x1 = self.vgap(Some(ca));
+        let (x2, entry_x) = if cb > ca {
+            (self.vgap(Some(cb - 1)), bb.x)
+        } else if cb == ca {
+            (x1, bb.right())
+        } else {
+            (self.vgap(Some(cb)), bb.right())
+        };
+        pts.push(pt(x1, ya));
+        if (x1 - x2).abs() > 0.01 {
+            let ch = if yb > ya {
+                self.channel_above(b)
+            } else {
+                self.channel_below(b)
+            };
+            let ym = self.hgap(ch);
+            pts.push(pt(x1, ym));
+            pts.push(pt(x2, ym));
+        }
+        pts.push(pt(x2, yb));
+        pts.push(pt(entry_x, yb));
+        pts
+    }
+
+    /// Message flows: vertical between pools.
+    fn message(&mut self, edge: usize) -> Vec<Point> {
+        let (from, to) = self.ends[edge];
+        let ab = self.shape_of(from);
+        let bb = self.shape_of(to);
+        let (Some(ab), Some(bb)) = (ab, bb) else {
+            return Vec::new();
+        };
+        let width = self.cx_col.last().map_or(0.0, |c| c + GAP_X);
+        let band_x = |b: &Bounds, other: &Bounds| -> Bounds {
+            if b.width == 0.0 {
+                Bounds {
+                    x: other.center().x.clamp(0.0, width),
+                    y: b.y,
+                    width: 0.0,
+                    height: b.height,
+                }
+            } else {
+                *b
+            }
+        };
+        let ab2 = band_x(&ab, &bb);
+        let bb2 = band_x(&bb, &ab2);
+        let ab = band_x(&ab2, &bb2);
+        let bb = bb2;
+        let down = ab.center().y < bb.center().y;
+        let (ay, by) = if down {
+            (ab.bottom(), bb.y)
+        } else {
+            (ab.y, bb.bottom())
+        };
+        let mut cands = Vec::new();
+        let lo = ab.x.max(bb.x);
+        let hi = ab.right().min(bb.right());
+        if hi - lo >= 0.0 {
+            let x = if ab.width == 0.0 || bb.width == 0.0 {
+                lo
+            } else {
+                (lo + hi) / 2.0
+            };
+            cands.push(vec![pt(x, ay), pt(x, by)]);
+        }
+        let (ax, bx) = (ab.center().x, bb.center().x);
+        // two bends in the gap next to the source's row, or next to the target's row
+        let mid_rows: Vec<f64> = {
+            let mut v = Vec::new();
+            if let Some(a) = from.node() {
+                v.push(if down {
+                    self.channel_below(a).0
+                } else {
+                    self.channel_above(a).0
+                });
+            }
+            if let Some(b) = to.node() {
+                v.push(if down {
+                    self.channel_above(b).0
+                } else {
+                    self.channel_below(b).0
+                });
+            }
+            v.push((ay + by) / 2.0);
+            v
+        };
+        for &ym in &mid_rows {
+            cands.push(vec![pt(ax, ay), pt(ax, ym), pt(bx, ym), pt(bx, by)]);
+        }
+        if let Some(c) = self.best(edge, cands) {
+            return c;
+        }
+        // Four bends: out of the source's row, along a column gap, into the target's row.
+        let col = from.node().or(to.node()).map(|v| self.vrank[v]);
+        let gx = self.vgap(col);
+        let y1 = match from.node() {
+            Some(a) => self.hgap(if down {
+                self.channel_below(a)
+            } else {
+                self.channel_above(a)
+            }),
+            None => ay,
+        };
+        let y2 = match to.node() {
+            Some(b) => self.hgap(if down {
+                self.channel_above(b)
+            } else {
+                self.channel_below(b)
+            }),
+            None => by,
+        };
+        vec![
+            pt(ax, ay),
+            pt(ax, y1),
+            pt(gx, y1),
+            pt(gx, y2),
+            pt(bx, y2),
+            pt(bx, by),
+        ]
+    }
+}
+
+/// Where the line from a box's centre towards `to` leaves the box.
+fn clip(b: &Bounds, c: Point, to: Point) -> Point {
+    let (dx, dy) = (to.x - c.x, to.y - c.y);
+    if dx.abs() < 1e-9 && dy.abs() < 1e-9 {
+        return c;
+    }
+    let tx = if dx.abs() < 1e-9 {
+        f64::INFINITY
+    } else {
+        (b.width / 2.0) / dx.abs()
+    };
+    let ty = if dy.abs() < 1e-9 {
+        f64::INFINITY
+    } else {
+        (b.height / 2.0) / dy.abs()
+    };
+    let t = tx.min(ty).min(1.0);
+    pt(c.x + dx * t, c.y + dy * t)
+}
+
+/// Whether an axis-parallel (or any) segment passes through the inside of a rectangle.
+pub(crate) fn seg_hits(a: Point, b: Point, r: &Bounds) -> bool {
+    const EPS: f64 = 0.5;
+    let (x0, x1) = (r.x + EPS, r.right() - EPS);
+    let (y0, y1) = (r.y + EPS, r.bottom() - EPS);
+    if x1 <= x0 || y1 <= y0 {
+        return false;
+    }
+    // Liang-Barsky clipping
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let mut t0 = 0.0f64;
+    let mut t1 = 1.0f64;
+    for (p, q) in [
+        (-dx, a.x - x0),
+        (dx, x1 - a.x),
+        (-dy, a.y - y0),
+        (dy, y1 - a.y),
+    ] {
+        if p.abs() < 1e-12 {
+            if q < 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t1 - t0 > 1e-9
+}

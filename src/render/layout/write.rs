@@ -1,0 +1,290 @@
+//! Splicing computed DI into a copy of a file's text, keeping every other byte.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use crate::model::{BPMNDI_NS, Bounds, DC_NS, DI_NS, DiLabel, Diagram, Model};
+
+/// Why DI could not be written into a model's text.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The end of an existing `BPMNDiagram` element was not found.
+    #[error("cannot find the end of the BPMNDiagram element that starts at byte {0}")]
+    UnclosedDiagram(u32),
+    /// The closing tag of the root element was not found.
+    #[error("cannot find the closing tag of the definitions element")]
+    NoRootEnd,
+}
+
+/// The byte ranges of the file's `BPMNDiagram` elements, widened to whole lines when
+/// only whitespace surrounds them.
+fn diagram_ranges(model: &Model) -> Result<Vec<Range<usize>>, WriteError> {
+    let text = model.source.text();
+    let bytes = text.as_bytes();
+    let mut ranges = Vec::new();
+    for d in &model.diagrams {
+        let start = d.span.start as usize;
+        let tag_end = d.span.end as usize;
+        let tag = text.get(start..tag_end).unwrap_or("");
+        let end = if tag.trim_end().ends_with("/>") {
+            tag_end
+        } else {
+            let qname: String = tag
+                .trim_start_matches('<')
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/')
+                .collect();
+            let close = format!("</{qname}");
+            let rel = text
+                .get(tag_end..)
+                .and_then(|rest| rest.find(&close))
+                .ok_or(WriteError::UnclosedDiagram(d.span.start))?;
+            let after = tag_end + rel + close.len();
+            let gt = text
+                .get(after..)
+                .and_then(|rest| rest.find('>'))
+                .ok_or(WriteError::UnclosedDiagram(d.span.start))?;
+            after + gt + 1
+        };
+        // widen to the whole line(s) if only indentation precedes and a newline follows
+        let mut s = start;
+        while s > 0 && matches!(bytes[s - 1], b' ' | b'\t') {
+            s -= 1;
+        }
+        let mut e = end;
+        while e < bytes.len() && matches!(bytes[e], b' ' | b'\t' | b'\r') {
+            e += 1;
+        }
+        if (s == 0 || bytes[s - 1] == b'\n') && e < bytes.len() && bytes[e] == b'\n' {
+            ranges.push(s..e + 1);
+        } else {
+            ranges.push(start..end);
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    Ok(ranges)
+}
+
+/// The file's text without its `BPMNDiagram` elements.
+///
+/// # Errors
+/// [`WriteError::UnclosedDiagram`] when a diagram's end tag cannot be found.
+pub fn strip_di(model: &Model) -> Result<String, WriteError> {
+    let text = model.source.text();
+    let ranges = diagram_ranges(model)?;
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for r in ranges {
+        if r.start >= pos {
+            out.push_str(&text[pos..r.start]);
+            pos = r.end;
+        }
+    }
+    out.push_str(&text[pos..]);
+    Ok(out)
+}
+
+/// The file's text with its `BPMNDiagram` elements replaced by `diagrams` (inserted where
+/// the first one was, or before `</definitions>`). Everything else is kept byte for byte.
+///
+/// # Errors
+/// [`WriteError`] when the existing diagrams or the root's end cannot be located.
+pub fn write_di(model: &Model, diagrams: &[Diagram]) -> Result<String, WriteError> {
+    let text = model.source.text();
+    let ranges = diagram_ranges(model)?;
+    let (insert_at, indent, in_line) = match ranges.first() {
+        Some(r) => {
+            let slice = &text[r.clone()];
+            let indent: String = slice
+                .chars()
+                .take_while(|c| *c == ' ' || *c == '\t')
+                .collect();
+            (r.start, indent, slice.ends_with('\n'))
+        }
+        None => {
+            let close = text.rfind("</").ok_or(WriteError::NoRootEnd)?;
+            if !text[close..].contains("definitions") {
+                return Err(WriteError::NoRootEnd);
+            }
+            // keep the closing tag on its own line, after the indented diagrams
+            let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+            let only_ws = text[line_start..close].chars().all(|c| c == ' ' || c == '\t');
+            let at = if only_ws { line_start } else { close };
+            (at, "  ".to_owned(), only_ws)
+        }
+    };
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut xml = String::new();
+    let decls = missing_decls(model);
+    if !in_line {
+        xml.push_str(newline);
+    }
+    for d in diagrams {
+        write_diagram(&mut xml, d, &indent, &decls, newline);
+    }
+    let mut out = String::with_capacity(text.len() + xml.len());
+    let mut pos = 0;
+    let mut inserted = false;
+    for r in &ranges {
+        if r.start < pos {
+            continue;
+        }
+        out.push_str(&text[pos..r.start]);
+        if !inserted {
+            out.push_str(&xml);
+            inserted = true;
+        }
+        pos = r.end;
+    }
+    if !inserted {
+        out.push_str(&text[pos..insert_at]);
+        out.push_str(&xml);
+        pos = insert_at;
+    }
+    out.push_str(&text[pos..]);
+    Ok(out)
+}
+
+/// `xmlns:` declarations the root does not already make for the prefixes we write.
+fn missing_decls(model: &Model) -> String {
+    let mut s = String::new();
+    for (prefix, uri) in [("bpmndi", BPMNDI_NS), ("dc", DC_NS), ("di", DI_NS)] {
+        let declared = model
+            .namespaces
+            .iter()
+            .any(|(p, u)| &**p == prefix && &**u == uri);
+        if !declared {
+            let _ = write!(s, " xmlns:{prefix}=\"{uri}\"");
+        }
+    }
+    s
+}
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A coordinate, rounded to a tenth, without a trailing `.0`.
+fn num(v: f64) -> String {
+    let r = (v * 10.0).round() / 10.0;
+    let r = if r == 0.0 { 0.0 } else { r };
+    if (r - r.round()).abs() < 1e-9 {
+        format!("{}", r.round())
+    } else {
+        format!("{r:.1}")
+    }
+}
+
+fn bounds(xml: &mut String, b: &Bounds) {
+    let _ = write!(
+        xml,
+        "<dc:Bounds x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" />",
+        num(b.x),
+        num(b.y),
+        num(b.width),
+        num(b.height)
+    );
+}
+
+fn label(xml: &mut String, l: &DiLabel, ind: &str, nl: &str) {
+    match &l.bounds {
+        Some(b) => {
+            let _ = write!(xml, "{ind}<bpmndi:BPMNLabel>{nl}{ind}  ");
+            bounds(xml, b);
+            let _ = write!(xml, "{nl}{ind}</bpmndi:BPMNLabel>{nl}");
+        }
+        None => {
+            let _ = write!(xml, "{ind}<bpmndi:BPMNLabel />{nl}");
+        }
+    }
+}
+
+fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str) {
+    let opt = |name: &str, v: Option<&str>| {
+        v.map(|v| format!(" {name}=\"{}\"", esc(v)))
+            .unwrap_or_default()
+    };
+    let _ = write!(
+        xml,
+        "{ind}<bpmndi:BPMNDiagram{}{decls}>{nl}",
+        opt("id", d.id.as_deref())
+    );
+    let p = &d.plane;
+    let _ = write!(
+        xml,
+        "{ind}  <bpmndi:BPMNPlane{}{}>{nl}",
+        opt("id", p.id.as_deref()),
+        opt("bpmnElement", p.bpmn_element.as_deref())
+    );
+    let i3 = format!("{ind}    ");
+    let i4 = format!("{ind}      ");
+    for s in &p.shapes {
+        let mut flags = String::new();
+        let flag = |flags: &mut String, name: &str, v: Option<bool>| {
+            if let Some(v) = v {
+                let _ = write!(flags, " {name}=\"{v}\"");
+            }
+        };
+        flag(&mut flags, "isHorizontal", s.is_horizontal);
+        flag(&mut flags, "isExpanded", s.is_expanded);
+        flag(&mut flags, "isMarkerVisible", s.is_marker_visible);
+        flag(&mut flags, "isMessageVisible", s.is_message_visible);
+        let _ = write!(
+            xml,
+            "{i3}<bpmndi:BPMNShape{}{}{flags}>{nl}{i4}",
+            opt("id", s.id.as_deref()),
+            opt("bpmnElement", s.bpmn_element.as_deref())
+        );
+        bounds(xml, &s.bounds);
+        xml.push_str(nl);
+        if let Some(l) = &s.label {
+            label(xml, l, &i4, nl);
+        }
+        let _ = write!(xml, "{i3}</bpmndi:BPMNShape>{nl}");
+    }
+    for e in &p.edges {
+        let _ = write!(
+            xml,
+            "{i3}<bpmndi:BPMNEdge{}{}>{nl}",
+            opt("id", e.id.as_deref()),
+            opt("bpmnElement", e.bpmn_element.as_deref())
+        );
+        for w in &e.waypoints {
+            let _ = write!(
+                xml,
+                "{i4}<di:waypoint x=\"{}\" y=\"{}\" />{nl}",
+                num(w.x),
+                num(w.y)
+            );
+        }
+        if let Some(l) = &e.label {
+            label(xml, l, &i4, nl);
+        }
+        let _ = write!(xml, "{i3}</bpmndi:BPMNEdge>{nl}");
+    }
+    let _ = write!(xml, "{ind}  </bpmndi:BPMNPlane>{nl}{ind}</bpmndi:BPMNDiagram>{nl}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::num;
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(num(10.0), "10");
+        assert_eq!(num(-0.01), "0");
+        assert_eq!(num(12.25), "12.3");
+        assert_eq!(num(-3.5), "-3.5");
+    }
+}

@@ -1,0 +1,1514 @@
+//! SVG writer: draws a model's elements at the places a [`Diagram`] gives them.
+//!
+//! The look follows bpmn.io (shapes, strokes, markers, label fonts and placement); the
+//! icons are drawn from the BPMN 2.0 specification's figures. The output is compact and
+//! deterministic: one shared `<defs>` whose ids carry a per-document prefix (a hash of the
+//! diagram id and the model text), icons referenced with `<use>`, coordinates rounded to two
+//! decimals, the element id as `data-element-id` and a `<title>` per element.
+
+use std::collections::HashMap;
+use std::fmt::{self, Write as _};
+
+use super::text::{self, LINE_HEIGHT, Line};
+use crate::diagnostic::Diagnostic;
+use crate::model::{
+    Attr, BIOC_NS, Bounds, COLOR_NS, DiEdge, DiLabel, DiShape, Diagram, Element, ElementId, Kind,
+    Model, Point,
+};
+
+/// Default stroke and label colour of bpmn.io, `hsl(225, 10%, 15%)`.
+pub const STROKE: &str = "#22242a";
+/// Default fill colour.
+pub const FILL: &str = "#fff";
+/// Font size of labels inside shapes (tasks, pools, annotations).
+pub const EMBEDDED_FONT: f64 = 12.0;
+/// Font size of labels outside shapes (events, gateways, data, flows).
+pub const EXTERNAL_FONT: f64 = 11.0;
+/// Padding around the drawing, as in bpmn.io's SVG export.
+const PADDING: f64 = 5.0;
+
+/// One rendered diagram.
+#[derive(Debug, Clone)]
+pub struct Svg {
+    /// The diagram's id, if it has one.
+    pub diagram_id: Option<String>,
+    /// The SVG document.
+    pub text: String,
+    /// What was skipped while drawing (invalid bounds, unknown elements).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Writes a number rounded to two decimals, without trailing zeros or a leading `0`.
+struct N(f64);
+
+impl fmt::Display for N {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = if self.0.is_finite() {
+            self.0.clamp(-1e12, 1e12)
+        } else {
+            0.0
+        };
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let cents = (v.abs() * 100.0).round() as u64;
+        if cents == 0 {
+            return f.write_str("0");
+        }
+        if v < 0.0 {
+            f.write_str("-")?;
+        }
+        let (int, frac) = (cents / 100, cents % 100);
+        if int != 0 {
+            write!(f, "{int}")?;
+        }
+        match frac {
+            0 => Ok(()),
+            f10 if f10 % 10 == 0 => write!(f, ".{}", f10 / 10),
+            _ => write!(f, ".{frac:02}"),
+        }
+    }
+}
+
+/// Appends formatted text to a `String` (writing to a `String` cannot fail).
+macro_rules! w {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = write!($out, $($arg)*);
+    }};
+}
+
+/// XML-escapes text for element content and attribute values.
+struct Esc<'a>(&'a str);
+
+impl fmt::Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for ch in self.0.chars() {
+            match ch {
+                '&' => f.write_str("&amp;")?,
+                '<' => f.write_str("&lt;")?,
+                '>' => f.write_str("&gt;")?,
+                '"' => f.write_str("&quot;")?,
+                '\'' => f.write_str("&apos;")?,
+                // Characters XML 1.0 does not allow.
+                c if (c < ' ' && c != '\t' && c != '\n' && c != '\r')
+                    || c == '\u{fffe}'
+                    || c == '\u{ffff}' => {}
+                c => f.write_char(c)?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A colour from a DI attribute, if it is a plain CSS colour (no `url(...)`, no markup).
+fn sanitize_color(value: &str) -> Option<String> {
+    let v = value.trim();
+    let ok = !v.is_empty()
+        && v.len() <= 64
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' '))
+        && !v.to_ascii_lowercase().contains("url");
+    ok.then(|| v.to_owned())
+}
+
+fn find(attrs: &[Attr], ns: &str, local: &str) -> Option<String> {
+    attrs
+        .iter()
+        .find(|a| a.ns.as_deref() == Some(ns) && &*a.local == local)
+        .and_then(|a| sanitize_color(&a.value))
+}
+
+/// Fill and stroke overrides from `color:` (OMG) and `bioc:` (bpmn.io) attributes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Colors {
+    fill: Option<String>,
+    stroke: Option<String>,
+    label: Option<String>,
+}
+
+impl Colors {
+    fn of(attrs: &[Attr], label: Option<&DiLabel>) -> Colors {
+        let fill = find(attrs, COLOR_NS, "background-color").or_else(|| find(attrs, BIOC_NS, "fill"));
+        let stroke = find(attrs, COLOR_NS, "border-color").or_else(|| find(attrs, BIOC_NS, "stroke"));
+        let label = label
+            .and_then(|l| find(&l.attrs, COLOR_NS, "color"))
+            .or_else(|| stroke.clone());
+        Colors {
+            fill,
+            stroke,
+            label,
+        }
+    }
+
+    fn fill(&self) -> &str {
+        self.fill.as_deref().unwrap_or(FILL)
+    }
+
+    fn stroke(&self) -> &str {
+        self.stroke.as_deref().unwrap_or(STROKE)
+    }
+
+    /// Attributes for an element's group when it overrides the defaults.
+    fn group_attrs(&self) -> String {
+        let mut s = String::new();
+        if let Some(f) = &self.fill {
+            w!(s, " fill=\"{}\"", Esc(f));
+        }
+        if let Some(st) = &self.stroke {
+            w!(s, " stroke=\"{}\" color=\"{}\"", Esc(st), Esc(st));
+        }
+        s
+    }
+}
+
+/// Kinds of connection markers kept in the shared `<defs>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum MarkerKind {
+    /// Filled arrowhead (sequence flow end).
+    SequenceEnd,
+    /// Slash (default flow start).
+    DefaultStart,
+    /// Diamond (conditional flow start).
+    ConditionalStart,
+    /// Open circle (message flow start).
+    MessageStart,
+    /// Open white arrowhead (message flow end).
+    MessageEnd,
+    /// Open arrowhead (associations, data associations).
+    OpenArrow,
+    /// Open arrowhead pointing backwards (association direction both, start).
+    OpenArrowStart,
+}
+
+/// Icons kept in the shared `<defs>` and drawn with `<use>`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum Icon {
+    Message,
+    Timer,
+    Conditional,
+    Signal,
+    Escalation,
+    Link,
+    Error,
+    Cancel,
+    Compensation,
+    Multiple,
+    ParallelMultiple,
+    Terminate,
+    GatewayX,
+    GatewayPlus,
+    GatewayO,
+    GatewayStar,
+    EventBased,
+    EventBasedStart,
+    EventBasedParallel,
+    User,
+    Service,
+    Script,
+    Manual,
+    Envelope,
+    BusinessRule,
+    SubProcessPlus,
+    Loop,
+    MiParallel,
+    MiSequential,
+    CompensationMarker,
+    AdHoc,
+}
+
+impl Icon {
+    /// The short id suffix used in the document.
+    fn key(self) -> &'static str {
+        match self {
+            Icon::Message => "msg",
+            Icon::Timer => "tmr",
+            Icon::Conditional => "cnd",
+            Icon::Signal => "sig",
+            Icon::Escalation => "esc",
+            Icon::Link => "lnk",
+            Icon::Error => "err",
+            Icon::Cancel => "cnl",
+            Icon::Compensation => "cmp",
+            Icon::Multiple => "mul",
+            Icon::ParallelMultiple => "pmu",
+            Icon::Terminate => "trm",
+            Icon::GatewayX => "gx",
+            Icon::GatewayPlus => "gp",
+            Icon::GatewayO => "go",
+            Icon::GatewayStar => "gs",
+            Icon::EventBased => "ge",
+            Icon::EventBasedStart => "gei",
+            Icon::EventBasedParallel => "gep",
+            Icon::User => "usr",
+            Icon::Service => "srv",
+            Icon::Script => "scr",
+            Icon::Manual => "man",
+            Icon::Envelope => "env",
+            Icon::BusinessRule => "brt",
+            Icon::SubProcessPlus => "sp",
+            Icon::Loop => "lp",
+            Icon::MiParallel => "mip",
+            Icon::MiSequential => "mis",
+            Icon::CompensationMarker => "cm",
+            Icon::AdHoc => "ah",
+        }
+    }
+
+    /// The icon's drawing. Event icons are drawn in a 36×36 box, gateway markers in a
+    /// 50×50 box, task icons at their place in a 100×80 task, activity markers around
+    /// (0, 0) = bottom centre. Fill and stroke are inherited from the `<use>` unless set.
+    fn body(self) -> String {
+        match self {
+            Icon::Message => {
+                "<path d=\"M8.5 11.5h19v13h-19z\"/><path d=\"M8.5 11.5l9.5 7 9.5-7\" fill=\"none\"/>"
+                    .to_owned()
+            }
+            Icon::Timer => {
+                let mut s = String::from("<circle cx=\"18\" cy=\"18\" r=\"11\" stroke-width=\"2\"/><path d=\"");
+                for i in 0..12 {
+                    let a = f64::from(i) * std::f64::consts::PI / 6.0;
+                    let (sin, cos) = a.sin_cos();
+                    w!(
+                        s,
+                        "M{} {}L{} {}",
+                        N(18.0 + 8.0 * sin),
+                        N(18.0 - 8.0 * cos),
+                        N(18.0 + 10.0 * sin),
+                        N(18.0 - 10.0 * cos)
+                    );
+                }
+                s.push_str("M18 18l1.5-7.5M18 18l5 2.5\" fill=\"none\"/>");
+                s
+            }
+            Icon::Conditional => "<path d=\"M12 9.5h12v17h-12z\"/><path d=\"M14.5 13.5h7M14.5 17h7M14.5 20.5h7M14.5 24h7\" fill=\"none\"/>".to_owned(),
+            Icon::Signal => "<path d=\"M18 8.5l9 16h-18z\"/>".to_owned(),
+            Icon::Escalation => "<path d=\"M18 8.5l7 18-7-7.5-7 7.5z\"/>".to_owned(),
+            Icon::Link => "<path d=\"M9.5 14.5h9.5v-4.5l8 8-8 8v-4.5h-9.5z\"/>".to_owned(),
+            Icon::Error => "<path d=\"M9.5 26.5l5-16 5.5 8.5 6.5-10-4.5 16-5.5-8.5z\"/>".to_owned(),
+            Icon::Cancel => "<path d=\"M11 13.5l2.5-2.5 4.5 4.5 4.5-4.5 2.5 2.5-4.5 4.5 4.5 4.5-2.5 2.5-4.5-4.5-4.5 4.5-2.5-2.5 4.5-4.5z\"/>".to_owned(),
+            Icon::Compensation => "<path d=\"M9.5 18l8-6v12zm8 0l8-6v12z\"/>".to_owned(),
+            Icon::Multiple => format!("<path d=\"{}\"/>", pentagon(18.0, 18.5, 9.5)),
+            Icon::ParallelMultiple => "<path d=\"M15.5 9h5v6.5h6.5v5h-6.5v6.5h-5v-6.5h-6.5v-5h6.5z\"/>".to_owned(),
+            Icon::Terminate => "<circle cx=\"18\" cy=\"18\" r=\"9\" stroke-width=\"4\"/>".to_owned(),
+            Icon::GatewayX => {
+                "<path d=\"M18.5 18.5l13 13m0-13l-13 13\" stroke-width=\"5\" stroke-linecap=\"butt\"/>"
+                    .to_owned()
+            }
+            Icon::GatewayPlus => {
+                "<path d=\"M25 13v24M13 25h24\" stroke-width=\"5\" stroke-linecap=\"butt\"/>".to_owned()
+            }
+            Icon::GatewayO => "<circle cx=\"25\" cy=\"25\" r=\"12\" stroke-width=\"2.5\" fill=\"none\"/>".to_owned(),
+            Icon::GatewayStar => "<path d=\"M25 13v24M13 25h24M16.5 16.5l17 17m0-17l-17 17\" stroke-width=\"4\" stroke-linecap=\"butt\"/>".to_owned(),
+            Icon::EventBased => format!(
+                "<circle cx=\"25\" cy=\"25\" r=\"15\"/><circle cx=\"25\" cy=\"25\" r=\"12\"/><path d=\"{}\" stroke-width=\"1.5\"/>",
+                pentagon(25.0, 25.5, 7.5)
+            ),
+            Icon::EventBasedStart => format!(
+                "<circle cx=\"25\" cy=\"25\" r=\"15\"/><path d=\"{}\" stroke-width=\"1.5\"/>",
+                pentagon(25.0, 25.5, 7.5)
+            ),
+            Icon::EventBasedParallel => "<circle cx=\"25\" cy=\"25\" r=\"15\"/><path d=\"M23 16h4v7h7v4h-7v7h-4v-7h-7v-4h7z\"/>".to_owned(),
+            Icon::User => "<g stroke-width=\".75\"><path d=\"M6.5 27.5c0-5.5 3-8.5 9.5-8.5s9.5 3 9.5 8.5z\"/><path d=\"M12 22v5.5m8-5.5v5.5\" fill=\"none\"/><circle cx=\"16\" cy=\"13\" r=\"5\"/><path d=\"M11 12.5c.5-4 3-5.5 5.5-5.5s4.5 1.5 4.5 5.5c-1.5-2-4-2.5-6-1.5s-3 1.5-4 1.5z\" fill=\"currentColor\"/></g>".to_owned(),
+            Icon::Service => {
+                let mut s = String::from("<path d=\"");
+                s.push_str(&gear(15.0, 16.5, 6.5, 8.5, 8));
+                s.push_str("\"/><circle cx=\"15\" cy=\"16.5\" r=\"2.5\"/><path d=\"");
+                s.push_str(&gear(21.0, 22.5, 6.5, 8.5, 8));
+                s.push_str("\"/><circle cx=\"21\" cy=\"22.5\" r=\"2.5\"/>");
+                s
+            }
+            Icon::Script => "<path d=\"M10 7.5h12c-3.5 3.5-3.5 6.5 0 9.5s3.5 6.5 0 9.5h-12c3.5-3 3.5-6 0-9.5s-3.5-6 0-9.5z\"/><path d=\"M12.5 11.5h7.5M13.5 15h7.5M14 19h7.5M13 22.5h7.5\" fill=\"none\"/>".to_owned(),
+            Icon::Manual => "<g stroke-width=\".75\"><path d=\"M6 14c3-2.5 6-4 9-4h10.5a1.5 1.5 0 010 3h1.5a1.5 1.5 0 010 3h-1a1.5 1.5 0 010 3h-2a1.5 1.5 0 010 3h-10c-3.5 0-5.5-1-8-2z\"/><path d=\"M18 13h7.5M18 16h9M18 19h7.5\" fill=\"none\"/></g>".to_owned(),
+            Icon::Envelope => "<path d=\"M6.5 6.5h20v13.5h-20z\"/><path d=\"M6.5 6.5l10 7.5 10-7.5\" fill=\"none\"/>".to_owned(),
+            Icon::BusinessRule => "<path d=\"M8.5 8.5h20v14h-20z\"/><path d=\"M8.5 8.5h20v4h-20z\" fill=\"currentColor\"/><path d=\"M8.5 17.5h20M14 12.5v10\" fill=\"none\"/>".to_owned(),
+            Icon::SubProcessPlus => "<rect x=\"-7\" y=\"-20\" width=\"14\" height=\"14\"/><path d=\"M0-17v8M-4-13h8\" fill=\"none\"/>".to_owned(),
+            Icon::Loop => "<path d=\"M-2.5-7.5a5.5 5.5 0 1 1 4.5.5M-2.5-7.5l-3 2.5m3-2.5l-2.5-3\" fill=\"none\" stroke-width=\"1.5\"/>".to_owned(),
+            Icon::MiParallel => "<path d=\"M-5-18v11M0-18v11M5-18v11\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
+            Icon::MiSequential => "<path d=\"M-6-17.5h12M-6-12.5h12M-6-7.5h12\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
+            Icon::CompensationMarker => "<path d=\"M-8-12.5l8-5.5v11zm8 0l8-5.5v11z\"/>".to_owned(),
+            Icon::AdHoc => "<path d=\"M-7-10c2.5-4 4.5-4 7 0s4.5 4 7 0\" fill=\"none\" stroke-width=\"2\"/>".to_owned(),
+        }
+    }
+
+    /// Icons drawn with stroke width 1 unless they say otherwise.
+    fn thin(self) -> bool {
+        !matches!(
+            self,
+            Icon::GatewayX | Icon::GatewayPlus | Icon::GatewayO | Icon::GatewayStar
+        )
+    }
+}
+
+/// A regular pentagon with one corner up, as path data.
+fn pentagon(cx: f64, cy: f64, r: f64) -> String {
+    let mut s = String::new();
+    for i in 0..5 {
+        let a = f64::from(i) * 2.0 * std::f64::consts::PI / 5.0;
+        let (sin, cos) = a.sin_cos();
+        w!(s, "{}{} {}", if i == 0 { 'M' } else { 'L' }, N(cx + r * sin), N(cy - r * cos));
+    }
+    s.push('z');
+    s
+}
+
+/// A gear outline with `teeth` teeth between radii `r_in` and `r_out`, as path data.
+fn gear(cx: f64, cy: f64, r_in: f64, r_out: f64, teeth: u32) -> String {
+    let mut s = String::new();
+    let step = 2.0 * std::f64::consts::PI / f64::from(teeth);
+    for i in 0..teeth {
+        let a = f64::from(i) * step;
+        for (k, (frac, r)) in [(-0.3, r_in), (-0.18, r_out), (0.18, r_out), (0.3, r_in)]
+            .into_iter()
+            .enumerate()
+        {
+            let (sin, cos) = (a + frac * step).sin_cos();
+            let c = if i == 0 && k == 0 { 'M' } else { 'L' };
+            w!(s, "{c}{} {}", N(cx + r * sin), N(cy - r * cos));
+        }
+    }
+    s.push('z');
+    s
+}
+
+/// FNV-1a, for the document's id prefix.
+fn fnv1a(parts: &[&[u8]]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// Axis-aligned box that grows to cover what is drawn.
+#[derive(Debug, Clone, Copy)]
+struct BBox {
+    min_x: f64,
+    min_y: f64,
+    max_x: f64,
+    max_y: f64,
+}
+
+impl BBox {
+    fn empty() -> BBox {
+        BBox {
+            min_x: f64::INFINITY,
+            min_y: f64::INFINITY,
+            max_x: f64::NEG_INFINITY,
+            max_y: f64::NEG_INFINITY,
+        }
+    }
+
+    fn add_point(&mut self, x: f64, y: f64) {
+        if x.is_finite() && y.is_finite() {
+            self.min_x = self.min_x.min(x);
+            self.min_y = self.min_y.min(y);
+            self.max_x = self.max_x.max(x);
+            self.max_y = self.max_y.max(y);
+        }
+    }
+
+    fn add_rect(&mut self, x: f64, y: f64, w: f64, h: f64) {
+        self.add_point(x, y);
+        self.add_point(x + w, y + h);
+    }
+
+    fn is_empty(&self) -> bool {
+        self.min_x > self.max_x
+    }
+}
+
+/// Where a block of text goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Align {
+    /// Centred horizontally and vertically in the box.
+    CenterMiddle,
+    /// Centred horizontally, at the top of the box.
+    CenterTop,
+    /// Left-aligned at the top of the box.
+    LeftTop,
+}
+
+/// State while drawing one diagram.
+struct Painter<'a> {
+    model: &'a Model,
+    prefix: String,
+    body: String,
+    markers: Vec<(MarkerKind, String)>,
+    icons: Vec<Icon>,
+    bbox: BBox,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Draws one diagram of `model` as an SVG document.
+#[must_use]
+pub fn render(model: &Model, diagram: &Diagram) -> Svg {
+    let diagram_id = diagram.id.as_deref().map(str::to_owned);
+    let hash = fnv1a(&[
+        diagram.id.as_deref().unwrap_or("").as_bytes(),
+        model.source.text().as_bytes(),
+    ]);
+    let mut p = Painter {
+        model,
+        prefix: format!("b{:08x}", hash & 0xffff_ffff),
+        body: String::with_capacity(256 * (diagram.plane.shapes.len() + diagram.plane.edges.len()) + 1024),
+        markers: Vec::new(),
+        icons: Vec::new(),
+        bbox: BBox::empty(),
+        diagnostics: Vec::new(),
+    };
+
+    let rank = z_order(model);
+    let mut shapes: Vec<(usize, &DiShape)> = Vec::with_capacity(diagram.plane.shapes.len());
+    for shape in &diagram.plane.shapes {
+        let Some(el) = shape.element else {
+            p.skip(
+                "render::unknown-element",
+                format!(
+                    "Shape {} shows no known element ({})",
+                    shape.id.as_deref().unwrap_or("?"),
+                    shape.bpmn_element.as_deref().unwrap_or("no bpmnElement")
+                ),
+                shape.span,
+            );
+            continue;
+        };
+        if !shape.bounds.is_valid() {
+            p.skip(
+                "render::invalid-bounds",
+                format!("Shape of {} has non-finite or negative bounds", model.describe(el)),
+                shape.span,
+            );
+            continue;
+        }
+        let e = model.el(el);
+        let class = usize::from(e.kind == Kind::BoundaryEvent);
+        shapes.push((class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000), shape));
+    }
+    shapes.sort_by_key(|(r, _)| *r);
+
+    let mut edges: Vec<(usize, &DiEdge)> = Vec::with_capacity(diagram.plane.edges.len());
+    for edge in &diagram.plane.edges {
+        let Some(el) = edge.element else {
+            p.skip(
+                "render::unknown-element",
+                format!(
+                    "Edge {} shows no known element ({})",
+                    edge.id.as_deref().unwrap_or("?"),
+                    edge.bpmn_element.as_deref().unwrap_or("no bpmnElement")
+                ),
+                edge.span,
+            );
+            continue;
+        };
+        if edge.waypoints.len() < 2 || edge.waypoints.iter().any(|w| !w.x.is_finite() || !w.y.is_finite()) {
+            p.skip(
+                "render::invalid-waypoints",
+                format!("Edge of {} has fewer than two finite waypoints", model.describe(el)),
+                edge.span,
+            );
+            continue;
+        }
+        let class = usize::from(model.el(el).kind == Kind::MessageFlow);
+        edges.push((class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000), edge));
+    }
+    edges.sort_by_key(|(r, _)| *r);
+
+    let by_element: HashMap<ElementId, &DiShape> =
+        shapes.iter().filter_map(|(_, s)| Some((s.element?, *s))).collect();
+    for (_, shape) in &shapes {
+        p.shape(shape, &by_element);
+    }
+    if !edges.is_empty() {
+        p.body.push_str("<g fill=\"none\">");
+        for (_, edge) in &edges {
+            p.edge(edge, &by_element);
+        }
+        p.body.push_str("</g>");
+    }
+    let diagnostics = std::mem::take(&mut p.diagnostics);
+    Svg {
+        diagram_id,
+        text: p.finish(diagram),
+        diagnostics,
+    }
+}
+
+/// Drawing order of semantic elements, as bpmn.io imports them: pools, then the content
+/// of each pool's process in document order (containers before their content), then
+/// what is left.
+fn z_order(model: &Model) -> HashMap<ElementId, usize> {
+    let mut rank = HashMap::with_capacity(model.elements.len());
+    fn walk(model: &Model, id: ElementId, rank: &mut HashMap<ElementId, usize>) {
+        let mut stack = vec![id];
+        while let Some(cur) = stack.pop() {
+            if rank.contains_key(&cur) {
+                continue;
+            }
+            let n = rank.len();
+            rank.insert(cur, n);
+            let e = model.el(cur);
+            if e.kind == Kind::Participant {
+                if let Some(p) = e.links.process {
+                    stack.push(p);
+                }
+            }
+            stack.extend(e.children.iter().rev());
+        }
+    }
+    for (_, e) in model.iter() {
+        if e.kind == Kind::Collaboration {
+            for &c in &e.children {
+                if model.el(c).kind == Kind::Participant {
+                    walk(model, c, &mut rank);
+                }
+            }
+        }
+    }
+    walk(model, model.root(), &mut rank);
+    rank
+}
+
+/// The element a reference attribute names (ids may carry a namespace prefix).
+fn resolve_ref(model: &Model, value: &str) -> Option<ElementId> {
+    let v = value.trim();
+    model
+        .by_id(v)
+        .or_else(|| v.split_once(':').and_then(|(_, local)| model.by_id(local)))
+}
+
+/// What an event shows inside its circle.
+fn event_icon(model: &Model, id: ElementId) -> Option<Icon> {
+    let e = model.el(id);
+    let mut defs: Vec<&Kind> = model.event_definitions(id).map(|(_, d)| &d.kind).collect();
+    let referenced: Vec<ElementId> = e
+        .refs_named("eventDefinitionRef")
+        .filter_map(|r| resolve_ref(model, r))
+        .collect();
+    defs.extend(referenced.iter().map(|&r| &model.el(r).kind));
+    if defs.len() > 1 {
+        return Some(if e.bool_attr("parallelMultiple") == Some(true) {
+            Icon::ParallelMultiple
+        } else {
+            Icon::Multiple
+        });
+    }
+    Some(match defs.first()? {
+        Kind::MessageEventDefinition => Icon::Message,
+        Kind::TimerEventDefinition => Icon::Timer,
+        Kind::ConditionalEventDefinition => Icon::Conditional,
+        Kind::SignalEventDefinition => Icon::Signal,
+        Kind::EscalationEventDefinition => Icon::Escalation,
+        Kind::LinkEventDefinition => Icon::Link,
+        Kind::ErrorEventDefinition => Icon::Error,
+        Kind::CancelEventDefinition => Icon::Cancel,
+        Kind::CompensateEventDefinition => Icon::Compensation,
+        Kind::TerminateEventDefinition => Icon::Terminate,
+        _ => return None,
+    })
+}
+
+/// Whether an element's label is drawn outside its shape.
+fn has_external_label(kind: &Kind) -> bool {
+    kind.is_event()
+        || kind.is_gateway()
+        || matches!(
+            kind,
+            Kind::DataObjectReference
+                | Kind::DataStoreReference
+                | Kind::DataInput
+                | Kind::DataOutput
+                | Kind::DataObject
+                | Kind::SequenceFlow
+                | Kind::MessageFlow
+                | Kind::Group
+        )
+}
+
+impl Painter<'_> {
+    fn skip(&mut self, code: &str, message: String, span: crate::model::Span) {
+        self.diagnostics.push(
+            Diagnostic::warning(code, message)
+                .with_span(span)
+                .with_help("the element is left out of the picture; fix its diagram coordinates"),
+        );
+    }
+
+    fn icon(&mut self, icon: Icon) -> String {
+        if !self.icons.contains(&icon) {
+            self.icons.push(icon);
+        }
+        format!("#{}-{}", self.prefix, icon.key())
+    }
+
+    fn marker(&mut self, kind: MarkerKind, color: &str) -> String {
+        let i = match self.markers.iter().position(|(k, c)| *k == kind && c == color) {
+            Some(i) => i,
+            None => {
+                self.markers.push((kind, color.to_owned()));
+                self.markers.len() - 1
+            }
+        };
+        format!("url(#{}-m{i})", self.prefix)
+    }
+
+    /// Opens an element's group: id, colours, optional translation and title.
+    fn open(&mut self, e: &Element, colors: &Colors, at: Option<(f64, f64)>) {
+        let b = &mut self.body;
+        b.push_str("<g data-element-id=\"");
+        w!(b, "{}\"", Esc(e.id_str()));
+        b.push_str(&colors.group_attrs());
+        if let Some((x, y)) = at {
+            w!(b, " transform=\"translate({} {})\"", N(x), N(y));
+        }
+        b.push_str("><title>");
+        match e.label() {
+            Some(name) => w!(b, "{}", Esc(name)),
+            None => w!(b, "{}", Esc(&e.kind.human_name())),
+        }
+        b.push_str("</title>");
+    }
+
+    fn use_icon(&mut self, icon: Icon, extra: &str) {
+        let href = self.icon(icon);
+        w!(self.body, "<use href=\"{href}\"{extra}/>");
+    }
+
+    /// Writes lines of text. `x`, `y` is the top-left of the box, `(w, h)` its size.
+    #[allow(clippy::too_many_arguments)]
+    fn text_lines(
+        &mut self,
+        lines: &[Line],
+        size: f64,
+        align: Align,
+        (x, y, w, h): (f64, f64, f64, f64),
+        padding: f64,
+        color: Option<&str>,
+        transform: Option<String>,
+        track_bbox: bool,
+    ) {
+        let lines: Vec<&Line> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
+        if lines.is_empty() {
+            return;
+        }
+        let line_h = size * LINE_HEIGHT;
+        #[allow(clippy::cast_precision_loss)]
+        let total = lines.len() as f64 * line_h;
+        let y0 = match align {
+            Align::CenterMiddle => y + (h - total) / 2.0 - line_h / 4.0,
+            Align::CenterTop | Align::LeftTop => y + padding - line_h / 4.0,
+        };
+        let tx = match align {
+            Align::LeftTop => x + padding,
+            _ => x + w / 2.0,
+        };
+        if track_bbox {
+            let widest = lines.iter().map(|l| l.width).fold(0.0, f64::max);
+            let left = if align == Align::LeftTop { tx } else { tx - widest / 2.0 };
+            self.bbox.add_rect(left, y0 + line_h * 0.25, widest, total);
+        }
+        let b = &mut self.body;
+        b.push_str("<text");
+        if (size - EXTERNAL_FONT).abs() < f64::EPSILON {
+            b.push_str(" class=\"e\"");
+        }
+        if align == Align::LeftTop {
+            b.push_str(" text-anchor=\"start\"");
+        }
+        if let Some(c) = color {
+            w!(b, " style=\"fill:{}\"", Esc(c));
+        }
+        if let Some(t) = transform {
+            w!(b, " transform=\"{t}\"");
+        }
+        w!(b, " x=\"{}\" y=\"{}\">{}", N(tx), N(y0 + line_h), Esc(lines[0].text.trim_end()));
+        for line in &lines[1..] {
+            w!(b, "<tspan x=\"{}\" dy=\"{}\">{}</tspan>", N(tx), N(line_h), Esc(line.text.trim_end()));
+        }
+        b.push_str("</text>");
+    }
+
+    /// An external label: wrapped to 90 px, centred on the label box (DI bounds, or the
+    /// default place), top at the box's top.
+    fn external_label(&mut self, name: &str, label_box: (f64, f64, f64), color: Option<&str>) {
+        let (cx, top, _) = label_box;
+        let lines = text::wrap(name, 90.0, EXTERNAL_FONT);
+        self.text_lines(
+            &lines,
+            EXTERNAL_FONT,
+            Align::CenterTop,
+            (cx - 45.0, top, 90.0, 0.0),
+            0.0,
+            color,
+            None,
+            true,
+        );
+    }
+
+    fn shape(&mut self, shape: &DiShape, by_element: &HashMap<ElementId, &DiShape>) {
+        let Some(id) = shape.element else { return };
+        let model = self.model;
+        let e = model.el(id);
+        let b = shape.bounds;
+        let colors = Colors::of(&shape.attrs, shape.label.as_ref());
+        let kind = &e.kind;
+        let (w, h) = (b.width, b.height);
+        self.bbox.add_rect(b.x, b.y, w, h);
+        self.open(e, &colors, Some((b.x, b.y)));
+        let label_color = colors.label.clone();
+        match kind {
+            k if k.is_event() => self.event(id, e, &colors, w, h),
+            k if k.is_gateway() => self.gateway(e, shape, w, h),
+            k if k.is_activity() => self.activity(id, e, shape, &colors, w, h),
+            Kind::Participant => self.participant(id, e, shape, w, h, label_color.as_deref()),
+            Kind::Lane => {
+                w!(
+                    self.body,
+                    "<rect width=\"{}\" height=\"{}\" fill-opacity=\".25\" stroke-width=\"1.5\"/>",
+                    N(w),
+                    N(h)
+                );
+                if shape.is_horizontal == Some(false) {
+                    self.band_label(e.label(), w, h, false, label_color.as_deref());
+                } else {
+                    self.band_label(e.label(), w, h, true, label_color.as_deref());
+                }
+            }
+            Kind::DataObjectReference | Kind::DataObject | Kind::DataInput | Kind::DataOutput => {
+                self.data_object(id, e, &colors, w, h);
+            }
+            Kind::DataStoreReference | Kind::DataStore => self.data_store(w, h),
+            Kind::TextAnnotation => {
+                w!(self.body, "<path d=\"M10 0H0V{}h10\" fill=\"none\"/>", N(h));
+                let text = model
+                    .children(id)
+                    .find(|(_, c)| c.kind == Kind::Text)
+                    .and_then(|(_, c)| c.text.as_deref())
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty());
+                if let Some(t) = text {
+                    let lines = text::wrap(t, w - 14.0, EMBEDDED_FONT);
+                    self.text_lines(
+                        &lines,
+                        EMBEDDED_FONT,
+                        Align::LeftTop,
+                        (0.0, 0.0, w, h),
+                        7.0,
+                        label_color.as_deref(),
+                        None,
+                        false,
+                    );
+                    self.bbox_text_local(&lines, EMBEDDED_FONT, b.x + 7.0, b.y + 7.0);
+                }
+            }
+            Kind::Group => {
+                w!(
+                    self.body,
+                    "<rect width=\"{}\" height=\"{}\" rx=\"10\" fill=\"none\" stroke-width=\"1.5\" stroke-dasharray=\"10,6,0,6\"/>",
+                    N(w),
+                    N(h)
+                );
+            }
+            _ => {
+                // Unknown kinds (choreographies, conversations, ...): a plain box, so that
+                // nothing silently disappears.
+                w!(
+                    self.body,
+                    "<rect width=\"{}\" height=\"{}\" rx=\"10\" fill-opacity=\".95\"/>",
+                    N(w),
+                    N(h)
+                );
+                let lines = text::wrap(e.label().unwrap_or(""), w - 10.0, EMBEDDED_FONT);
+                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 5.0, label_color.as_deref(), None, false);
+            }
+        }
+        self.body.push_str("</g>");
+
+        // External label, right after its owner.
+        if has_external_label(kind) {
+            let name = if *kind == Kind::Group {
+                e.attr("categoryValueRef")
+                    .and_then(|r| resolve_ref(model, r))
+                    .and_then(|cv| model.el(cv).attr("value"))
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+            } else {
+                e.label()
+            };
+            if let Some(name) = name {
+                let place = match shape.label.as_ref().and_then(|l| l.bounds).filter(Bounds::is_valid) {
+                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
+                    None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w),
+                    None => (b.x + w / 2.0, b.y + h, w),
+                };
+                let _ = by_element;
+                self.body.push_str("<g>");
+                self.external_label(name, place, label_color.as_deref());
+                self.body.push_str("</g>");
+            }
+        }
+    }
+
+    fn bbox_text_local(&mut self, lines: &[Line], size: f64, x: f64, y: f64) {
+        let widest = lines.iter().map(|l| l.width).fold(0.0, f64::max);
+        #[allow(clippy::cast_precision_loss)]
+        let height = lines.len() as f64 * size * LINE_HEIGHT;
+        self.bbox.add_rect(x, y, widest, height);
+    }
+
+    fn event(&mut self, id: ElementId, e: &Element, colors: &Colors, w: f64, h: f64) {
+        let (cx, cy, r) = (w / 2.0, h / 2.0, w.min(h) / 2.0);
+        let kind = &e.kind;
+        let dashed = match kind {
+            Kind::StartEvent => e.bool_attr("isInterrupting") == Some(false),
+            Kind::BoundaryEvent => e.bool_attr("cancelActivity") == Some(false),
+            _ => false,
+        };
+        let dash = if dashed { " stroke-dasharray=\"6\"" } else { "" };
+        let opacity = if *kind == Kind::BoundaryEvent { "" } else { " fill-opacity=\".95\"" };
+        match kind {
+            Kind::StartEvent => w!(
+                self.body,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\"{opacity}{dash}/>",
+                N(cx),
+                N(cy),
+                N(r)
+            ),
+            Kind::EndEvent => w!(
+                self.body,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" stroke-width=\"4\"{opacity}/>",
+                N(cx),
+                N(cy),
+                N(r)
+            ),
+            _ => w!(
+                self.body,
+                "<circle cx=\"{}\" cy=\"{}\" r=\"{}\" stroke-width=\"1.5\"{opacity}{dash}/><circle cx=\"{}\" cy=\"{}\" r=\"{}\" stroke-width=\"1.5\" fill=\"none\"{dash}/>",
+                N(cx),
+                N(cy),
+                N(r),
+                N(cx),
+                N(cy),
+                N(r - 3.0)
+            ),
+        }
+        let Some(icon) = event_icon(self.model, id) else {
+            return;
+        };
+        let throwing = kind.is_throw_event();
+        let (fill, stroke) = (colors.fill(), colors.stroke());
+        let paint = if icon == Icon::Terminate {
+            format!(" fill=\"{}\"", Esc(stroke))
+        } else if throwing && icon == Icon::Message {
+            format!(" fill=\"{}\" stroke=\"{}\"", Esc(stroke), Esc(fill))
+        } else if throwing {
+            format!(" fill=\"{}\"", Esc(stroke))
+        } else {
+            String::new()
+        };
+        let scale = transform_for(w.min(h) / 36.0, cx - 18.0 * w.min(h) / 36.0, cy - 18.0 * w.min(h) / 36.0);
+        self.use_icon(icon, &format!("{paint}{scale}"));
+    }
+
+    fn gateway(&mut self, e: &Element, shape: &DiShape, w: f64, h: f64) {
+        w!(
+            self.body,
+            "<path d=\"M{} 0L{} {} {} {} 0 {}z\" fill-opacity=\".95\"/>",
+            N(w / 2.0),
+            N(w),
+            N(h / 2.0),
+            N(w / 2.0),
+            N(h),
+            N(h / 2.0)
+        );
+        let icon = match e.kind {
+            Kind::ExclusiveGateway if shape.is_marker_visible == Some(true) => Icon::GatewayX,
+            Kind::ParallelGateway => Icon::GatewayPlus,
+            Kind::InclusiveGateway => Icon::GatewayO,
+            Kind::ComplexGateway => Icon::GatewayStar,
+            Kind::EventBasedGateway => {
+                let parallel = e.attr("eventGatewayType").map(str::trim) == Some("Parallel");
+                if parallel {
+                    Icon::EventBasedParallel
+                } else if e.bool_attr("instantiate") == Some(true) {
+                    Icon::EventBasedStart
+                } else {
+                    Icon::EventBased
+                }
+            }
+            _ => return,
+        };
+        let s = w.min(h) / 50.0;
+        let scale = transform_for(s, w / 2.0 - 25.0 * s, h / 2.0 - 25.0 * s);
+        self.use_icon(icon, &scale);
+    }
+
+    fn activity(&mut self, id: ElementId, e: &Element, shape: &DiShape, colors: &Colors, w: f64, h: f64) {
+        let model = self.model;
+        let kind = &e.kind;
+        let expanded = kind.is_sub_process() && shape.is_expanded == Some(true);
+        let event_sub = kind.is_sub_process() && e.bool_attr("triggeredByEvent") == Some(true);
+        let rect = |extra: &str| {
+            format!(
+                "<rect width=\"{}\" height=\"{}\" rx=\"10\" fill-opacity=\".95\"{extra}/>",
+                N(w),
+                N(h)
+            )
+        };
+        match kind {
+            Kind::CallActivity => self.body.push_str(&rect(" stroke-width=\"5\"")),
+            Kind::Transaction => {
+                self.body.push_str(&rect(" stroke-width=\"1.5\""));
+                w!(
+                    self.body,
+                    "<rect x=\"3\" y=\"3\" width=\"{}\" height=\"{}\" rx=\"7\" fill=\"none\" stroke-width=\"1.5\"/>",
+                    N(w - 6.0),
+                    N(h - 6.0)
+                );
+            }
+            _ if event_sub => self
+                .body
+                .push_str(&rect(" stroke-width=\"2.5\" stroke-dasharray=\"0,5.5\"")),
+            _ => self.body.push_str(&rect("")),
+        }
+        let (fill, stroke) = (colors.fill().to_owned(), colors.stroke().to_owned());
+        // Task type icon, top left.
+        match kind {
+            Kind::UserTask => self.use_icon(Icon::User, ""),
+            Kind::ServiceTask => self.use_icon(Icon::Service, ""),
+            Kind::ScriptTask => self.use_icon(Icon::Script, ""),
+            Kind::ManualTask => self.use_icon(Icon::Manual, ""),
+            Kind::BusinessRuleTask => self.use_icon(Icon::BusinessRule, ""),
+            Kind::SendTask => self.use_icon(
+                Icon::Envelope,
+                &format!(" fill=\"{}\" stroke=\"{}\"", Esc(&stroke), Esc(&fill)),
+            ),
+            Kind::ReceiveTask => {
+                if e.bool_attr("instantiate") == Some(true) {
+                    self.body.push_str("<circle cx=\"20\" cy=\"20\" r=\"12\" stroke-width=\"1\"/>");
+                    self.use_icon(Icon::Envelope, " transform=\"matrix(.6 0 0 .6 10.2 14)\"");
+                } else {
+                    self.use_icon(Icon::Envelope, "");
+                }
+            }
+            _ => {}
+        }
+        // Collapsed event sub-process: its start event's icon at the top left.
+        if event_sub && !expanded {
+            let start = model
+                .children(id)
+                .find(|(_, c)| c.kind == Kind::StartEvent)
+                .map(|(sid, s)| (sid, s.bool_attr("isInterrupting") != Some(false)));
+            if let Some((sid, interrupting)) = start {
+                let dash = if interrupting { "" } else { " stroke-dasharray=\"3.5\"" };
+                self.body.push_str(&format!("<circle cx=\"15\" cy=\"15\" r=\"11\" stroke-width=\"1\"{dash}/>"));
+                if let Some(icon) = event_icon(model, sid) {
+                    self.use_icon(icon, " transform=\"matrix(.61 0 0 .61 4 4)\"");
+                }
+            }
+        }
+        // Label.
+        if let Some(name) = e.label() {
+            let color = colors.label.clone();
+            if expanded {
+                let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
+                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterTop, (0.0, 0.0, w, h), 7.0, color.as_deref(), None, false);
+            } else {
+                let lines = text::wrap(name, w - 14.0, EMBEDDED_FONT);
+                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 7.0, color.as_deref(), None, false);
+            }
+        }
+        // Bottom markers.
+        let loop_icon = model.loop_characteristics(id).map(|(_, l)| match l.kind {
+            Kind::StandardLoopCharacteristics => Icon::Loop,
+            _ if l.bool_attr("isSequential") == Some(true) => Icon::MiSequential,
+            _ => Icon::MiParallel,
+        });
+        let compensation = e.bool_attr("isForCompensation") == Some(true);
+        let collapsed = (kind.is_sub_process() || *kind == Kind::CallActivity) && !expanded;
+        let adhoc = *kind == Kind::AdHocSubProcess;
+        let mut slots: Vec<(Icon, f64)> = Vec::new();
+        let cx = w / 2.0;
+        if collapsed {
+            slots.push((Icon::SubProcessPlus, 0.0));
+            let mut left = -18.0;
+            if let Some(l) = loop_icon {
+                slots.push((l, left));
+                left -= 18.0;
+            }
+            if compensation {
+                slots.push((Icon::CompensationMarker, left));
+            }
+            if adhoc {
+                slots.push((Icon::AdHoc, 18.0));
+            }
+        } else {
+            let mut left = 0.0;
+            if let Some(l) = loop_icon {
+                slots.push((l, 0.0));
+                left = -20.0;
+            }
+            if compensation {
+                slots.push((Icon::CompensationMarker, left));
+            }
+            if adhoc {
+                slots.push((Icon::AdHoc, if slots.is_empty() { 0.0 } else { 18.0 }));
+            }
+        }
+        for (icon, dx) in slots {
+            let href = self.icon(icon);
+            w!(self.body, "<use href=\"{href}\" x=\"{}\" y=\"{}\"/>", N(cx + dx), N(h));
+        }
+    }
+
+    fn participant(
+        &mut self,
+        id: ElementId,
+        e: &Element,
+        shape: &DiShape,
+        w: f64,
+        h: f64,
+        color: Option<&str>,
+    ) {
+        let horizontal = shape.is_horizontal != Some(false);
+        let expanded = e.links.process.is_some() && shape.is_expanded != Some(false);
+        w!(
+            self.body,
+            "<rect width=\"{}\" height=\"{}\" fill-opacity=\".95\" stroke-width=\"1.5\"/>",
+            N(w),
+            N(h)
+        );
+        if expanded {
+            if horizontal {
+                w!(self.body, "<path d=\"M30 0V{}\" stroke-width=\"1.5\"/>", N(h));
+            } else {
+                w!(self.body, "<path d=\"M0 30H{}\" stroke-width=\"1.5\"/>", N(w));
+            }
+            self.band_label(e.label(), w, h, horizontal, color);
+        } else if let Some(name) = e.label() {
+            let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
+            self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 5.0, color, None, false);
+        }
+        let multi = self
+            .model
+            .children(id)
+            .any(|(_, c)| c.kind == Kind::Other("participantMultiplicity".into()));
+        if multi {
+            w!(
+                self.body,
+                "<path d=\"M{} {}v-10m5 10v-10m5 10v-10\" stroke-width=\"2\" stroke-linecap=\"butt\"/>",
+                N(w / 2.0 - 5.0),
+                N(h - 2.0)
+            );
+        }
+    }
+
+    /// The name of a pool or lane in its 30 px header band, rotated for horizontal ones.
+    fn band_label(&mut self, name: Option<&str>, w: f64, h: f64, horizontal: bool, color: Option<&str>) {
+        let Some(name) = name else { return };
+        if horizontal {
+            let lines = text::wrap(name, h, EMBEDDED_FONT);
+            self.text_lines(
+                &lines,
+                EMBEDDED_FONT,
+                Align::CenterMiddle,
+                (0.0, 0.0, h, 30.0),
+                0.0,
+                color,
+                Some(format!("matrix(0 -1 1 0 0 {})", N(h))),
+                false,
+            );
+        } else {
+            let lines = text::wrap(name, w, EMBEDDED_FONT);
+            self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, 30.0), 0.0, color, None, false);
+        }
+    }
+
+    fn data_object(&mut self, id: ElementId, e: &Element, colors: &Colors, w: f64, h: f64) {
+        let fold = (w * 0.28).min(h * 0.2).min(10.0);
+        w!(
+            self.body,
+            "<path d=\"M0 0H{}L{} {}V{}H0z\" fill-opacity=\".95\"/><path d=\"M{} 0V{}H{}\" fill=\"none\"/>",
+            N(w - fold),
+            N(w),
+            N(fold),
+            N(h),
+            N(w - fold),
+            N(fold),
+            N(w)
+        );
+        let model = self.model;
+        let object = if e.kind == Kind::DataObjectReference {
+            e.attr("dataObjectRef").and_then(|r| resolve_ref(model, r)).map(|o| model.el(o))
+        } else {
+            Some(model.el(id))
+        };
+        let collection = e.bool_attr("isCollection") == Some(true)
+            || object.is_some_and(|o| o.bool_attr("isCollection") == Some(true));
+        if collection {
+            w!(
+                self.body,
+                "<path d=\"M{} {}v-10m6 10v-10m6 10v-10\" stroke-width=\"2\" stroke-linecap=\"butt\"/>",
+                N(w / 2.0 - 6.0),
+                N(h - 4.0)
+            );
+        }
+        let arrow = match e.kind {
+            Kind::DataInput => Some(colors.fill().to_owned()),
+            Kind::DataOutput => Some(colors.stroke().to_owned()),
+            _ => None,
+        };
+        if let Some(fill) = arrow {
+            w!(
+                self.body,
+                "<path d=\"M4 6.5h7v-3.5l6.5 6-6.5 6v-3.5h-7z\" stroke-width=\"1\" fill=\"{}\"/>",
+                Esc(&fill)
+            );
+        }
+    }
+
+    fn data_store(&mut self, w: f64, h: f64) {
+        let ry = (h * 0.15).min(w * 0.2);
+        let rx = w / 2.0;
+        w!(
+            self.body,
+            "<path d=\"M0 {ry0}V{yb}A{rx} {ry} 0 0 0 {w} {yb}V{ry0}A{rx} {ry} 0 0 0 0 {ry0}z\" fill-opacity=\".95\"/>",
+            ry0 = N(ry),
+            yb = N(h - ry),
+            rx = N(rx),
+            ry = N(ry),
+            w = N(w)
+        );
+        w!(
+            self.body,
+            "<path d=\"M0 {a}A{rx} {ry} 0 0 0 {w} {a}M0 {b}A{rx} {ry} 0 0 0 {w} {b}M0 {c}A{rx} {ry} 0 0 0 {w} {c}\" fill=\"none\"/>",
+            a = N(ry),
+            b = N(ry + 4.0),
+            c = N(ry + 8.0),
+            rx = N(rx),
+            ry = N(ry),
+            w = N(w)
+        );
+    }
+
+    fn edge(&mut self, edge: &DiEdge, by_element: &HashMap<ElementId, &DiShape>) {
+        let Some(id) = edge.element else { return };
+        let model = self.model;
+        let e = model.el(id);
+        let colors = Colors::of(&edge.attrs, edge.label.as_ref());
+        let stroke = colors.stroke().to_owned();
+        let pts = &edge.waypoints;
+        for p in pts {
+            self.bbox.add_point(p.x, p.y);
+        }
+        self.open(e, &Colors { fill: None, ..colors.clone() }, None);
+        let mut attrs = String::new();
+        match &e.kind {
+            Kind::SequenceFlow => {
+                let source = e.links.source.map(|s| model.el(s));
+                let is_default = source.is_some_and(|s| s.links.default_flow == Some(id));
+                let conditional = !is_default
+                    && source.is_some_and(|s| s.kind.is_activity())
+                    && model.children(id).any(|(_, c)| c.kind == Kind::ConditionExpression);
+                if is_default {
+                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::DefaultStart, &stroke));
+                } else if conditional {
+                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::ConditionalStart, &stroke));
+                }
+                w!(attrs, " marker-end=\"{}\"", self.marker(MarkerKind::SequenceEnd, &stroke));
+                w!(self.body, "<path d=\"{}\"{attrs}/>", rounded_path(pts, 5.0));
+            }
+            Kind::MessageFlow => {
+                let start = self.marker(MarkerKind::MessageStart, &stroke);
+                let end = self.marker(MarkerKind::MessageEnd, &stroke);
+                w!(
+                    self.body,
+                    "<path d=\"{}\" stroke-width=\"1.5\" stroke-dasharray=\"10,11\" marker-start=\"{start}\" marker-end=\"{end}\"/>",
+                    straight_path(pts)
+                );
+                if let Some(msg) = e.attr("messageRef").and_then(|r| resolve_ref(model, r)) {
+                    let mid = path_mid(pts);
+                    let initiating = edge
+                        .attrs
+                        .iter()
+                        .any(|a| &*a.local == "messageVisibleKind" && a.value.trim() != "non_initiating");
+                    let has_kind = edge.attrs.iter().any(|a| &*a.local == "messageVisibleKind");
+                    let filled = has_kind && !initiating;
+                    let (fill, line) = if filled {
+                        (stroke.clone(), colors.fill().to_owned())
+                    } else {
+                        (colors.fill().to_owned(), stroke.clone())
+                    };
+                    w!(
+                        self.body,
+                        "<path d=\"M{} {}h20v13h-20zl10 6.5 10-6.5\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"/>",
+                        N(mid.x - 10.0),
+                        N(mid.y - 6.5),
+                        Esc(&fill),
+                        Esc(&line)
+                    );
+                    if let Some(name) = model.el(msg).label() {
+                        self.body.push_str("<g>");
+                        self.external_label(name, (mid.x, mid.y + 10.0, 90.0), colors.label.as_deref());
+                        self.body.push_str("</g>");
+                    }
+                }
+            }
+            Kind::Association => {
+                let dir = e.attr("associationDirection").map(str::trim).unwrap_or("None");
+                if dir == "Both" {
+                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::OpenArrowStart, &stroke));
+                }
+                if dir == "One" || dir == "Both" {
+                    w!(attrs, " marker-end=\"{}\"", self.marker(MarkerKind::OpenArrow, &stroke));
+                }
+                w!(self.body, "<path d=\"{}\" stroke-dasharray=\"0,5\"{attrs}/>", straight_path(pts));
+            }
+            Kind::DataInputAssociation | Kind::DataOutputAssociation => {
+                let end = self.marker(MarkerKind::OpenArrow, &stroke);
+                w!(
+                    self.body,
+                    "<path d=\"{}\" stroke-dasharray=\"0,5\" marker-end=\"{end}\"/>",
+                    straight_path(pts)
+                );
+            }
+            _ => w!(self.body, "<path d=\"{}\"/>", straight_path(pts)),
+        }
+        self.body.push_str("</g>");
+        let _ = by_element;
+        if has_external_label(&e.kind) {
+            if let Some(name) = e.label() {
+                let place = match edge.label.as_ref().and_then(|l| l.bounds).filter(Bounds::is_valid) {
+                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
+                    None => {
+                        let (mid, vertical) = flow_label_mid(pts);
+                        if vertical {
+                            (mid.x + 15.0, mid.y - 10.0, 90.0)
+                        } else {
+                            (mid.x, mid.y - 15.0 - 10.0, 90.0)
+                        }
+                    }
+                };
+                self.body.push_str("<g>");
+                self.external_label(name, place, colors.label.as_deref());
+                self.body.push_str("</g>");
+            }
+        }
+    }
+
+    fn finish(mut self, diagram: &Diagram) -> String {
+        if self.bbox.is_empty() {
+            self.bbox.add_rect(0.0, 0.0, 0.0, 0.0);
+        }
+        let bb = self.bbox;
+        let (x, y) = (bb.min_x - PADDING, bb.min_y - PADDING);
+        let (w, h) = (bb.max_x - bb.min_x + 2.0 * PADDING, bb.max_y - bb.min_y + 2.0 * PADDING);
+        let p = &self.prefix;
+        let mut out = String::with_capacity(self.body.len() + 4096);
+        w!(
+            out,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{p}\" width=\"{}\" height=\"{}\" viewBox=\"{} {} {} {}\" color=\"{STROKE}\" font-family=\"Arial, 'Liberation Sans', Helvetica, sans-serif\">",
+            N(w.ceil()),
+            N(h.ceil()),
+            N(x),
+            N(y),
+            N(w.ceil()),
+            N(h.ceil())
+        );
+        let title = diagram
+            .name
+            .as_deref()
+            .or(diagram.id.as_deref())
+            .unwrap_or("BPMN diagram");
+        w!(out, "<title>{}</title>", Esc(title));
+        w!(
+            out,
+            "<style>#{p} text{{fill:{STROKE};stroke:none;font-size:12px;text-anchor:middle}}#{p} .e{{font-size:11px}}</style>"
+        );
+        let mut icons = self.icons.clone();
+        icons.sort();
+        if !icons.is_empty() || !self.markers.is_empty() {
+            out.push_str("<defs>");
+            for (i, (kind, color)) in self.markers.iter().enumerate() {
+                marker_def(&mut out, p, i, *kind, color);
+            }
+            for icon in icons {
+                if icon.thin() {
+                    w!(out, "<g id=\"{p}-{}\" stroke-width=\"1\">{}</g>", icon.key(), icon.body());
+                } else {
+                    w!(out, "<g id=\"{p}-{}\">{}</g>", icon.key(), icon.body());
+                }
+            }
+            out.push_str("</defs>");
+        }
+        w!(
+            out,
+            "<g fill=\"{FILL}\" stroke=\"{STROKE}\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\">"
+        );
+        out.push_str(&self.body);
+        out.push_str("</g></svg>\n");
+        out
+    }
+}
+
+/// ` transform="matrix(...)"` for a uniform scale `s` and translation, or nothing.
+fn transform_for(s: f64, tx: f64, ty: f64) -> String {
+    if (s - 1.0).abs() < 1e-9 {
+        if tx.abs() < 0.005 && ty.abs() < 0.005 {
+            String::new()
+        } else {
+            format!(" x=\"{}\" y=\"{}\"", N(tx), N(ty))
+        }
+    } else {
+        format!(" transform=\"matrix({} 0 0 {} {} {})\"", N(s), N(s), N(tx), N(ty))
+    }
+}
+
+fn marker_def(out: &mut String, p: &str, i: usize, kind: MarkerKind, color: &str) {
+    let c = Esc(color);
+    w!(out, "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"20\" markerHeight=\"20\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" ");
+    match kind {
+        MarkerKind::SequenceEnd => w!(
+            out,
+            "refX=\"11\" refY=\"10\"><path d=\"M1 5L11 10 1 15z\" fill=\"{c}\" stroke=\"{c}\" stroke-linejoin=\"round\"/>"
+        ),
+        MarkerKind::DefaultStart => w!(
+            out,
+            "refX=\"0\" refY=\"10\"><path d=\"M6 4l4 12\" stroke=\"{c}\" stroke-width=\"1.5\"/>"
+        ),
+        MarkerKind::ConditionalStart => w!(
+            out,
+            "refX=\"-1\" refY=\"10\"><path d=\"M0 10l8-6 8 6-8 6z\" fill=\"{FILL}\" stroke=\"{c}\"/>"
+        ),
+        MarkerKind::MessageStart => w!(
+            out,
+            "refX=\"6\" refY=\"6\"><circle cx=\"6\" cy=\"6\" r=\"3.5\" fill=\"{FILL}\" stroke=\"{c}\"/>"
+        ),
+        MarkerKind::MessageEnd => w!(
+            out,
+            "refX=\"8.5\" refY=\"5\"><path d=\"M1 1l7.5 4-7.5 4z\" fill=\"{FILL}\" stroke=\"{c}\" stroke-linejoin=\"round\"/>"
+        ),
+        MarkerKind::OpenArrow => w!(
+            out,
+            "refX=\"11\" refY=\"10\"><path d=\"M1 4l10 6-10 6\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\"/>"
+        ),
+        MarkerKind::OpenArrowStart => w!(
+            out,
+            "refX=\"1\" refY=\"10\"><path d=\"M11 4L1 10l10 6\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\"/>"
+        ),
+    }
+    out.push_str("</marker>");
+}
+
+fn straight_path(pts: &[Point]) -> String {
+    let mut s = String::new();
+    for (i, p) in pts.iter().enumerate() {
+        let c = if i == 0 { 'M' } else { 'L' };
+        w!(s, "{c}{} {}", N(p.x), N(p.y));
+    }
+    s
+}
+
+/// A polyline with corners rounded by up to `radius` (a quadratic curve through each bend).
+fn rounded_path(pts: &[Point], radius: f64) -> String {
+    let mut s = String::new();
+    let Some(first) = pts.first() else { return s };
+    w!(s, "M{} {}", N(first.x), N(first.y));
+    for i in 1..pts.len() {
+        let p = pts[i];
+        if i + 1 < pts.len() {
+            let prev = pts[i - 1];
+            let next = pts[i + 1];
+            let d_in = ((p.x - prev.x).powi(2) + (p.y - prev.y).powi(2)).sqrt();
+            let d_out = ((next.x - p.x).powi(2) + (next.y - p.y).powi(2)).sqrt();
+            let r = radius.min(d_in / 2.0).min(d_out / 2.0);
+            if r > 0.5 {
+                let a = Point {
+                    x: p.x - (p.x - prev.x) / d_in * r,
+                    y: p.y - (p.y - prev.y) / d_in * r,
+                };
+                let b = Point {
+                    x: p.x + (next.x - p.x) / d_out * r,
+                    y: p.y + (next.y - p.y) / d_out * r,
+                };
+                w!(s, "L{} {}Q{} {} {} {}", N(a.x), N(a.y), N(p.x), N(p.y), N(b.x), N(b.y));
+                continue;
+            }
+        }
+        w!(s, "L{} {}", N(p.x), N(p.y));
+    }
+    s
+}
+
+/// The middle of a polyline, by length.
+fn path_mid(pts: &[Point]) -> Point {
+    let total: f64 = pts.windows(2).map(|w| dist(w[0], w[1])).sum();
+    let mut left = total / 2.0;
+    for seg in pts.windows(2) {
+        let d = dist(seg[0], seg[1]);
+        if d >= left && d > 0.0 {
+            let t = left / d;
+            return Point {
+                x: seg[0].x + (seg[1].x - seg[0].x) * t,
+                y: seg[0].y + (seg[1].y - seg[0].y) * t,
+            };
+        }
+        left -= d;
+    }
+    pts.first().copied().unwrap_or_default()
+}
+
+fn dist(a: Point, b: Point) -> f64 {
+    ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt()
+}
+
+/// bpmn.io's default place of a flow label: the middle of the middle segment, and whether
+/// that segment is vertical (label goes right of it instead of above).
+fn flow_label_mid(pts: &[Point]) -> (Point, bool) {
+    #[allow(clippy::cast_precision_loss)]
+    let mid = pts.len() as f64 / 2.0 - 1.0;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (i, j) = (
+        (mid.floor().max(0.0) as usize).min(pts.len() - 1),
+        ((mid + 0.01).ceil().max(0.0) as usize).min(pts.len() - 1),
+    );
+    let (a, b) = (pts[i], pts[j]);
+    let m = Point {
+        x: (a.x + b.x) / 2.0,
+        y: (a.y + b.y) / 2.0,
+    };
+    let vertical = (b.x - a.x).abs() < f64::EPSILON && (b.y - a.y).abs() > 0.0;
+    (m, vertical)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_compact() {
+        assert_eq!(N(1.0).to_string(), "1");
+        assert_eq!(N(0.5).to_string(), ".5");
+        assert_eq!(N(-0.25).to_string(), "-.25");
+        assert_eq!(N(12.345).to_string(), "12.35");
+        assert_eq!(N(-0.001).to_string(), "0");
+        assert_eq!(N(f64::NAN).to_string(), "0");
+        assert_eq!(N(100.10).to_string(), "100.1");
+    }
+
+    #[test]
+    fn escapes_markup() {
+        assert_eq!(Esc("<a href=\"x\">&'").to_string(), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        assert_eq!(sanitize_color("url(#x)"), None);
+        assert_eq!(sanitize_color("\"/><script>"), None);
+        assert_eq!(sanitize_color(" #ff0000 ").as_deref(), Some("#ff0000"));
+    }
+
+    #[test]
+    fn rounded_corners() {
+        let pts = [Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 }, Point { x: 100.0, y: 50.0 }];
+        assert_eq!(rounded_path(&pts, 5.0), "M0 0L95 0Q100 0 100 5L100 50");
+    }
+}
