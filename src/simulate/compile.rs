@@ -885,7 +885,7 @@ impl Builder<'_> {
                     })
                     .collect()
             };
-            if starts.is_empty() {
+            if starts.is_empty() && s == 0 {
                 return Err(SimError::new(
                     "simulate::no-start",
                     format!(

@@ -465,6 +465,7 @@ impl Engine<'_> {
             NodeKind::Start | NodeKind::Pass | NodeKind::Xor => self.leave(frame, node),
             NodeKind::End => self.consume(frame, 1),
             NodeKind::Terminate => self.terminate(frame),
+            NodeKind::And { .. } if n.n_in <= 1 => self.leave(frame, node),
             NodeKind::And { slot } => {
                 let f = &mut self.frames[frame as usize];
                 f.slots[slot as usize] += 1;

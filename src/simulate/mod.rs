@@ -160,6 +160,18 @@ pub fn prepare(
     };
     let (net, more) = compile::compile(model, process, &scenario)?;
     notes.extend(more);
+    let others: Vec<&str> = model
+        .processes()
+        .filter(|&(id, _)| id != process && model.flow_nodes(id).next().is_some())
+        .map(|(_, e)| e.id_str())
+        .collect();
+    if !others.is_empty() {
+        notes.push(format!(
+            "simulated process `{}`; the model's other processes ({}) are not simulated (choose with --process)",
+            model.el(process).id_str(),
+            others.join(", ")
+        ));
+    }
     Ok(Prepared {
         net,
         scenario_source: source,
