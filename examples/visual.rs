@@ -7,7 +7,12 @@
 //! `compare` places both drawings on one canvas aligned by their viewBoxes (user units =
 //! pixels), writes a contact sheet (bpmnkit | bpmn-js | difference) and prints the mean
 //! absolute pixel difference (0-255, over RGB on white) of the aligned images.
-#![allow(clippy::print_stdout, clippy::print_stderr, clippy::unwrap_used, missing_docs)]
+#![allow(
+    clippy::print_stdout,
+    clippy::print_stderr,
+    clippy::unwrap_used,
+    missing_docs
+)]
 
 use resvg::tiny_skia::{Color, Pixmap, PixmapPaint, Transform};
 use resvg::usvg;
@@ -39,7 +44,12 @@ fn view_box(svg: &str) -> (f64, f64, f64, f64) {
     (vb[0], vb[1], vb[2], vb[3])
 }
 
-fn raster(svg: &str, opt: &usvg::Options<'_>, vb: (f64, f64, f64, f64), canvas: (f64, f64, u32, u32)) -> Pixmap {
+fn raster(
+    svg: &str,
+    opt: &usvg::Options<'_>,
+    vb: (f64, f64, f64, f64),
+    canvas: (f64, f64, u32, u32),
+) -> Pixmap {
     let tree = usvg::Tree::from_str(svg, opt).expect("resvg reads the SVG");
     let (cx, cy, cw, ch) = canvas;
     let mut pix = Pixmap::new(cw, ch).unwrap();
@@ -82,7 +92,10 @@ fn main() {
             let y0 = a.1.min(b.1);
             let x1 = (a.0 + a.2).max(b.0 + b.2);
             let y1 = (a.1 + a.3).max(b.1 + b.3);
-            let (w, h) = (((x1 - x0).ceil() as u32).clamp(1, 8000), ((y1 - y0).ceil() as u32).clamp(1, 8000));
+            let (w, h) = (
+                ((x1 - x0).ceil() as u32).clamp(1, 8000),
+                ((y1 - y0).ceil() as u32).clamp(1, 8000),
+            );
             let pa = raster(&ours, &opt, a, (x0, y0, w, h));
             let pb = raster(&theirs, &opt, b, (x0, y0, w, h));
             let mut diff = Pixmap::new(w, h).unwrap();
@@ -91,7 +104,9 @@ fn main() {
                 let (da, db) = (pa.data(), pb.data());
                 let dd = diff.data_mut();
                 for i in (0..da.len()).step_by(4) {
-                    let d: u32 = (0..3).map(|c| u32::from(da[i + c].abs_diff(db[i + c]))).sum();
+                    let d: u32 = (0..3)
+                        .map(|c| u32::from(da[i + c].abs_diff(db[i + c])))
+                        .sum();
                     total += u64::from(d);
                     // Grey where both agree, red where only bpmnkit draws, blue where only bpmn-js does.
                     let la = u32::from(da[i]) + u32::from(da[i + 1]) + u32::from(da[i + 2]);
@@ -116,17 +131,31 @@ fn main() {
             let mut sheet = Pixmap::new(sheet_w, h + 28).unwrap();
             sheet.fill(Color::from_rgba8(200, 200, 200, 255));
             let paint = PixmapPaint::default();
-            let name = std::path::Path::new(&args[1]).file_stem().unwrap().to_string_lossy().into_owned();
+            let name = std::path::Path::new(&args[1])
+                .file_stem()
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             for (i, (pix, title)) in [
                 (&pa, format!("bpmnkit: {name}")),
                 (&pb, "bpmn-js 18.31.1".to_owned()),
-                (&diff, format!("difference (red: only bpmnkit, blue: only bpmn-js) mean {mean:.2}")),
+                (
+                    &diff,
+                    format!("difference (red: only bpmnkit, blue: only bpmn-js) mean {mean:.2}"),
+                ),
             ]
             .into_iter()
             .enumerate()
             {
                 let x = (i as u32 * (w + gap)) as i32;
-                sheet.draw_pixmap(x, 0, label(&title, w, &opt).as_ref(), &paint, Transform::identity(), None);
+                sheet.draw_pixmap(
+                    x,
+                    0,
+                    label(&title, w, &opt).as_ref(),
+                    &paint,
+                    Transform::identity(),
+                    None,
+                );
                 sheet.draw_pixmap(x, 28, pix.as_ref(), &paint, Transform::identity(), None);
             }
             sheet.save_png(&args[3]).unwrap();
@@ -138,11 +167,20 @@ fn main() {
             let n: Vec<u32> = args[2..6].iter().map(|a| a.parse().unwrap()).collect();
             let (w, h) = (n[2].min(pix.width() - n[0]), n[3].min(pix.height() - n[1]));
             let mut out = Pixmap::new(w, h).unwrap();
-            out.draw_pixmap(-(n[0] as i32), -(n[1] as i32), pix.as_ref(), &PixmapPaint::default(), Transform::identity(), None);
+            out.draw_pixmap(
+                -(n[0] as i32),
+                -(n[1] as i32),
+                pix.as_ref(),
+                &PixmapPaint::default(),
+                Transform::identity(),
+                None,
+            );
             out.save_png(&args[6]).unwrap();
         }
         _ => {
-            eprintln!("usage: visual png IN.svg OUT.png | visual compare OURS.svg THEIRS.svg SHEET.png");
+            eprintln!(
+                "usage: visual png IN.svg OUT.png | visual compare OURS.svg THEIRS.svg SHEET.png"
+            );
             std::process::exit(2);
         }
     }

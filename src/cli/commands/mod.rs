@@ -2,6 +2,6 @@
 
 pub mod completions;
 pub mod inspect;
-pub mod verify;
-pub mod render;
 pub mod layout;
+pub mod render;
+pub mod verify;

@@ -33,7 +33,10 @@ fn units(ch: char) -> u16 {
 
 /// Kerning between two characters, in font units.
 fn kerning(left: char, right: char) -> i32 {
-    let (Ok(l), Ok(r)) = (u8::try_from(u32::from(left)), u8::try_from(u32::from(right))) else {
+    let (Ok(l), Ok(r)) = (
+        u8::try_from(u32::from(left)),
+        u8::try_from(u32::from(right)),
+    ) else {
         return 0;
     };
     metrics::KERNING
@@ -186,7 +189,11 @@ mod tests {
         assert!((measure("Start 1   ", 11.0) - 32.4).abs() < 0.01);
         // Kerned as Chromium measures it: bpmn-js centres "Service Task" at x = 7.49 in
         // an 83 px wide task, so the line is 68.02 px wide.
-        assert!((measure("Service Task", 12.0) - 68.02).abs() < 0.01, "{}", measure("Service Task", 12.0));
+        assert!(
+            (measure("Service Task", 12.0) - 68.02).abs() < 0.01,
+            "{}",
+            measure("Service Task", 12.0)
+        );
     }
 
     #[test]
@@ -194,7 +201,10 @@ mod tests {
         // "Check the credit" is 86.7 px: one word too many for a 100 px task.
         let lines = wrap("Check the credit worthiness of the customer", 86.0, 12.0);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, ["Check the ", "credit ", "worthiness of ", "the customer"]);
+        assert_eq!(
+            texts,
+            ["Check the ", "credit ", "worthiness of ", "the customer"]
+        );
         assert!(lines.iter().all(|l| l.width < 86.0));
         let lines = wrap("a\nb", 86.0, 12.0);
         assert_eq!(lines.len(), 2);
