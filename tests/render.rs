@@ -12,7 +12,11 @@ use crate::common::{bpmn_files, corpus, root};
 /// The shared corpus; a worktree checkout sits one level deeper than the main one.
 fn corpus_dir() -> PathBuf {
     let c = corpus();
-    if c.exists() { c } else { PathBuf::from("/work/shared/corpus") }
+    if c.exists() {
+        c
+    } else {
+        PathBuf::from("/work/shared/corpus")
+    }
 }
 
 fn render_all(path: &Path) -> Vec<Svg> {
@@ -42,7 +46,11 @@ fn painted_pixels(svg: &str, opt: &resvg::usvg::Options<'_>) -> usize {
     let tree = resvg::usvg::Tree::from_str(svg, opt).expect("resvg reads the SVG");
     let size = tree.size().to_int_size();
     let mut pix = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("pixmap");
-    resvg::render(&tree, resvg::tiny_skia::Transform::identity(), &mut pix.as_mut());
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::identity(),
+        &mut pix.as_mut(),
+    );
     pix.data().chunks(4).filter(|px| px[3] != 0).count()
 }
 
@@ -52,18 +60,34 @@ fn check_and_snapshot(prefix: &str, files: &[PathBuf]) {
     for path in files {
         let model = parse_file(path, &ParseOptions::default()).expect("model parses");
         let svgs = render_all(path);
-        assert_eq!(svgs.len(), model.diagrams.len(), "{}: one SVG per diagram", path.display());
+        assert_eq!(
+            svgs.len(),
+            model.diagrams.len(),
+            "{}: one SVG per diagram",
+            path.display()
+        );
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         for (i, svg) in svgs.iter().enumerate() {
             let doc = check_xml(&svg.text);
             // Every drawn element carries its id, and every shape has a title.
-            let ids = doc.descendants().filter(|n| n.attribute("data-element-id").is_some()).count();
+            let ids = doc
+                .descendants()
+                .filter(|n| n.attribute("data-element-id").is_some())
+                .count();
             assert!(ids > 0, "{}: nothing drawn", path.display());
-            assert!(painted_pixels(&svg.text, &opt) > 100, "{}: empty picture", path.display());
+            assert!(
+                painted_pixels(&svg.text, &opt) > 100,
+                "{}: empty picture",
+                path.display()
+            );
             // One shared <defs>, markers referenced without quotes.
             assert!(doc.descendants().filter(|n| n.has_tag_name("defs")).count() <= 1);
             assert!(!svg.text.contains("url('"));
-            let suffix = if svgs.len() > 1 { format!("-{}", i + 1) } else { String::new() };
+            let suffix = if svgs.len() > 1 {
+                format!("-{}", i + 1)
+            } else {
+                String::new()
+            };
             insta::assert_snapshot!(format!("{prefix}-{name}{suffix}"), pretty(&svg.text));
         }
     }
@@ -88,12 +112,22 @@ fn multi_diagram_model_gives_one_svg_each_with_distinct_ids() {
     assert!(svgs.len() > 1);
     let ids: std::collections::HashSet<String> = svgs
         .iter()
-        .map(|s| check_xml(&s.text).root_element().attribute("id").unwrap().to_owned())
+        .map(|s| {
+            check_xml(&s.text)
+                .root_element()
+                .attribute("id")
+                .unwrap()
+                .to_owned()
+        })
         .collect();
-    assert_eq!(ids.len(), svgs.len(), "document id prefixes must differ per diagram");
+    assert_eq!(
+        ids.len(),
+        svgs.len(),
+        "document id prefixes must differ per diagram"
+    );
 }
 
-const SMALL: &str = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+const SMALL: &str = r##"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
   xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
   xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
@@ -108,7 +142,7 @@ const SMALL: &str = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524
     <bpmndi:BPMNShape id="t_di" bpmnElement="t&amp;1" bioc:stroke="#e53935" bioc:fill="url(#evil)"><dc:Bounds x="100" y="0" width="100" height="80"/></bpmndi:BPMNShape>
     <bpmndi:BPMNEdge id="f_di" bpmnElement="f"><di:waypoint x="36" y="38"/><di:waypoint x="100" y="38"/></bpmndi:BPMNEdge>
   </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
-</definitions>"#;
+</definitions>"##;
 
 #[test]
 fn names_ids_and_colours_cannot_inject_markup() {
@@ -117,7 +151,10 @@ fn names_ids_and_colours_cannot_inject_markup() {
     let doc = check_xml(&svg.text);
     assert!(!svg.text.contains("<script"));
     assert!(svg.text.contains("&lt;script&gt;"));
-    assert!(doc.descendants().any(|n| n.attribute("data-element-id") == Some("t&1")));
+    assert!(
+        doc.descendants()
+            .any(|n| n.attribute("data-element-id") == Some("t&1"))
+    );
     // A colour that is not a plain colour is ignored; a plain one is used.
     assert!(!svg.text.contains("evil"));
     assert!(svg.text.contains("stroke=\"#e53935\""));
@@ -138,7 +175,10 @@ fn non_finite_coordinates_are_skipped_with_a_diagnostic() {
     check_xml(&svg.text);
     assert!(!svg.text.contains("NaN") && !svg.text.contains("inf"));
     let codes: Vec<&str> = svg.diagnostics.iter().map(|d| d.code.as_str()).collect();
-    assert_eq!(codes, ["render::invalid-bounds", "render::invalid-waypoints"]);
+    assert_eq!(
+        codes,
+        ["render::invalid-bounds", "render::invalid-waypoints"]
+    );
     // The start event is still drawn.
     assert!(svg.text.contains("data-element-id=\"s\""));
 }
@@ -151,14 +191,21 @@ fn every_event_definition_and_task_type_is_drawn() {
     let svg = render(&model, &model.diagrams[0]);
     let doc = check_xml(&svg.text);
     let prefix = doc.root_element().attribute("id").unwrap();
-    for icon in ["msg", "tmr", "cnd", "sig", "esc", "lnk", "err", "cmp", "trm", "usr", "srv", "scr", "man", "env", "brt", "gx", "gp", "go", "ge", "sp", "lp", "mip", "mis"] {
+    for icon in [
+        "msg", "tmr", "cnd", "sig", "esc", "lnk", "err", "cmp", "trm", "usr", "srv", "scr", "man",
+        "env", "brt", "gx", "gp", "go", "ge", "sp", "lp", "mip", "mis",
+    ] {
         let id = format!("{prefix}-{icon}");
         assert!(
-            doc.descendants().any(|n| n.attribute("id") == Some(id.as_str())),
+            doc.descendants()
+                .any(|n| n.attribute("id") == Some(id.as_str())),
             "icon {icon} missing"
         );
     }
     // Same number of drawn shapes as DI shapes of elements in the plane's scope.
-    let tasks = model.iter().filter(|(_, e)| e.kind == Kind::UserTask).count();
+    let tasks = model
+        .iter()
+        .filter(|(_, e)| e.kind == Kind::UserTask)
+        .count();
     assert!(tasks > 0);
 }
