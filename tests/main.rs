@@ -13,5 +13,6 @@ mod layout;
 mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
+mod render;
 mod simulate;
 mod verify;

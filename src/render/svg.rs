@@ -725,12 +725,14 @@ impl Painter<'_> {
         if let Some((x, y)) = at {
             w!(b, " transform=\"translate({} {})\"", N(x), N(y));
         }
-        b.push_str("><title>");
+        b.push('>');
+        // The name for screen readers and tooltips; unnamed shapes say what they are,
+        // unnamed connections say nothing (their ends do).
         match e.label() {
-            Some(name) => w!(b, "{}", Esc(name)),
-            None => w!(b, "{}", Esc(&e.kind.human_name())),
+            Some(name) => w!(b, "<title>{}</title>", Esc(name)),
+            None if at.is_some() => w!(b, "<title>{}</title>", Esc(&e.kind.human_name())),
+            None => {}
         }
-        b.push_str("</title>");
     }
 
     fn use_icon(&mut self, icon: Icon, extra: &str) {
@@ -897,7 +899,7 @@ impl Painter<'_> {
                 // nothing silently disappears.
                 w!(
                     self.body,
-                    "<rect width=\"{}\" height=\"{}\" rx=\"10\" fill-opacity=\".95\"/>",
+                    "<rect width=\"{}\" height=\"{}\" rx=\"10\"/>",
                     N(w),
                     N(h)
                 );
@@ -939,9 +941,7 @@ impl Painter<'_> {
                     None => (b.x + w / 2.0, b.y + h, 90.0),
                 };
                 let _ = by_element;
-                self.body.push_str("<g>");
                 self.external_label(name, place, label_color.as_deref());
-                self.body.push_str("</g>");
             }
         }
     }
@@ -967,10 +967,11 @@ impl Painter<'_> {
             ""
         };
         let opacity = if *kind == Kind::BoundaryEvent {
-            ""
+            " fill-opacity=\"1\""
         } else {
-            " fill-opacity=\".95\""
+            ""
         };
+
         match kind {
             Kind::StartEvent => w!(
                 self.body,
@@ -1022,7 +1023,7 @@ impl Painter<'_> {
     fn gateway(&mut self, e: &Element, shape: &DiShape, w: f64, h: f64) {
         w!(
             self.body,
-            "<path d=\"M{} 0L{} {} {} {} 0 {}z\" fill-opacity=\".95\"/>",
+            "<path d=\"M{} 0L{} {} {} {} 0 {}z\"/>",
             N(w / 2.0),
             N(w),
             N(h / 2.0),
@@ -1067,7 +1068,7 @@ impl Painter<'_> {
         let event_sub = kind.is_sub_process() && e.bool_attr("triggeredByEvent") == Some(true);
         let rect = |extra: &str| {
             format!(
-                "<rect width=\"{}\" height=\"{}\" rx=\"10\" fill-opacity=\".95\"{extra}/>",
+                "<rect width=\"{}\" height=\"{}\" rx=\"10\"{extra}/>",
                 N(w),
                 N(h)
             )
@@ -1221,7 +1222,7 @@ impl Painter<'_> {
         let expanded = e.links.process.is_some() && shape.is_expanded != Some(false);
         w!(
             self.body,
-            "<rect width=\"{}\" height=\"{}\" fill-opacity=\".95\" stroke-width=\"1.5\"/>",
+            "<rect width=\"{}\" height=\"{}\" stroke-width=\"1.5\"/>",
             N(w),
             N(h)
         );
@@ -1308,7 +1309,7 @@ impl Painter<'_> {
         let fold = (w * 0.28).min(h * 0.2).min(10.0);
         w!(
             self.body,
-            "<path d=\"M0 0H{}L{} {}V{}H0z\" fill-opacity=\".95\"/><path d=\"M{} 0V{}H{}\" fill=\"none\"/>",
+            "<path d=\"M0 0H{}L{} {}V{}H0z\"/><path d=\"M{} 0V{}H{}\" fill=\"none\"/>",
             N(w - fold),
             N(w),
             N(fold),
@@ -1354,7 +1355,7 @@ impl Painter<'_> {
         let rx = w / 2.0;
         w!(
             self.body,
-            "<path d=\"M0 {ry0}V{yb}A{rx} {ry} 0 0 0 {w} {yb}V{ry0}A{rx} {ry} 0 0 0 0 {ry0}z\" fill-opacity=\".95\"/>",
+            "<path d=\"M0 {ry0}V{yb}A{rx} {ry} 0 0 0 {w} {yb}V{ry0}A{rx} {ry} 0 0 0 0 {ry0}z\"/>",
             ry0 = N(ry),
             yb = N(h - ry),
             rx = N(rx),
@@ -1450,13 +1451,11 @@ impl Painter<'_> {
                         Esc(&line)
                     );
                     if let Some(name) = model.el(msg).label() {
-                        self.body.push_str("<g>");
                         self.external_label(
                             name,
                             (mid.x, mid.y + 10.0, 90.0),
                             colors.label.as_deref(),
                         );
-                        self.body.push_str("</g>");
                     }
                 }
             }
@@ -1515,9 +1514,7 @@ impl Painter<'_> {
                         }
                     }
                 };
-                self.body.push_str("<g>");
                 self.external_label(name, place, colors.label.as_deref());
-                self.body.push_str("</g>");
             }
         }
     }
@@ -1553,7 +1550,7 @@ impl Painter<'_> {
         w!(out, "<title>{}</title>", Esc(title));
         w!(
             out,
-            "<style>#{p} text{{fill:{STROKE};stroke:none;font-size:12px;text-anchor:middle}}#{p} .e{{font-size:11px}}#{p} .l{{text-anchor:start}}</style>"
+            "<style>#{p} text{{fill:{STROKE};fill-opacity:1;stroke:none;font-size:12px;text-anchor:middle}}#{p} .e{{font-size:11px}}#{p} .l{{text-anchor:start}}</style>"
         );
         let mut icons = self.icons.clone();
         icons.sort();
@@ -1578,7 +1575,7 @@ impl Painter<'_> {
         }
         w!(
             out,
-            "<g fill=\"{FILL}\" stroke=\"{STROKE}\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\">"
+            "<g fill=\"{FILL}\" fill-opacity=\".95\" stroke=\"{STROKE}\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\">"
         );
         out.push_str(&self.body);
         out.push_str("</g></svg>\n");
@@ -1651,20 +1648,66 @@ fn marker_def(out: &mut String, p: &str, i: usize, kind: MarkerKind, color: &str
     out.push_str("</marker>");
 }
 
+/// Waypoints without repeats and without points in the middle of a straight run (as
+/// drawn, rounded to the output's precision).
+fn simplify(pts: &[Point]) -> Vec<Point> {
+    let r = |v: f64| (v * 100.0).round() / 100.0;
+    let mut out: Vec<Point> = Vec::with_capacity(pts.len());
+    for p in pts {
+        let p = Point {
+            x: r(p.x),
+            y: r(p.y),
+        };
+        if out.last() == Some(&p) {
+            continue;
+        }
+        if out.len() >= 2 {
+            let (a, b) = (out[out.len() - 2], out[out.len() - 1]);
+            let cross = (b.x - a.x) * (p.y - b.y) - (b.y - a.y) * (p.x - b.x);
+            let forward = (b.x - a.x) * (p.x - b.x) + (b.y - a.y) * (p.y - b.y) >= 0.0;
+            if cross.abs() < 1e-9 && forward {
+                out.pop();
+            }
+        }
+        out.push(p);
+    }
+    if out.len() == 1 {
+        out.push(out[0]);
+    }
+    out
+}
+
+/// A line to `p` from `from`, with `H`/`V` when axis-aligned.
+fn line_to(s: &mut String, from: Point, p: Point) {
+    if (p.y - from.y).abs() < 1e-9 {
+        w!(s, "H{}", N(p.x));
+    } else if (p.x - from.x).abs() < 1e-9 {
+        w!(s, "V{}", N(p.y));
+    } else {
+        w!(s, "L{} {}", N(p.x), N(p.y));
+    }
+}
+
 fn straight_path(pts: &[Point]) -> String {
+    let pts = simplify(pts);
     let mut s = String::new();
-    for (i, p) in pts.iter().enumerate() {
-        let c = if i == 0 { 'M' } else { 'L' };
-        w!(s, "{c}{} {}", N(p.x), N(p.y));
+    let Some(&first) = pts.first() else { return s };
+    w!(s, "M{} {}", N(first.x), N(first.y));
+    let mut cur = first;
+    for &p in &pts[1..] {
+        line_to(&mut s, cur, p);
+        cur = p;
     }
     s
 }
 
 /// A polyline with corners rounded by up to `radius` (a quadratic curve through each bend).
 fn rounded_path(pts: &[Point], radius: f64) -> String {
+    let pts = simplify(pts);
     let mut s = String::new();
-    let Some(first) = pts.first() else { return s };
+    let Some(&first) = pts.first() else { return s };
     w!(s, "M{} {}", N(first.x), N(first.y));
+    let mut cur = first;
     for i in 1..pts.len() {
         let p = pts[i];
         if i + 1 < pts.len() {
@@ -1682,20 +1725,14 @@ fn rounded_path(pts: &[Point], radius: f64) -> String {
                     x: p.x + (next.x - p.x) / d_out * r,
                     y: p.y + (next.y - p.y) / d_out * r,
                 };
-                w!(
-                    s,
-                    "L{} {}Q{} {} {} {}",
-                    N(a.x),
-                    N(a.y),
-                    N(p.x),
-                    N(p.y),
-                    N(b.x),
-                    N(b.y)
-                );
+                line_to(&mut s, cur, a);
+                w!(s, "Q{} {} {} {}", N(p.x), N(p.y), N(b.x), N(b.y));
+                cur = b;
                 continue;
             }
         }
-        w!(s, "L{} {}", N(p.x), N(p.y));
+        line_to(&mut s, cur, p);
+        cur = p;
     }
     s
 }
@@ -1774,6 +1811,12 @@ mod tests {
             Point { x: 100.0, y: 0.0 },
             Point { x: 100.0, y: 50.0 },
         ];
-        assert_eq!(rounded_path(&pts, 5.0), "M0 0L95 0Q100 0 100 5L100 50");
+        assert_eq!(rounded_path(&pts, 5.0), "M0 0H95Q100 0 100 5V50");
+        let straight = [
+            Point { x: 0.0, y: 0.0 },
+            Point { x: 50.0, y: 0.0 },
+            Point { x: 100.0, y: 0.0 },
+        ];
+        assert_eq!(straight_path(&straight), "M0 0H100");
     }
 }

@@ -1,0 +1,211 @@
+//! `render`: every MIWG reference model and every sample draws, one SVG per diagram; the
+//! SVG is well-formed XML, rasterises to a non-empty picture and is snapshotted.
+
+use std::path::{Path, PathBuf};
+
+use bpmnkit::model::Kind;
+use bpmnkit::render::svg::{Svg, render};
+use bpmnkit::{ParseOptions, parse_file, parse_str};
+
+use crate::common::{bpmn_files, corpus, root};
+
+/// The shared corpus; a worktree checkout sits one level deeper than the main one.
+fn corpus_dir() -> PathBuf {
+    let c = corpus();
+    if c.exists() {
+        c
+    } else {
+        PathBuf::from("/work/shared/corpus")
+    }
+}
+
+fn render_all(path: &Path) -> Vec<Svg> {
+    let model = parse_file(path, &ParseOptions::default()).expect("model parses");
+    model.diagrams.iter().map(|d| render(&model, d)).collect()
+}
+
+/// One element per line, so that snapshot diffs are readable.
+fn pretty(svg: &str) -> String {
+    svg.replace("><", ">\n<")
+}
+
+fn check_xml(svg: &str) -> roxmltree::Document<'_> {
+    let doc = roxmltree::Document::parse(svg).expect("SVG is well-formed XML");
+    assert_eq!(doc.root_element().tag_name().name(), "svg");
+    doc
+}
+
+fn fontdb_options() -> resvg::usvg::Options<'static> {
+    let mut opt = resvg::usvg::Options::default();
+    opt.fontdb_mut().load_system_fonts();
+    opt
+}
+
+/// Rasterises and returns how many pixels are not transparent.
+fn painted_pixels(svg: &str, opt: &resvg::usvg::Options<'_>) -> usize {
+    let tree = resvg::usvg::Tree::from_str(svg, opt).expect("resvg reads the SVG");
+    let size = tree.size().to_int_size();
+    let mut pix = resvg::tiny_skia::Pixmap::new(size.width(), size.height()).expect("pixmap");
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::identity(),
+        &mut pix.as_mut(),
+    );
+    pix.data().chunks(4).filter(|px| px[3] != 0).count()
+}
+
+fn check_and_snapshot(prefix: &str, files: &[PathBuf]) {
+    let opt = fontdb_options();
+    assert!(!files.is_empty(), "no models for {prefix}");
+    for path in files {
+        let model = parse_file(path, &ParseOptions::default()).expect("model parses");
+        let svgs = render_all(path);
+        assert_eq!(
+            svgs.len(),
+            model.diagrams.len(),
+            "{}: one SVG per diagram",
+            path.display()
+        );
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        for (i, svg) in svgs.iter().enumerate() {
+            let doc = check_xml(&svg.text);
+            // Every drawn element carries its id, and every shape has a title.
+            let ids = doc
+                .descendants()
+                .filter(|n| n.attribute("data-element-id").is_some())
+                .count();
+            assert!(ids > 0, "{}: nothing drawn", path.display());
+            assert!(
+                painted_pixels(&svg.text, &opt) > 100,
+                "{}: empty picture",
+                path.display()
+            );
+            // One shared <defs>, markers referenced without quotes.
+            assert!(doc.descendants().filter(|n| n.has_tag_name("defs")).count() <= 1);
+            assert!(!svg.text.contains("url('"));
+            let suffix = if svgs.len() > 1 {
+                format!("-{}", i + 1)
+            } else {
+                String::new()
+            };
+            insta::assert_snapshot!(format!("{prefix}-{name}{suffix}"), pretty(&svg.text));
+        }
+    }
+}
+
+#[test]
+fn miwg_reference_models_render() {
+    let files = bpmn_files(&corpus_dir().join("miwg-reference"));
+    check_and_snapshot("miwg", &files);
+}
+
+#[test]
+fn samples_render() {
+    let files = bpmn_files(&root().join("samples"));
+    check_and_snapshot("sample", &files);
+}
+
+#[test]
+fn multi_diagram_model_gives_one_svg_each_with_distinct_ids() {
+    let path = corpus_dir().join("miwg-reference/C.4.0.bpmn");
+    let svgs = render_all(&path);
+    assert!(svgs.len() > 1);
+    let ids: std::collections::HashSet<String> = svgs
+        .iter()
+        .map(|s| {
+            check_xml(&s.text)
+                .root_element()
+                .attribute("id")
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        ids.len(),
+        svgs.len(),
+        "document id prefixes must differ per diagram"
+    );
+}
+
+const SMALL: &str = r##"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
+  xmlns:bioc="http://bpmn.io/schema/bpmn/biocolor/1.0" id="d">
+  <process id="p">
+    <startEvent id="s" name="&lt;script&gt;alert(1)&lt;/script&gt;"/>
+    <userTask id="t&amp;1" name="Approve &quot;big&quot; order"/>
+    <sequenceFlow id="f" sourceRef="s" targetRef="t&amp;1"/>
+  </process>
+  <bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane bpmnElement="p">
+    <bpmndi:BPMNShape id="s_di" bpmnElement="s"><dc:Bounds x="0" y="20" width="36" height="36"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape id="t_di" bpmnElement="t&amp;1" bioc:stroke="#e53935" bioc:fill="url(#evil)"><dc:Bounds x="100" y="0" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge id="f_di" bpmnElement="f"><di:waypoint x="36" y="38"/><di:waypoint x="100" y="38"/></bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"##;
+
+#[test]
+fn names_ids_and_colours_cannot_inject_markup() {
+    let model = parse_str("small.bpmn", SMALL, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]);
+    let doc = check_xml(&svg.text);
+    assert!(!svg.text.contains("<script"));
+    assert!(svg.text.contains("&lt;script&gt;"));
+    assert!(
+        doc.descendants()
+            .any(|n| n.attribute("data-element-id") == Some("t&1"))
+    );
+    // A colour that is not a plain colour is ignored; a plain one is used.
+    assert!(!svg.text.contains("evil"));
+    assert!(svg.text.contains("stroke=\"#e53935\""));
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("title"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert!(titles.contains(&"Approve \"big\" order"));
+}
+
+#[test]
+fn non_finite_coordinates_are_skipped_with_a_diagnostic() {
+    let mut model = parse_str("small.bpmn", SMALL, &ParseOptions::default()).unwrap();
+    model.diagrams[0].plane.shapes[1].bounds.x = f64::NAN;
+    model.diagrams[0].plane.edges[0].waypoints[1].y = f64::INFINITY;
+    let svg = render(&model, &model.diagrams[0]);
+    check_xml(&svg.text);
+    assert!(!svg.text.contains("NaN") && !svg.text.contains("inf"));
+    let codes: Vec<&str> = svg.diagnostics.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["render::invalid-bounds", "render::invalid-waypoints"]
+    );
+    // The start event is still drawn.
+    assert!(svg.text.contains("data-element-id=\"s\""));
+}
+
+#[test]
+fn every_event_definition_and_task_type_is_drawn() {
+    // B.2.0 holds every kind of event, gateway and task: each shows its icon by reference.
+    let path = corpus_dir().join("miwg-reference/B.2.0.bpmn");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]);
+    let doc = check_xml(&svg.text);
+    let prefix = doc.root_element().attribute("id").unwrap();
+    for icon in [
+        "msg", "tmr", "cnd", "sig", "esc", "lnk", "err", "cmp", "trm", "usr", "srv", "scr", "man",
+        "env", "brt", "gx", "gp", "go", "ge", "sp", "lp", "mip", "mis",
+    ] {
+        let id = format!("{prefix}-{icon}");
+        assert!(
+            doc.descendants()
+                .any(|n| n.attribute("id") == Some(id.as_str())),
+            "icon {icon} missing"
+        );
+    }
+    // Same number of drawn shapes as DI shapes of elements in the plane's scope.
+    let tasks = model
+        .iter()
+        .filter(|(_, e)| e.kind == Kind::UserTask)
+        .count();
+    assert!(tasks > 0);
+}
