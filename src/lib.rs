@@ -24,6 +24,7 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod report;
+pub mod simulate;
 pub mod verify;
 
 pub use diagnostic::{Diagnostic, Severity};

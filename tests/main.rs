@@ -8,7 +8,10 @@
 
 mod common;
 mod corpus;
+mod governance;
 mod layout;
+mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
+mod simulate;
 mod verify;

@@ -500,3 +500,32 @@ fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
     assert_violation(&e, "verify::deadlock", "Gateway_JoinAmount");
     assert_violation(&e, "verify::dead-activity", "Activity_RequestQuotes");
 }
+
+/// The checked-in JSON Schema of the report matches the types (set UPDATE_SCHEMAS=1 to
+/// regenerate it).
+#[test]
+fn verify_report_schema_is_current() {
+    let schema = schemars::schema_for!(VerifyReport);
+    let text = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+    let path = root().join("schemas/verify-report.schema.json");
+    if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &text).unwrap();
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == text,
+        "schemas/verify-report.schema.json is stale: run UPDATE_SCHEMAS=1 cargo test --test main verify_report_schema"
+    );
+    // And a real report has every required top-level field.
+    let r = verify_path(&fixture("dead-task.bpmn"), Method::Auto);
+    let v = serde_json::to_value(&r).unwrap();
+    for key in schema.get("required").unwrap().as_array().unwrap() {
+        assert!(v.get(key.as_str().unwrap()).is_some(), "{key} missing");
+    }
+}
+
+#[test]
+fn message_start_event_starts_a_new_instance_not_a_second_token() {
+    assert_sound("message-start-new-instance.bpmn");
+}

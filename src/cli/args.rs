@@ -22,12 +22,21 @@ pub enum Command {
     Verify(commands::verify::VerifyArgs),
     /// Draw a model's diagrams as SVG, the way bpmn.io shows them.
     Render(commands::render::RenderArgs),
+    /// Write a self-contained HTML report: diagram, findings, soundness, simulation KPIs.
+    Report(commands::report::ReportArgs),
     /// Print shell completions (bash, zsh, fish, powershell, elvish).
     Completions(commands::completions::CompletionsArgs),
     /// Print the man page (roff).
     Man,
     /// Lay a model out automatically and write the diagram (DI) into a copy of the file.
     Layout(commands::layout::LayoutArgs),
+    /// Check models against lint rules (bpmnlint's and governance rules), configured by
+    /// `.bpmnlintrc`.
+    Lint(commands::lint::LintArgs),
+    /// List the lint rules, or show one rule's documentation.
+    Rules(commands::rules::RulesArgs),
+    /// Estimate cycle times: discrete-event simulation and an analytic estimate.
+    Simulate(commands::simulate::SimulateArgs),
 }
 
 /// Output formats shared by several commands.

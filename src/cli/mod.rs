@@ -5,6 +5,7 @@
 pub mod args;
 pub mod commands;
 pub mod files;
+pub mod output;
 
 use std::io::Write;
 
@@ -68,9 +69,23 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
         Command::Render(args) => commands::render::run(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Completions(args) => commands::completions::completions(&args),
         Command::Man => commands::completions::man(),
         Command::Layout(args) => commands::layout::run(&args),
+        Command::Lint(args) => {
+            return commands::lint::run(&args).unwrap_or_else(|err| {
+                eprintln!("{:?}", miette::Report::new(err));
+                ExitStatus::Error
+            });
+        }
+        Command::Rules(args) => {
+            return commands::rules::run(&args).unwrap_or_else(|err| {
+                eprintln!("{:?}", miette::Report::new(err));
+                ExitStatus::Error
+            });
+        }
+        Command::Simulate(args) => commands::simulate::run(&args),
     };
     match result {
         Ok(status) => status,
@@ -112,4 +127,8 @@ pub enum CliError {
     #[error("cannot produce JSON: {0}")]
     #[diagnostic(code(cli::json))]
     Json(#[from] serde_json::Error),
+    /// A simulation could not run (bad scenario, options or model).
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Simulate(#[from] crate::simulate::SimError),
 }

@@ -651,6 +651,89 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The JSON Schema of a `.bpmnlintrc` (the content of `schemas/bpmnlintrc.schema.json`):
+/// the file's frame, a property per registered rule, and each rule's options schema from
+/// its options type.
+#[must_use]
+pub fn schema() -> String {
+    use serde_json::json;
+    let level = json!({
+        "description": "off, warn, error, info, or 0 (off), 1 (warn), 2 (error), 3 (info)",
+        "oneOf": [
+            {"type": "string", "enum": ["off", "warn", "warning", "error", "info"]},
+            {"type": "integer", "minimum": 0, "maximum": 3}
+        ]
+    });
+    let mut generator = schemars::generate::SchemaSettings::draft07().into_generator();
+    let mut rules = serde_json::Map::new();
+    for r in registry::all() {
+        let m = r.meta();
+        let with_options = match m.options {
+            Some(o) => {
+                let s = (o.schema)(&mut generator);
+                json!({"type": "array", "minItems": 1, "maxItems": 2,
+                       "items": [{"$ref": "#/definitions/level"}, s.to_value()]})
+            }
+            None => json!({"type": "array", "minItems": 1, "maxItems": 1,
+                           "items": [{"$ref": "#/definitions/level"}]}),
+        };
+        rules.insert(
+            m.name.to_owned(),
+            json!({
+                "description": m.summary(),
+                "anyOf": [{"$ref": "#/definitions/level"}, with_options]
+            }),
+        );
+    }
+    let mut definitions = serde_json::Map::new();
+    definitions.insert("level".to_owned(), level);
+    for (k, v) in generator.take_definitions(true) {
+        definitions.insert(k, v);
+    }
+    let rule_table = json!({
+        "type": "object",
+        "description": "Rule levels and options by rule name (a `bpmnlint/` prefix is accepted)",
+        "properties": rules,
+        "patternProperties": {"^bpmnlint/": {"anyOf": [{"$ref": "#/definitions/level"}, {"type": "array"}]}},
+        "additionalProperties": false
+    });
+    let configs: Vec<&str> = configs::BUILTIN.iter().map(|c| c.name).collect();
+    let extends_one = json!({
+        "type": "string",
+        "description": "a built-in config or a relative path to another config file",
+        "anyOf": [{"enum": configs}, {"pattern": "^(\\.|/)|\\.json$|\\.bpmnlintrc$"}]
+    });
+    let doc = json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": ".bpmnlintrc",
+        "description": "bpmnkit lint configuration (compatible with bpmnlint's .bpmnlintrc)",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "$schema": {"type": "string"},
+            "extends": {"anyOf": [extends_one.clone(), {"type": "array", "items": extends_one}]},
+            "rules": rule_table.clone(),
+            "overrides": {
+                "type": "array",
+                "description": "settings for files matching globs (relative to the config file)",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["files"],
+                    "properties": {
+                        "files": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]},
+                        "rules": rule_table
+                    }
+                }
+            }
+        },
+        "definitions": definitions
+    });
+    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

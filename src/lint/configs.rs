@@ -125,11 +125,28 @@ const BPMNLINT_CORRECTNESS: &[(&str, Level)] = &[
 
 /// `plugin:bpmnkit/recommended`: governance rules that need no organisation-specific
 /// options, at the levels we recommend. (Governance rules add their line here.)
-pub const BPMNKIT_RECOMMENDED: &[(&str, Level)] = &[];
+pub const BPMNKIT_RECOMMENDED: &[(&str, Level)] = &[
+    ("bpmnkit/can-reach-end", Error),
+    ("bpmnkit/no-duplicate-names", Warn),
+    ("bpmnkit/reachable-from-start", Error),
+];
 
 /// `plugin:bpmnkit/governance`: every governance rule. (Governance rules add their line
 /// here.)
-pub const BPMNKIT_GOVERNANCE: &[(&str, Level)] = &[];
+pub const BPMNKIT_GOVERNANCE: &[(&str, Level)] = &[
+    ("bpmnkit/activity-naming", Warn),
+    ("bpmnkit/approval-has-rejection-path", Error),
+    ("bpmnkit/approver-role", Error),
+    ("bpmnkit/can-reach-end", Error),
+    ("bpmnkit/max-complexity", Warn),
+    ("bpmnkit/no-duplicate-names", Warn),
+    ("bpmnkit/no-laneless-node", Warn),
+    ("bpmnkit/no-orphan-lane", Warn),
+    ("bpmnkit/owner-required", Warn),
+    ("bpmnkit/reachable-from-start", Error),
+    ("bpmnkit/separation-of-duties", Error),
+    ("bpmnkit/user-task-assignee", Warn),
+];
 
 /// Every built-in config.
 pub const BUILTIN: &[BuiltinConfig] = &[

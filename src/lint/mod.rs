@@ -6,6 +6,7 @@
 
 pub mod config;
 pub mod configs;
+pub mod governance;
 pub mod helpers;
 pub mod registry;
 pub mod rules;
@@ -68,14 +69,34 @@ pub fn validate_options<T: serde::de::DeserializeOwned>(
 }
 
 impl RuleMeta {
-    /// The first sentence of "What it does", for one-line listings.
+    /// The first paragraph of "What it does", on one line, for listings.
     #[must_use]
-    pub fn summary(&self) -> &'static str {
-        self.docs
-            .lines()
-            .map(str::trim)
-            .find(|l| !l.is_empty() && !l.starts_with('#'))
-            .unwrap_or("")
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        for line in self.docs.lines().map(str::trim) {
+            if line.starts_with('#') || (line.is_empty() && out.is_empty()) {
+                continue;
+            }
+            if line.is_empty() {
+                break;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(line);
+        }
+        out
+    }
+
+    /// The documentation as markdown (the doc comment without its one-space indent).
+    #[must_use]
+    pub fn markdown(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out.trim().to_owned() + "\n"
     }
 }
 
@@ -181,7 +202,8 @@ impl<'a> LintContext<'a> {
     pub fn report(&self, rule: &RuleMeta, el: ElementId, message: impl Into<String>) -> Diagnostic {
         let e = self.model.el(el);
         let mut d = Diagnostic::new(format!("lint::{}", rule.name), self.severity, message)
-            .with_span(e.span);
+            .with_span(e.span)
+            .with_span_label(self.model.describe(el));
         if let Some(id) = &e.id {
             d = d.with_element(&**id);
         }

@@ -35,6 +35,18 @@ pub fn all() -> Vec<&'static dyn Rule> {
         &rules::superfluous_gateway::SuperfluousGateway,
         &rules::superfluous_label::SuperfluousLabel,
         &rules::superfluous_termination::SuperfluousTermination,
+        &rules::bpmnkit_approval_has_rejection_path::BpmnkitApprovalHasRejectionPath,
+        &rules::bpmnkit_approver_role::BpmnkitApproverRole,
+        &rules::bpmnkit_can_reach_end::BpmnkitCanReachEnd,
+        &rules::bpmnkit_no_duplicate_names::BpmnkitNoDuplicateNames,
+        &rules::bpmnkit_reachable_from_start::BpmnkitReachableFromStart,
+        &rules::bpmnkit_separation_of_duties::BpmnkitSeparationOfDuties,
+        &rules::bpmnkit_activity_naming::BpmnkitActivityNaming,
+        &rules::bpmnkit_max_complexity::BpmnkitMaxComplexity,
+        &rules::bpmnkit_no_laneless_node::BpmnkitNoLanelessNode,
+        &rules::bpmnkit_no_orphan_lane::BpmnkitNoOrphanLane,
+        &rules::bpmnkit_owner_required::BpmnkitOwnerRequired,
+        &rules::bpmnkit_user_task_assignee::BpmnkitUserTaskAssignee,
     ]
 }
 

@@ -102,7 +102,7 @@ pub fn parse_file(path: &Path, options: &ParseOptions) -> Result<Model, ParseErr
         return Err(too_large(text, meta.len(), options.max_file_bytes));
     }
     let bytes = std::fs::read(path).map_err(io_err)?;
-    let mut model = parse_bytes(&name, &bytes, options)?;
+    let mut model = parse_owned(&name, bytes, options)?;
     resolve::check_imports(&mut model, path.parent());
     Ok(model)
 }
@@ -125,64 +125,109 @@ fn too_large(text: Arc<SourceText>, len: u64, max: u64) -> ParseError {
 /// # Errors
 /// [`ParseError::Invalid`] if the bytes are not a readable BPMN model.
 pub fn parse_bytes(name: &str, bytes: &[u8], options: &ParseOptions) -> Result<Model, ParseError> {
-    if bytes.len() as u64 > options.max_file_bytes {
-        let text = Arc::new(SourceText::new(name, String::new()));
-        return Err(too_large(text, bytes.len() as u64, options.max_file_bytes));
+    check_size(name, bytes.len(), options)?;
+    match decode::decode(bytes, options.strict_encoding) {
+        Ok(decoded) => finish(name, decoded, options),
+        Err(err) => Err(decode_error(name, bytes, err)),
     }
-    let decoded = match decode::decode(bytes, options.strict_encoding) {
-        Ok(d) => d,
-        Err(err) => {
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let (message, offset, help) = match err {
-                decode::DecodeError::UnknownEncoding { label, offset } => (
-                    format!("Unsupported encoding \"{label}\""),
-                    offset,
-                    "save the file as UTF-8",
-                ),
-                decode::DecodeError::Invalid { encoding, offset } => (
-                    format!("Invalid {encoding} byte sequence"),
-                    offset,
-                    "save the file in the encoding its XML declaration names, or drop --strict",
-                ),
-            };
-            let offset = offset.min(lossy.len());
-            return Err(ParseError::Invalid {
-                source_text: Arc::new(SourceText::new(name, lossy)),
-                diagnostic: Box::new(
-                    Diagnostic::error("parse::encoding", message)
-                        .with_span(crate::model::Span::new(offset, offset + 1))
-                        .with_help(help),
-                ),
-            });
-        }
+}
+
+/// [`parse_bytes`] for bytes we own: valid UTF-8 becomes the source text without a copy.
+fn parse_owned(name: &str, bytes: Vec<u8>, options: &ParseOptions) -> Result<Model, ParseError> {
+    check_size(name, bytes.len(), options)?;
+    match decode::decode_owned(bytes, options.strict_encoding) {
+        Ok(decoded) => finish(name, decoded, options),
+        Err((err, bytes)) => Err(decode_error(name, &bytes, err)),
+    }
+}
+
+/// Reads a model from a string. `name` is used in messages.
+///
+/// The text is taken as already decoded: an `encoding` in its XML declaration is not
+/// applied again, and a leading byte-order mark is skipped.
+///
+/// # Errors
+/// [`ParseError::Invalid`] if the text is not a readable BPMN model.
+pub fn parse_str(name: &str, text: &str, options: &ParseOptions) -> Result<Model, ParseError> {
+    check_size(name, text.len(), options)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let decoded = decode::Decoded {
+        text: text.to_owned(),
+        encoding: encoding_rs::UTF_8,
+        lenient: None,
     };
+    finish(name, decoded, options)
+}
+
+fn check_size(name: &str, len: usize, options: &ParseOptions) -> Result<(), ParseError> {
+    if len as u64 > options.max_file_bytes {
+        let text = Arc::new(SourceText::new(name, String::new()));
+        return Err(too_large(text, len as u64, options.max_file_bytes));
+    }
+    Ok(())
+}
+
+fn decode_error(name: &str, bytes: &[u8], err: decode::DecodeError) -> ParseError {
+    // Show the snippet from a lossy reading; offsets before the problem are the same.
+    let lossy = String::from_utf8_lossy(bytes).into_owned();
+    let (message, offset, help) = match err {
+        decode::DecodeError::UnknownEncoding { label, offset } => (
+            format!("Unsupported encoding \"{label}\""),
+            offset,
+            "save the file as UTF-8 (or UTF-16, ISO-8859-1, windows-1252 and the other WHATWG encodings)",
+        ),
+        decode::DecodeError::Invalid { encoding, offset } => (
+            format!("Invalid {encoding} byte sequence"),
+            offset,
+            "save the file in the encoding its XML declaration names, or drop --strict to read such bytes leniently",
+        ),
+    };
+    let offset = lossy.get(..offset).map_or(0, str::len);
+    ParseError::Invalid {
+        source_text: Arc::new(SourceText::new(name, lossy)),
+        diagnostic: Box::new(
+            Diagnostic::error("parse::encoding", message)
+                .with_span(crate::model::Span::new(offset, offset + 1))
+                .with_help(help),
+        ),
+    }
+}
+
+fn finish(
+    name: &str,
+    decoded: decode::Decoded,
+    options: &ParseOptions,
+) -> Result<Model, ParseError> {
     let mut warnings = Vec::new();
-    if let Some(offset) = decoded.lenient_fallback {
-        let lossy = String::from_utf8_lossy(bytes);
-        // Point at the first bad byte in the re-decoded text (same offset up to there).
-        let at = lossy.get(..offset).map_or(0, str::len);
-        warnings.push(
-            Diagnostic::warning(
-                "parse::invalid-encoding",
-                "Bytes are not valid in the declared encoding; read as windows-1252",
+    if let Some((at, count)) = decoded.lenient {
+        let (message, help) = if decoded.encoding == encoding_rs::UTF_8 {
+            (
+                format!(
+                    "{count} byte sequence{} not valid UTF-8; read as windows-1252",
+                    if count == 1 { " is" } else { "s are" }
+                ),
+                "save the file as UTF-8, or declare the encoding it is in (e.g. encoding=\"windows-1252\"); --strict makes this an error",
             )
-            .with_span(crate::model::Span::new(at, at + 1))
-            .with_help("save the file as UTF-8, or declare encoding=\"windows-1252\""),
+        } else {
+            (
+                format!(
+                    "{count} byte sequence{} not valid {}; replaced by U+FFFD",
+                    if count == 1 { " is" } else { "s are" },
+                    decoded.encoding.name()
+                ),
+                "check the encoding in the XML declaration; --strict makes this an error",
+            )
+        };
+        warnings.push(
+            Diagnostic::warning("parse::invalid-encoding", message)
+                .with_span(crate::model::Span::new(at, at + 1))
+                .with_help(help),
         );
     }
-    let _ = decoded.encoding;
     let source = Arc::new(SourceText::new(name, decoded.text));
     let mut model = reader::read(source, options)?;
     warnings.append(&mut model.diagnostics);
     model.diagnostics = warnings;
     resolve::resolve(&mut model);
     Ok(model)
-}
-
-/// Reads a model from a string. `name` is used in messages.
-///
-/// # Errors
-/// [`ParseError::Invalid`] if the text is not a readable BPMN model.
-pub fn parse_str(name: &str, text: &str, options: &ParseOptions) -> Result<Model, ParseError> {
-    parse_bytes(name, text.as_bytes(), options)
 }

@@ -1,11 +1,18 @@
 //! The XML walk: events from quick-xml into the element arena and DI.
+//!
+//! Speed matters here (a 10,000-node model should read in a few milliseconds), so the walk
+//! avoids work the model does not keep: element names and namespaces are compared as
+//! borrowed `&str`, namespace scopes are tracked here (only tags that declare a namespace
+//! are scanned for declarations, where quick-xml's `NsReader` scans every tag), unprefixed
+//! attributes are never namespace-resolved (they have no namespace in XML), values are
+//! copied once, and `dc:Bounds`/`di:waypoint` numbers are parsed straight from the tag
+//! without building attribute lists.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use quick_xml::NsReader;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
 
 use super::{ParseError, ParseOptions};
 use crate::diagnostic::Diagnostic;
@@ -15,11 +22,14 @@ use crate::model::{
 };
 
 /// What an open element on the stack is.
-enum Frame {
+enum Frame<'a> {
     /// A semantic BPMN element in the arena.
     Sem(ElementId),
     /// A `...Ref`/`incoming`/`outgoing` child of a semantic element: text collected.
-    Ref { parent: ElementId, local: Box<str> },
+    Ref {
+        parent: ElementId,
+        local: std::borrow::Cow<'a, str>,
+    },
     /// Raw content being built (extension or foreign element).
     Raw(XmlNode),
     /// `BPMNDiagram` (index into diagrams).
@@ -40,15 +50,31 @@ enum Frame {
     Skip,
 }
 
+impl Frame<'_> {
+    /// Whether character data inside this frame is kept.
+    fn wants_text(&self) -> bool {
+        matches!(self, Frame::Sem(_) | Frame::Ref { .. } | Frame::Raw(_))
+    }
+}
+
 struct Reader<'a> {
     source: &'a Arc<SourceText>,
+    /// The decoded text: every name and value the XML reader hands out points into it.
+    text_src: &'a str,
     options: &'a ParseOptions,
     elements: Vec<Element>,
     ids: HashMap<Box<str>, ElementId>,
     diagrams: Vec<Diagram>,
     namespaces: Vec<(Box<str>, Box<str>)>,
     diagnostics: Vec<Diagnostic>,
-    stack: Vec<Frame>,
+    stack: Vec<Frame<'a>>,
+    /// In-scope namespace declarations, innermost last: (prefix, URI); prefix `""` is the
+    /// default namespace and an empty URI undeclares it.
+    bindings: Vec<(Box<str>, Box<str>, Known)>,
+    /// For each open element, `bindings.len()` before its own declarations.
+    scopes: Vec<u32>,
+    /// Finds `xmlns` in a tag (a prebuilt searcher: tags are short and many).
+    xmlns: memchr::memmem::Finder<'static>,
     text: String,
     element_count: usize,
     doctype_warned: bool,
@@ -64,9 +90,76 @@ fn to_box(s: &str) -> Box<str> {
     s.into()
 }
 
+/// The namespace URI given to elements and attributes whose prefix is not declared.
+fn undeclared(prefix: &str) -> Box<str> {
+    to_box(&format!("urn:bpmnkit:undeclared-prefix:{prefix}"))
+}
+
+/// The namespace bound to the `xml` prefix by definition.
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// The namespaces the walk dispatches on, classified once when declared so that each
+/// element's namespace is a `Copy` value compared without touching strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Bpmn,
+    BpmnDi,
+    Dc,
+    Di,
+    Other,
+}
+
+impl Known {
+    fn of(uri: &str) -> Known {
+        match uri {
+            BPMN_NS => Known::Bpmn,
+            BPMNDI_NS => Known::BpmnDi,
+            DC_NS => Known::Dc,
+            DI_NS => Known::Di,
+            _ => Known::Other,
+        }
+    }
+}
+
+/// How a name's prefix resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolved {
+    /// No prefix and no default namespace.
+    Unbound,
+    /// Bound: the kind of namespace and the index of the binding (`None` for `xml`).
+    Bound(Known, Option<usize>),
+    /// A prefix that is not declared.
+    Unknown,
+}
+
+/// Splits a qualified name into (prefix, local name).
+fn split_qname(qname: &str) -> (Option<&str>, &str) {
+    match qname.split_once(':') {
+        Some((prefix, local)) => (Some(prefix), local),
+        None => (None, qname),
+    }
+}
+
+/// Whether an attribute value needs XML attribute-value normalisation (entity or
+/// character references, or tab/CR/LF that become spaces).
+fn needs_normalising(value: &str) -> bool {
+    value
+        .bytes()
+        .any(|b| b == b'&' || b == b'\t' || b == b'\n' || b == b'\r')
+}
+
+/// A rough upper bound on the number of semantic elements, for reserving the arena once
+/// instead of growing it (each `Element` is a few hundred bytes, so regrowth costs copies
+/// and page faults). Every element needs at least one `<`, and most files have a closing
+/// tag per element plus DI: a quarter of the `<` count is generous for real models.
+fn estimate_elements(text: &str, max: usize) -> usize {
+    let tags = memchr::memchr_iter(b'<', text.as_bytes()).count();
+    (tags / 4).min(text.len() / 64).min(max).max(16)
+}
+
 pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Model, ParseError> {
     let text = source.text();
-    let mut xml = NsReader::from_str(text);
+    let mut xml = quick_xml::Reader::from_str(text);
     {
         let config = xml.config_mut();
         config.check_end_names = true;
@@ -75,22 +168,27 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
     }
     let mut r = Reader {
         source: &source,
+        text_src: text,
         options,
-        elements: Vec::new(),
+        elements: Vec::with_capacity(estimate_elements(text, options.max_elements)),
         ids: HashMap::new(),
         diagrams: Vec::new(),
         namespaces: Vec::new(),
         diagnostics: Vec::new(),
-        stack: Vec::new(),
+        stack: Vec::with_capacity(32),
+        bindings: Vec::new(),
+        scopes: Vec::with_capacity(32),
+        xmlns: memchr::memmem::Finder::new("xmlns"),
         text: String::new(),
         element_count: 0,
         doctype_warned: false,
         unknown_prefixes: Vec::new(),
     };
+    r.ids.reserve(r.elements.capacity());
     let mut seen_root = false;
     loop {
         let start = usize::try_from(xml.buffer_position()).unwrap_or(usize::MAX);
-        let (ns, event) = match xml.read_resolved_event() {
+        let event = match xml.read_event() {
             Ok(ok) => ok,
             Err(err) => {
                 let at = usize::try_from(xml.error_position()).unwrap_or(0);
@@ -102,22 +200,10 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
                 ));
             }
         };
-        let ns: Option<Box<str>> = match ns {
-            ResolveResult::Bound(ns) => Some(to_box(ns.into_inner())),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(prefix) => {
-                // Not namespace-well-formed, but readable: keep the element as foreign
-                // content (never as BPMN) and say so once per prefix.
-                let end = usize::try_from(xml.buffer_position()).unwrap_or(start);
-                r.unknown_prefix(&prefix, Span::new(start, end));
-                Some(to_box(&format!("urn:bpmnkit:undeclared-prefix:{prefix}")))
-            }
-        };
         let end = usize::try_from(xml.buffer_position()).unwrap_or(start);
         let span = Span::new(start, end);
         match event {
-            Event::Start(e) | Event::Empty(e) if seen_root && r.stack.is_empty() => {
-                let _ = e;
+            Event::Start(_) | Event::Empty(_) if seen_root && r.stack.is_empty() => {
                 return Err(r.fatal(
                     "parse::malformed-xml",
                     "Malformed XML: content after the root element".to_owned(),
@@ -128,17 +214,17 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
             Event::Start(e) => {
                 let is_root = !seen_root;
                 seen_root = true;
-                r.open(&xml, ns, &e, span, is_root)?;
+                r.open(&e, span, is_root)?;
             }
             Event::Empty(e) => {
                 let is_root = !seen_root;
                 seen_root = true;
-                r.open(&xml, ns, &e, span, is_root)?;
+                r.open(&e, span, is_root)?;
                 r.close();
             }
             Event::End(_) => r.close(),
             Event::Text(t) => {
-                if !r.stack.is_empty() {
+                if r.stack.last().is_some_and(Frame::wants_text) {
                     let raw = t.into_inner();
                     if !(r.text.is_empty() && raw.trim().is_empty()) {
                         r.text.push_str(&raw);
@@ -146,21 +232,28 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
                 }
             }
             Event::CData(c) => {
-                if !r.stack.is_empty() {
+                if r.stack.last().is_some_and(Frame::wants_text) {
                     r.text.push_str(&c.into_inner());
                 }
             }
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(ch)) => Some(ch.to_string()),
+                    Ok(Some(ch)) => Some(ch),
                     Ok(None) => {
                         let name: &str = &reference;
-                        quick_xml::escape::resolve_predefined_entity(name).map(str::to_owned)
+                        match quick_xml::escape::resolve_predefined_entity(name) {
+                            Some(s) => s.chars().next(),
+                            None => None,
+                        }
                     }
                     Err(_) => None,
                 };
                 match resolved {
-                    Some(s) => r.text.push_str(&s),
+                    Some(ch) => {
+                        if r.stack.last().is_some_and(Frame::wants_text) {
+                            r.text.push(ch);
+                        }
+                    }
                     None => {
                         let name = reference.to_string();
                         return Err(r.fatal(
@@ -209,17 +302,136 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
             "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
         ));
     }
+    let namespaces = std::mem::take(&mut r.namespaces);
+    // Give back what the estimate over-reserved (a realloc that shrinks in place).
+    r.elements.shrink_to_fit();
     Ok(Model {
         source: Arc::clone(&source),
         elements: r.elements,
         ids: r.ids,
         diagrams: r.diagrams,
-        namespaces: r.namespaces,
+        namespaces,
         diagnostics: r.diagnostics,
     })
 }
 
-impl Reader<'_> {
+/// Up to this many attributes, duplicates are found by comparing names pairwise (no
+/// allocation); beyond it a hash set keeps the check linear.
+const SMALL_ATTRS: usize = 16;
+
+/// Duplicate-attribute detection without quick-xml's per-tag allocation.
+struct SeenKeys<'k> {
+    small: [&'k str; SMALL_ATTRS],
+    len: usize,
+    large: Option<HashSet<&'k str>>,
+}
+
+impl<'k> SeenKeys<'k> {
+    fn new() -> Self {
+        SeenKeys {
+            small: [""; SMALL_ATTRS],
+            len: 0,
+            large: None,
+        }
+    }
+
+    /// Records a key; false if it was seen before.
+    fn insert(&mut self, key: &'k str) -> bool {
+        if let Some(set) = &mut self.large {
+            return set.insert(key);
+        }
+        if self.small[..self.len].contains(&key) {
+            return false;
+        }
+        if self.len < SMALL_ATTRS {
+            self.small[self.len] = key;
+            self.len += 1;
+        } else {
+            let mut set: HashSet<&'k str> = self.small.iter().copied().collect();
+            set.insert(key);
+            self.large = Some(set);
+        }
+        true
+    }
+}
+
+/// The numbers of a `dc:Bounds` or `di:waypoint`, read straight off the tag.
+#[derive(Default)]
+struct Numbers<'v> {
+    x: Option<std::borrow::Cow<'v, str>>,
+    y: Option<std::borrow::Cow<'v, str>>,
+    width: Option<std::borrow::Cow<'v, str>>,
+    height: Option<std::borrow::Cow<'v, str>>,
+}
+
+impl<'a> Reader<'a> {
+    /// The same text as `s`, borrowed from the source for the whole read when `s` points
+    /// into it (it always does for names and unescaped values); otherwise `None`.
+    fn in_source(&self, s: &str) -> Option<&'a str> {
+        let base = self.text_src.as_ptr() as usize;
+        let at = (s.as_ptr() as usize).checked_sub(base)?;
+        let found = self.text_src.get(at..at.checked_add(s.len())?)?;
+        (found.as_ptr() == s.as_ptr()).then_some(found)
+    }
+
+    /// The namespace of a prefix (`None` = the default namespace) in the current scope.
+    fn resolve_prefix(&self, prefix: Option<&str>) -> Resolved {
+        let key = prefix.unwrap_or("");
+        if key == "xml" {
+            return Resolved::Bound(Known::Other, None);
+        }
+        match self.bindings.iter().rposition(|(p, _, _)| &**p == key) {
+            Some(i) if !self.bindings[i].1.is_empty() => {
+                Resolved::Bound(self.bindings[i].2, Some(i))
+            }
+            _ if prefix.is_none() => Resolved::Unbound,
+            _ => Resolved::Unknown,
+        }
+    }
+
+    /// The namespace URI of a resolved prefix, owned (for raw nodes and attributes).
+    fn ns_uri(&self, resolved: Resolved, prefix: Option<&str>) -> Option<Box<str>> {
+        match resolved {
+            Resolved::Unbound => None,
+            Resolved::Bound(_, None) => Some(to_box(XML_NS)),
+            Resolved::Bound(_, Some(i)) => self.bindings.get(i).map(|b| b.1.clone()),
+            Resolved::Unknown => Some(undeclared(prefix.unwrap_or(""))),
+        }
+    }
+
+    /// The namespace URI of a prefixed attribute, owned.
+    fn attr_ns(&self, prefix: &str) -> Box<str> {
+        self.ns_uri(self.resolve_prefix(Some(prefix)), Some(prefix))
+            .unwrap_or_else(|| undeclared(prefix))
+    }
+
+    /// Opens a namespace scope for a start tag: records the declarations it makes.
+    /// Only tags whose attribute text mentions `xmlns` are scanned.
+    fn declare(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), ParseError> {
+        self.scopes
+            .push(u32::try_from(self.bindings.len()).unwrap_or(u32::MAX));
+        if self.xmlns.find(e.attributes_raw().as_bytes()).is_none() {
+            return Ok(());
+        }
+        let mut iter = e.attributes();
+        iter.with_checks(false);
+        for attr in iter {
+            let attr = attr.map_err(|err| self.malformed_attr(&err, span))?;
+            let key = attr.key.0;
+            let prefix = if key == "xmlns" {
+                ""
+            } else if let Some(prefix) = key.strip_prefix("xmlns:") {
+                prefix
+            } else {
+                continue;
+            };
+            let uri = to_box(&self.value(&attr, span)?);
+            let known = Known::of(&uri);
+            self.bindings.push((prefix.into(), uri, known));
+        }
+        Ok(())
+    }
+
     fn unknown_prefix(&mut self, prefix: &str, span: Span) {
         if self.unknown_prefixes.iter().any(|p| p == prefix) {
             return;
@@ -246,94 +458,167 @@ impl Reader<'_> {
         }
     }
 
-    fn attrs(
+    fn malformed_attr(&self, err: &dyn std::fmt::Display, span: Span) -> ParseError {
+        self.fatal(
+            "parse::malformed-xml",
+            format!("Malformed XML: {err}"),
+            span,
+            "fix the attribute syntax",
+        )
+    }
+
+    /// Checks one attribute against the limits and the duplicate rule; `count` is the
+    /// number of attributes accepted so far.
+    fn check_attr<'k>(
         &self,
-        xml: &NsReader<&[u8]>,
-        e: &BytesStart<'_>,
+        attr: &Attribute<'k>,
+        count: usize,
+        seen: &mut SeenKeys<'k>,
         span: Span,
-        namespaces: Option<&mut Vec<(Box<str>, Box<str>)>>,
-    ) -> Result<Vec<Attr>, ParseError> {
-        let mut out = Vec::new();
-        let mut decls = namespaces;
-        for attr in e.attributes() {
-            let attr = attr.map_err(|err| {
+    ) -> Result<(), ParseError> {
+        let key = attr.key.0;
+        if count >= self.options.max_attributes {
+            return Err(self.fatal(
+                "parse::limit",
+                format!(
+                    "Element has more than {} attributes",
+                    self.options.max_attributes
+                ),
+                span,
+                "raise the limit with --max-attributes if the file is trusted",
+            ));
+        }
+        if attr.value.len() > self.options.max_attribute_len {
+            return Err(self.fatal(
+                "parse::limit",
+                format!(
+                    "Attribute {key} is {} bytes long, over the limit of {}",
+                    attr.value.len(),
+                    self.options.max_attribute_len
+                ),
+                span,
+                "raise the limit with --max-attribute-length if the file is trusted",
+            ));
+        }
+        if !seen.insert(key) {
+            return Err(self.malformed_attr(&format_args!("attribute {key} is given twice"), span));
+        }
+        Ok(())
+    }
+
+    /// The attribute's value after XML normalisation; borrowed when nothing changes.
+    fn value<'v>(
+        &self,
+        attr: &'v Attribute<'_>,
+        span: Span,
+    ) -> Result<std::borrow::Cow<'v, str>, ParseError> {
+        if !needs_normalising(&attr.value) {
+            return Ok(std::borrow::Cow::Borrowed(&*attr.value));
+        }
+        attr.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map(|v| std::borrow::Cow::Owned(v.into_owned()))
+            .map_err(|err| {
                 self.fatal(
-                    "parse::malformed-xml",
-                    format!("Malformed XML: {err}"),
+                    "parse::entity",
+                    format!(
+                        "Attribute {} uses an entity that is not expanded ({err})",
+                        attr.key.0
+                    ),
                     span,
-                    "fix the attribute syntax",
+                    "bpmnkit expands only XML's predefined entities and character references",
                 )
-            })?;
+            })
+    }
+
+    fn attrs(&self, e: &BytesStart<'_>, span: Span) -> Result<Vec<Attr>, ParseError> {
+        // One allocation of the right size: every attribute has a `=` (values may add
+        // some, so this can only over-count, and is capped by the attribute limit).
+        let raw = e.attributes_raw().as_bytes();
+        let guess = memchr::memchr_iter(b'=', raw).count();
+        let mut out = Vec::with_capacity(guess.min(self.options.max_attributes));
+        let mut seen = SeenKeys::new();
+        let mut iter = e.attributes();
+        iter.with_checks(false);
+        for attr in iter {
+            let attr = attr.map_err(|err| self.malformed_attr(&err, span))?;
             let key = attr.key;
-            let raw_key = key.as_ref().to_owned();
+            let raw_key = key.0;
             if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
-                if let Some(decls) = decls.as_deref_mut() {
-                    let prefix = raw_key.strip_prefix("xmlns:").unwrap_or("");
-                    let value = attr.value.to_string();
-                    decls.push((prefix.into(), value.into()));
-                }
-                continue;
+                continue; // declarations: see `declare`
             }
-            if out.len() >= self.options.max_attributes {
-                return Err(self.fatal(
-                    "parse::limit",
-                    format!(
-                        "Element has more than {} attributes",
-                        self.options.max_attributes
-                    ),
-                    span,
-                    "raise the limit with --max-attributes if the file is trusted",
-                ));
-            }
-            if attr.value.len() > self.options.max_attribute_len {
-                return Err(self.fatal(
-                    "parse::limit",
-                    format!(
-                        "Attribute {raw_key} is {} bytes long, over the limit of {}",
-                        attr.value.len(),
-                        self.options.max_attribute_len
-                    ),
-                    span,
-                    "raise the limit with --max-attribute-length if the file is trusted",
-                ));
-            }
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|err| {
-                    self.fatal(
-                        "parse::entity",
-                        format!("Attribute {raw_key} uses an entity that is not expanded ({err})"),
-                        span,
-                        "bpmnkit expands only XML's predefined entities and character references",
-                    )
-                })?;
-            let (ns, local) = xml.resolver().resolve_attribute(key);
-            let ns = match ns {
-                ResolveResult::Bound(ns) => Some(to_box(ns.into_inner())),
-                ResolveResult::Unbound => None,
-                ResolveResult::Unknown(prefix) => {
-                    Some(to_box(&format!("urn:bpmnkit:undeclared-prefix:{prefix}")))
-                }
+            self.check_attr(&attr, out.len(), &mut seen, span)?;
+            let value = self.value(&attr, span)?;
+            // Unprefixed attributes have no namespace (Namespaces in XML, 6.2): no lookup.
+            let (prefix, local) = split_qname(key.0);
+            let (ns, prefix) = match prefix {
+                None => (None, None),
+                Some(p) => (Some(self.attr_ns(p)), Some(to_box(p))),
             };
-            let prefix = key.prefix().map(|p| to_box(p.as_ref()));
             out.push(Attr {
                 ns,
                 prefix,
-                local: to_box(local.as_ref()),
+                local: to_box(local),
                 value: to_box(&value),
             });
         }
         Ok(out)
     }
 
-    fn open(
-        &mut self,
-        xml: &NsReader<&[u8]>,
+    /// Reads the unprefixed `x`, `y`, `width`, `height` of a DI element, checking the
+    /// same limits as [`Self::attrs`] but keeping nothing else.
+    fn numbers<'e>(&self, e: &'e BytesStart<'_>, span: Span) -> Result<Numbers<'e>, ParseError> {
+        let mut out = Numbers::default();
+        let mut seen = SeenKeys::new();
+        let mut count = 0;
+        let mut iter = e.attributes();
+        iter.with_checks(false);
+        for attr in iter {
+            let attr = attr.map_err(|err| self.malformed_attr(&err, span))?;
+            let raw_key = attr.key.0;
+            if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
+                continue;
+            }
+            self.check_attr(&attr, count, &mut seen, span)?;
+            count += 1;
+            let slot = match raw_key {
+                "x" => &mut out.x,
+                "y" => &mut out.y,
+                "width" => &mut out.width,
+                "height" => &mut out.height,
+                _ => continue,
+            };
+            *slot = Some(match attr.value {
+                std::borrow::Cow::Borrowed(v) if !needs_normalising(v) => {
+                    std::borrow::Cow::Borrowed(v)
+                }
+                _ => std::borrow::Cow::Owned(self.value(&attr, span)?.into_owned()),
+            });
+        }
+        Ok(out)
+    }
+
+    /// A raw (extension or foreign) node for this start tag.
+    fn raw_node(
+        &self,
         ns: Option<Box<str>>,
         e: &BytesStart<'_>,
+        local: &str,
         span: Span,
-        is_root: bool,
-    ) -> Result<(), ParseError> {
+    ) -> Result<Frame<'a>, ParseError> {
+        let attrs = self.attrs(e, span)?;
+        Ok(Frame::Raw(XmlNode {
+            ns,
+            prefix: split_qname(e.name().0).0.map(to_box),
+            local: local.into(),
+            attrs,
+            children: Vec::new(),
+            text: None,
+            span,
+        }))
+    }
+
+    #[allow(clippy::too_many_lines)] // one match over where we are in the document
+    fn open(&mut self, e: &BytesStart<'_>, span: Span, is_root: bool) -> Result<(), ParseError> {
         self.element_count += 1;
         if self.element_count > self.options.max_elements {
             return Err(self.fatal(
@@ -356,26 +641,37 @@ impl Reader<'_> {
         }
         // Text belongs to the innermost element only: reset on every start tag.
         self.text.clear();
-        let local_name = e.local_name();
-        let local = local_name.as_ref().to_owned();
-        let prefix = e.name().prefix().map(|p| to_box(p.as_ref()));
-        let ns_str = ns.as_deref();
+        // Elements inside skipped content are never looked at: no name resolution.
+        if matches!(self.stack.last(), Some(Frame::Skip | Frame::Ref { .. })) {
+            // Declarations still scope over the skipped content (cheap when there are none).
+            self.declare(e, span)?;
+            self.stack.push(Frame::Skip);
+            return Ok(());
+        }
+        self.declare(e, span)?;
+        let (prefix, local) = split_qname(e.name().0);
+        let resolved = self.resolve_prefix(prefix);
+        let ns = match resolved {
+            Resolved::Bound(known, _) => Some(known),
+            Resolved::Unbound => None,
+            Resolved::Unknown => {
+                // Not namespace-well-formed, but readable: keep the element as foreign
+                // content (never as BPMN) and say so once per prefix.
+                self.unknown_prefix(prefix.unwrap_or(""), span);
+                Some(Known::Other)
+            }
+        };
 
         if is_root {
-            let mut decls = Vec::new();
-            let attrs = self.attrs(xml, e, span, Some(&mut decls))?;
-            self.namespaces = decls;
-            if ns_str != Some(BPMN_NS) || local != "definitions" {
-                let found = match ns_str {
-                    Some(uri) => format!("{local} in namespace {uri}"),
-                    None => format!("{local} without a namespace"),
-                };
-                return Err(self.fatal(
-                    "parse::not-bpmn",
-                    format!("Not a BPMN 2.0 file: the root element is {found}"),
-                    span,
-                    "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
-                ));
+            let attrs = self.attrs(e, span)?;
+            self.namespaces = self
+                .bindings
+                .iter()
+                .map(|(p, uri, _)| (p.clone(), uri.clone()))
+                .collect();
+            if ns != Some(Known::Bpmn) || local != "definitions" {
+                let uri = self.ns_uri(resolved, prefix);
+                return Err(self.not_bpmn_root(local, uri.as_deref(), span));
             }
             let id = self.push_element(Kind::Definitions, attrs, span, None);
             self.stack.push(Frame::Sem(id));
@@ -385,40 +681,26 @@ impl Reader<'_> {
         let frame = match self.stack.last() {
             Some(Frame::Sem(parent)) => {
                 let parent = *parent;
-                let parent_kind_is_ext =
-                    self.elements[parent.index()].kind == Kind::ExtensionElements;
-                if parent_kind_is_ext {
-                    let attrs = self.attrs(xml, e, span, None)?;
-                    Frame::Raw(XmlNode {
-                        ns,
-                        prefix,
-                        local: local.into(),
-                        attrs,
-                        children: Vec::new(),
-                        text: None,
-                        span,
-                    })
-                } else if ns_str == Some(BPMN_NS) {
-                    if is_ref_element(&local) {
-                        Frame::Ref {
-                            parent,
-                            local: local.into(),
-                        }
+                let parent_kind = &self.elements[parent.index()].kind;
+                if *parent_kind == Kind::ExtensionElements {
+                    self.raw_node(self.ns_uri(resolved, prefix), e, local, span)?
+                } else if ns == Some(Known::Bpmn) {
+                    if is_ref_element(local) {
+                        let local = match self.in_source(local) {
+                            Some(local) => std::borrow::Cow::Borrowed(local),
+                            None => std::borrow::Cow::Owned(local.to_owned()),
+                        };
+                        Frame::Ref { parent, local }
                     } else {
-                        let attrs = self.attrs(xml, e, span, None)?;
-                        let id = self.push_element(
-                            Kind::from_local_name(&local),
-                            attrs,
-                            span,
-                            Some(parent),
-                        );
-                        Frame::Sem(id)
+                        let attrs = self.attrs(e, span)?;
+                        let kind = Kind::from_local_name(local);
+                        Frame::Sem(self.push_element(kind, attrs, span, Some(parent)))
                     }
-                } else if ns_str == Some(BPMNDI_NS)
+                } else if ns == Some(Known::BpmnDi)
                     && local == "BPMNDiagram"
-                    && self.elements[parent.index()].kind == Kind::Definitions
+                    && *parent_kind == Kind::Definitions
                 {
-                    let attrs = self.attrs(xml, e, span, None)?;
+                    let attrs = self.attrs(e, span)?;
                     self.diagrams.push(Diagram {
                         id: find(&attrs, "id"),
                         name: find(&attrs, "name"),
@@ -427,72 +709,23 @@ impl Reader<'_> {
                     });
                     Frame::Diagram
                 } else {
-                    let attrs = self.attrs(xml, e, span, None)?;
-                    Frame::Raw(XmlNode {
-                        ns,
-                        prefix,
-                        local: local.into(),
-                        attrs,
-                        children: Vec::new(),
-                        text: None,
-                        span,
-                    })
+                    self.raw_node(self.ns_uri(resolved, prefix), e, local, span)?
                 }
             }
-            Some(Frame::Raw(_)) => {
-                let attrs = self.attrs(xml, e, span, None)?;
-                Frame::Raw(XmlNode {
-                    ns,
-                    prefix,
-                    local: local.into(),
-                    attrs,
-                    children: Vec::new(),
-                    text: None,
-                    span,
-                })
+            Some(Frame::Raw(_)) => self.raw_node(self.ns_uri(resolved, prefix), e, local, span)?,
+            Some(Frame::Diagram) if ns == Some(Known::BpmnDi) && local == "BPMNPlane" => {
+                let attrs = self.attrs(e, span)?;
+                self.open_plane(&attrs, span)
             }
-            Some(Frame::Diagram) if ns_str == Some(BPMNDI_NS) && local == "BPMNPlane" => {
-                let attrs = self.attrs(xml, e, span, None)?;
-                let plane = crate::model::Plane {
-                    id: find(&attrs, "id"),
-                    bpmn_element: find(&attrs, "bpmnElement"),
-                    ..crate::model::Plane::default()
-                };
-                if let Some(d) = self.diagrams.last_mut() {
-                    if d.plane.id.is_some()
-                        || d.plane.bpmn_element.is_some()
-                        || !d.plane.shapes.is_empty()
-                    {
-                        // A second plane: park the first one's content behind the new one
-                        // would reorder things; instead fill the new plane in place and
-                        // move it to `extra_planes` when it closes.
-                        let first = std::mem::replace(&mut d.plane, plane);
-                        d.extra_planes.push(first);
-                        self.diagnostics.push(
-                            Diagnostic::warning(
-                                "parse::invalid-di",
-                                "BPMNDiagram has more than one BPMNPlane; only the first is drawn",
-                            )
-                            .with_span(span),
-                        );
-                        Frame::ExtraPlane
-                    } else {
-                        d.plane = plane;
-                        Frame::Plane
-                    }
-                } else {
-                    Frame::Skip
-                }
-            }
-            Some(Frame::Diagram) if ns_str == Some(BPMNDI_NS) && local == "BPMNLabelStyle" => {
-                let attrs = self.attrs(xml, e, span, None)?;
+            Some(Frame::Diagram) if ns == Some(Known::BpmnDi) && local == "BPMNLabelStyle" => {
+                let attrs = self.attrs(e, span)?;
                 if let Some(d) = self.diagrams.last_mut() {
                     d.label_styles.push((find(&attrs, "id"), Vec::new()));
                 }
                 Frame::LabelStyle
             }
-            Some(Frame::LabelStyle) if ns_str == Some(DC_NS) && local == "Font" => {
-                let attrs = self.attrs(xml, e, span, None)?;
+            Some(Frame::LabelStyle) if ns == Some(Known::Dc) && local == "Font" => {
+                let attrs = self.attrs(e, span)?;
                 if let Some((_, font)) = self
                     .diagrams
                     .last_mut()
@@ -503,9 +736,9 @@ impl Reader<'_> {
                 Frame::Skip
             }
             Some(Frame::Plane | Frame::ExtraPlane)
-                if ns_str == Some(BPMNDI_NS) && local == "BPMNShape" =>
+                if ns == Some(Known::BpmnDi) && local == "BPMNShape" =>
             {
-                let attrs = self.attrs(xml, e, span, None)?;
+                let attrs = self.attrs(e, span)?;
                 let shape = DiShape {
                     id: find(&attrs, "id"),
                     bpmn_element: find(&attrs, "bpmnElement"),
@@ -525,9 +758,9 @@ impl Reader<'_> {
                 Frame::Shape
             }
             Some(Frame::Plane | Frame::ExtraPlane)
-                if ns_str == Some(BPMNDI_NS) && local == "BPMNEdge" =>
+                if ns == Some(Known::BpmnDi) && local == "BPMNEdge" =>
             {
-                let attrs = self.attrs(xml, e, span, None)?;
+                let attrs = self.attrs(e, span)?;
                 let edge = DiEdge {
                     id: find(&attrs, "id"),
                     bpmn_element: find(&attrs, "bpmnElement"),
@@ -542,9 +775,9 @@ impl Reader<'_> {
                 }
                 Frame::Edge
             }
-            Some(Frame::Shape) if ns_str == Some(DC_NS) && local == "Bounds" => {
-                let attrs = self.attrs(xml, e, span, None)?;
-                let bounds = self.bounds(&attrs, span);
+            Some(Frame::Shape) if ns == Some(Known::Dc) && local == "Bounds" => {
+                let numbers = self.numbers(e, span)?;
+                let bounds = self.bounds(&numbers, span);
                 if let Some(s) = self
                     .diagrams
                     .last_mut()
@@ -554,10 +787,10 @@ impl Reader<'_> {
                 }
                 Frame::Skip
             }
-            Some(Frame::Edge) if ns_str == Some(DI_NS) && local == "waypoint" => {
-                let attrs = self.attrs(xml, e, span, None)?;
-                let x = self.number(&attrs, "x", span);
-                let y = self.number(&attrs, "y", span);
+            Some(Frame::Edge) if ns == Some(Known::Di) && local == "waypoint" => {
+                let numbers = self.numbers(e, span)?;
+                let x = self.number(numbers.x.as_deref(), "x", span);
+                let y = self.number(numbers.y.as_deref(), "y", span);
                 if let Some(edge) = self
                     .diagrams
                     .last_mut()
@@ -568,10 +801,10 @@ impl Reader<'_> {
                 Frame::Skip
             }
             Some(Frame::Shape | Frame::Edge)
-                if ns_str == Some(BPMNDI_NS) && local == "BPMNLabel" =>
+                if ns == Some(Known::BpmnDi) && local == "BPMNLabel" =>
             {
                 let on_shape = matches!(self.stack.last(), Some(Frame::Shape));
-                let attrs = self.attrs(xml, e, span, None)?;
+                let attrs = self.attrs(e, span)?;
                 let label = DiLabel {
                     bounds: None,
                     label_style: find(&attrs, "labelStyle"),
@@ -588,10 +821,10 @@ impl Reader<'_> {
                 }
                 Frame::Label(on_shape)
             }
-            Some(Frame::Label(on_shape)) if ns_str == Some(DC_NS) && local == "Bounds" => {
+            Some(Frame::Label(on_shape)) if ns == Some(Known::Dc) && local == "Bounds" => {
                 let on_shape = *on_shape;
-                let attrs = self.attrs(xml, e, span, None)?;
-                let bounds = self.bounds(&attrs, span);
+                let numbers = self.numbers(e, span)?;
+                let bounds = self.bounds(&numbers, span);
                 if let Some(plane) = self.diagrams.last_mut().map(|d| &mut d.plane) {
                     let label = if on_shape {
                         plane.shapes.last_mut().and_then(|s| s.label.as_mut())
@@ -614,19 +847,64 @@ impl Reader<'_> {
                 | Frame::Label(_)
                 | Frame::LabelStyle
                 | Frame::Skip,
-            ) => Frame::Skip,
-            None => Frame::Skip,
+            )
+            | None => Frame::Skip,
         };
         self.stack.push(frame);
         Ok(())
+    }
+
+    fn not_bpmn_root(&self, local: &str, ns: Option<&str>, span: Span) -> ParseError {
+        let found = match ns {
+            Some(uri) => format!("{local} in namespace {uri}"),
+            None => format!("{local} without a namespace"),
+        };
+        self.fatal(
+            "parse::not-bpmn",
+            format!("Not a BPMN 2.0 file: the root element is {found}"),
+            span,
+            "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
+        )
+    }
+
+    fn open_plane(&mut self, attrs: &[Attr], span: Span) -> Frame<'a> {
+        let plane = crate::model::Plane {
+            id: find(attrs, "id"),
+            bpmn_element: find(attrs, "bpmnElement"),
+            ..crate::model::Plane::default()
+        };
+        let Some(d) = self.diagrams.last_mut() else {
+            return Frame::Skip;
+        };
+        if d.plane.id.is_some() || d.plane.bpmn_element.is_some() || !d.plane.shapes.is_empty() {
+            // A second plane: fill the new plane in place (shapes and edges are pushed to
+            // `d.plane`) and move it to `extra_planes` when it closes.
+            let first = std::mem::replace(&mut d.plane, plane);
+            d.extra_planes.push(first);
+            self.diagnostics.push(
+                Diagnostic::warning(
+                    "parse::invalid-di",
+                    "BPMNDiagram has more than one BPMNPlane; only the first is drawn",
+                )
+                .with_span(span),
+            );
+            Frame::ExtraPlane
+        } else {
+            d.plane = plane;
+            Frame::Plane
+        }
     }
 
     fn close(&mut self) {
         let Some(frame) = self.stack.pop() else {
             return;
         };
-        let text = std::mem::take(&mut self.text);
-        let trimmed = text.trim();
+        if let Some(len) = self.scopes.pop() {
+            self.bindings.truncate(len as usize);
+        }
+        // Borrow the collected text in place and clear it afterwards, so that the buffer
+        // is reused instead of reallocated for every element.
+        let trimmed = self.text.trim();
         match frame {
             Frame::Sem(id) => {
                 if !trimmed.is_empty() {
@@ -637,7 +915,7 @@ impl Reader<'_> {
                 if !trimmed.is_empty() {
                     self.elements[parent.index()]
                         .refs
-                        .push((local, trimmed.into()));
+                        .push((to_box(&local), trimmed.into()));
                 }
             }
             Frame::Raw(mut node) => {
@@ -666,6 +944,7 @@ impl Reader<'_> {
             | Frame::LabelStyle
             | Frame::Skip => {}
         }
+        self.text.clear();
     }
 
     fn push_element(
@@ -678,18 +957,24 @@ impl Reader<'_> {
         let id = ElementId(u32::try_from(self.elements.len()).unwrap_or(u32::MAX));
         let xml_id = find(&attrs, "id");
         if let Some(xml_id) = &xml_id {
-            if let Some(&first) = self.ids.get(xml_id) {
-                let first_span = self.elements[first.index()].span;
-                self.diagnostics.push(
-                    Diagnostic::error("parse::duplicate-id", format!("Duplicate id \"{xml_id}\""))
+            match self.ids.entry(xml_id.clone()) {
+                std::collections::hash_map::Entry::Occupied(first) => {
+                    let first_span = self.elements[first.get().index()].span;
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "parse::duplicate-id",
+                            format!("Duplicate id \"{xml_id}\""),
+                        )
                         .with_span(span)
                         .with_span_label("second use")
                         .with_element(&**xml_id)
                         .with_label(first_span, "first used here", Some(xml_id))
                         .with_help("ids must be unique in a file; rename one of them"),
-                );
-            } else {
-                self.ids.insert(xml_id.clone(), id);
+                    );
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(id);
+                }
             }
         }
         let name = find(&attrs, "name");
@@ -712,21 +997,21 @@ impl Reader<'_> {
         id
     }
 
-    fn number(&mut self, attrs: &[Attr], name: &str, span: Span) -> f64 {
-        let Some(raw) = attrs.iter().find(|a| a.ns.is_none() && &*a.local == name) else {
+    fn number(&mut self, raw: Option<&str>, name: &str, span: Span) -> f64 {
+        let Some(raw) = raw else {
             self.diagnostics.push(
                 Diagnostic::warning("parse::invalid-di", format!("Missing attribute {name}"))
                     .with_span(span),
             );
             return f64::NAN;
         };
-        match raw.value.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() => v,
+        match parse_number(raw) {
+            Some(v) if v.is_finite() => v,
             _ => {
                 self.diagnostics.push(
                     Diagnostic::warning(
                         "parse::invalid-di",
-                        format!("Attribute {name}=\"{}\" is not a finite number", raw.value),
+                        format!("Attribute {name}=\"{raw}\" is not a finite number"),
                     )
                     .with_span(span),
                 );
@@ -735,12 +1020,12 @@ impl Reader<'_> {
         }
     }
 
-    fn bounds(&mut self, attrs: &[Attr], span: Span) -> Bounds {
+    fn bounds(&mut self, n: &Numbers<'_>, span: Span) -> Bounds {
         let b = Bounds {
-            x: self.number(attrs, "x", span),
-            y: self.number(attrs, "y", span),
-            width: self.number(attrs, "width", span),
-            height: self.number(attrs, "height", span),
+            x: self.number(n.x.as_deref(), "x", span),
+            y: self.number(n.y.as_deref(), "y", span),
+            width: self.number(n.width.as_deref(), "width", span),
+            height: self.number(n.height.as_deref(), "height", span),
         };
         if b.width < 0.0 || b.height < 0.0 {
             self.diagnostics.push(
@@ -752,6 +1037,50 @@ impl Reader<'_> {
     }
 }
 
+/// Powers of ten exactly representable as `f64`.
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// Parses a DI coordinate. Most are short decimals (`120`, `-35.5`): those take a fast
+/// path that is exact (an integer mantissa below 2^53 divided by an exact power of ten
+/// is correctly rounded, Clinger's fast path); anything else goes to `str::parse`.
+fn parse_number(raw: &str) -> Option<f64> {
+    let s = raw.trim_ascii();
+    let (negative, digits) = match s.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        [b'+', rest @ ..] => (false, rest),
+        rest => (false, rest),
+    };
+    let mut mantissa: u64 = 0;
+    let mut count = 0usize;
+    let mut frac_digits = None;
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(b - b'0');
+                count += 1;
+            }
+            b'.' if frac_digits.is_none() && i + 1 < digits.len() => {
+                frac_digits = Some(digits.len() - i - 1);
+            }
+            _ => return s.parse().ok(),
+        }
+        if count > 15 {
+            return s.parse().ok();
+        }
+    }
+    if count == 0 {
+        return s.parse().ok();
+    }
+    #[allow(clippy::cast_precision_loss)] // below 10^15 < 2^53: exact
+    let mut v = mantissa as f64;
+    if let Some(k) = frac_digits {
+        v /= POW10[k.min(15)];
+    }
+    Some(if negative { -v } else { v })
+}
+
 fn find(attrs: &[Attr], name: &str) -> Option<Box<str>> {
     attrs
         .iter()
@@ -760,9 +1089,51 @@ fn find(attrs: &[Attr], name: &str) -> Option<Box<str>> {
 }
 
 fn find_bool(attrs: &[Attr], name: &str) -> Option<bool> {
-    match find(attrs, name)?.trim() {
+    let value = attrs.iter().find(|a| a.ns.is_none() && &*a.local == name)?;
+    match value.value.trim_ascii() {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_number;
+
+    #[test]
+    fn numbers_parse_like_std() {
+        for s in [
+            "0",
+            "120",
+            "-35.5",
+            " 7 ",
+            "+3",
+            "1.25",
+            "0.1",
+            "100.123456789",
+            "-0",
+            "1e3",
+            "1.",
+            ".5",
+            "123456789012345",
+            "1234567890123456789",
+            "0.30000000000000004",
+            "-",
+            "",
+            "1.2.3",
+            "NaN",
+            "inf",
+            "12a",
+            "9007199254740993",
+        ] {
+            let ours = parse_number(s);
+            let std = s.trim().parse::<f64>().ok();
+            assert_eq!(
+                ours.map(f64::to_bits),
+                std.map(f64::to_bits),
+                "{s:?}: {ours:?} vs {std:?}"
+            );
+        }
     }
 }

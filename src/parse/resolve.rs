@@ -49,7 +49,60 @@ fn capitalise(s: &str) -> String {
     }
 }
 
+/// Reference attributes of one element, read in a single pass over its attributes (each
+/// `Element::attr` call walks the list again, and that adds up over 100,000 elements).
+#[derive(Default)]
+struct RefAttrs<'m> {
+    source: Option<&'m str>,
+    target: Option<&'m str>,
+    attached_to: Option<&'m str>,
+    process: Option<&'m str>,
+    default: Option<&'m str>,
+    /// Plain references to root elements, indexed like [`ROOT_REFS`].
+    roots: [Option<&'m str>; ROOT_REFS.len()],
+}
+
+/// Plain references to root elements: a missing one is a warning (the model still reads).
+/// `calledElement` is not among them: it legitimately names processes in other files.
+const ROOT_REFS: [&str; 8] = [
+    "messageRef",
+    "signalRef",
+    "errorRef",
+    "escalationRef",
+    "dataObjectRef",
+    "dataStoreRef",
+    "categoryValueRef",
+    "activityRef",
+];
+
+impl<'m> RefAttrs<'m> {
+    fn of(e: &'m crate::model::Element) -> Self {
+        let mut out = RefAttrs::default();
+        for a in e.attrs.iter().filter(|a| a.ns.is_none()) {
+            let value = Some(&*a.value);
+            match &*a.local {
+                "sourceRef" => out.source = value,
+                "targetRef" => out.target = value,
+                "attachedToRef" => out.attached_to = value,
+                "processRef" => out.process = value,
+                "default" => out.default = value,
+                "messageRef" => out.roots[0] = value,
+                "signalRef" => out.roots[1] = value,
+                "errorRef" => out.roots[2] = value,
+                "escalationRef" => out.roots[3] = value,
+                "dataObjectRef" => out.roots[4] = value,
+                "dataStoreRef" => out.roots[5] = value,
+                "categoryValueRef" => out.roots[6] = value,
+                "activityRef" => out.roots[7] = value,
+                _ => {}
+            }
+        }
+        out
+    }
+}
+
 /// Fills every element's `links` and reports dangling or ill-placed references.
+#[allow(clippy::too_many_lines)] // one match over element kinds
 pub(super) fn resolve(model: &mut Model) {
     let mut r = Resolver {
         diagnostics: Vec::new(),
@@ -60,12 +113,16 @@ pub(super) fn resolve(model: &mut Model) {
     for i in 0..n {
         let id = ElementId(u32::try_from(i).unwrap_or(u32::MAX));
         let e = model.el(id);
+        let refs = RefAttrs::of(e);
         match e.kind {
             Kind::SequenceFlow | Kind::MessageFlow | Kind::Association => {
                 let mut src = None;
                 let mut tgt = None;
-                for (attr, slot) in [("sourceRef", &mut src), ("targetRef", &mut tgt)] {
-                    match e.attr(attr) {
+                for (attr, value, slot) in [
+                    ("sourceRef", refs.source, &mut src),
+                    ("targetRef", refs.target, &mut tgt),
+                ] {
+                    match value {
                         Some(v) => match lookup(model, v) {
                             Some(t) => *slot = Some(t),
                             None => r.dangling(model, id, attr, v, e.kind != Kind::Association),
@@ -100,7 +157,7 @@ pub(super) fn resolve(model: &mut Model) {
                     .and_then(|v| lookup(model, v));
                 updates.push((id, Update::Data(src, tgt)));
             }
-            Kind::BoundaryEvent => match e.attr("attachedToRef") {
+            Kind::BoundaryEvent => match refs.attached_to {
                 Some(v) => match lookup(model, v) {
                     Some(host) if model.el(host).kind.is_activity() => {
                         updates.push((id, Update::Attach(host)));
@@ -129,7 +186,7 @@ pub(super) fn resolve(model: &mut Model) {
                 ),
             },
             Kind::Participant => {
-                if let Some(v) = e.attr("processRef") {
+                if let Some(v) = refs.process {
                     match lookup(model, v) {
                         Some(p) => updates.push((id, Update::Pool(p))),
                         None => r.dangling(model, id, "processRef", v, true),
@@ -148,7 +205,7 @@ pub(super) fn resolve(model: &mut Model) {
             }
             _ => {}
         }
-        if let Some(v) = e.attr("default") {
+        if let Some(v) = refs.default {
             if e.kind.is_gateway() || e.kind.is_activity() {
                 match lookup(model, v) {
                     Some(flow) if model.el(flow).kind == Kind::SequenceFlow => {
@@ -189,19 +246,8 @@ pub(super) fn resolve(model: &mut Model) {
                 }
             }
         }
-        // Plain references to root elements: a missing one is a warning (the model still
-        // reads), except calledElement, which legitimately names processes in other files.
-        for attr in [
-            "messageRef",
-            "signalRef",
-            "errorRef",
-            "escalationRef",
-            "dataObjectRef",
-            "dataStoreRef",
-            "categoryValueRef",
-            "activityRef",
-        ] {
-            if let Some(v) = e.attr(attr) {
+        for (attr, value) in ROOT_REFS.iter().zip(refs.roots) {
+            if let Some(v) = value {
                 if !v.trim().is_empty() && lookup(model, v).is_none() {
                     r.dangling(model, id, attr, v, false);
                 }

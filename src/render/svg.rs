@@ -292,11 +292,11 @@ impl Icon {
             Icon::ParallelMultiple => "<path d=\"M15.5 9h5v6.5h6.5v5h-6.5v6.5h-5v-6.5h-6.5v-5h6.5z\"/>".to_owned(),
             Icon::Terminate => "<circle cx=\"18\" cy=\"18\" r=\"9\" stroke-width=\"4\"/>".to_owned(),
             Icon::GatewayX => {
-                "<path d=\"M18.5 18.5l13 13m0-13l-13 13\" stroke-width=\"5\" stroke-linecap=\"butt\"/>"
+                "<path d=\"M17.5 17.5l15 15m0-15l-15 15\" stroke-width=\"3.75\" stroke-linecap=\"butt\"/>"
                     .to_owned()
             }
             Icon::GatewayPlus => {
-                "<path d=\"M25 13v24M13 25h24\" stroke-width=\"5\" stroke-linecap=\"butt\"/>".to_owned()
+                "<path d=\"M25 12.5v25M12.5 25h25\" stroke-width=\"6\" stroke-linecap=\"butt\"/>".to_owned()
             }
             Icon::GatewayO => "<circle cx=\"25\" cy=\"25\" r=\"12\" stroke-width=\"2.5\" fill=\"none\"/>".to_owned(),
             Icon::GatewayStar => "<path d=\"M25 13v24M13 25h24M16.5 16.5l17 17m0-17l-17 17\" stroke-width=\"4\" stroke-linecap=\"butt\"/>".to_owned(),
@@ -312,17 +312,17 @@ impl Icon {
             Icon::User => "<g stroke-width=\".75\"><path d=\"M6.5 27.5c0-5.5 3-8.5 9.5-8.5s9.5 3 9.5 8.5z\"/><path d=\"M12 22v5.5m8-5.5v5.5\" fill=\"none\"/><circle cx=\"16\" cy=\"13\" r=\"5\"/><path d=\"M11 12.5c.5-4 3-5.5 5.5-5.5s4.5 1.5 4.5 5.5c-1.5-2-4-2.5-6-1.5s-3 1.5-4 1.5z\" fill=\"currentColor\"/></g>".to_owned(),
             Icon::Service => {
                 let mut s = String::from("<path d=\"");
-                s.push_str(&gear(15.0, 16.5, 6.5, 8.5, 8));
-                s.push_str("\"/><circle cx=\"15\" cy=\"16.5\" r=\"2.5\"/><path d=\"");
-                s.push_str(&gear(21.0, 22.5, 6.5, 8.5, 8));
-                s.push_str("\"/><circle cx=\"21\" cy=\"22.5\" r=\"2.5\"/>");
+                s.push_str(&gear(11.5, 11.5, 4.8, 6.6, 8));
+                s.push_str("\"/><circle cx=\"11.5\" cy=\"11.5\" r=\"2.2\"/><path d=\"");
+                s.push_str(&gear(16.5, 15.5, 4.8, 6.6, 8));
+                s.push_str("\"/><circle cx=\"16.5\" cy=\"15.5\" r=\"2.2\"/>");
                 s
             }
             Icon::Script => "<path d=\"M10 7.5h12c-3.5 3.5-3.5 6.5 0 9.5s3.5 6.5 0 9.5h-12c3.5-3 3.5-6 0-9.5s-3.5-6 0-9.5z\"/><path d=\"M12.5 11.5h7.5M13.5 15h7.5M14 19h7.5M13 22.5h7.5\" fill=\"none\"/>".to_owned(),
             Icon::Manual => "<g stroke-width=\".75\"><path d=\"M6 14c3-2.5 6-4 9-4h10.5a1.5 1.5 0 010 3h1.5a1.5 1.5 0 010 3h-1a1.5 1.5 0 010 3h-2a1.5 1.5 0 010 3h-10c-3.5 0-5.5-1-8-2z\"/><path d=\"M18 13h7.5M18 16h9M18 19h7.5\" fill=\"none\"/></g>".to_owned(),
             Icon::Envelope => "<path d=\"M6.5 6.5h20v13.5h-20z\"/><path d=\"M6.5 6.5l10 7.5 10-7.5\" fill=\"none\"/>".to_owned(),
             Icon::BusinessRule => "<path d=\"M8.5 8.5h20v14h-20z\"/><path d=\"M8.5 8.5h20v4h-20z\" fill=\"currentColor\"/><path d=\"M8.5 17.5h20M14 12.5v10\" fill=\"none\"/>".to_owned(),
-            Icon::SubProcessPlus => "<rect x=\"-7\" y=\"-20\" width=\"14\" height=\"14\"/><path d=\"M0-17v8M-4-13h8\" fill=\"none\"/>".to_owned(),
+            Icon::SubProcessPlus => "<rect x=\"-7\" y=\"-20\" width=\"14\" height=\"14\"/><path d=\"M0-20v14M-7-13h14\" fill=\"none\"/>".to_owned(),
             Icon::Loop => "<path d=\"M-2.5-7.5a5.5 5.5 0 1 1 4.5.5M-2.5-7.5l-3 2.5m3-2.5l-2.5-3\" fill=\"none\" stroke-width=\"1.5\"/>".to_owned(),
             Icon::MiParallel => "<path d=\"M-5-18v11M0-18v11M5-18v11\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
             Icon::MiSequential => "<path d=\"M-6-17.5h12M-6-12.5h12M-6-7.5h12\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
@@ -472,6 +472,11 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
     };
 
     let rank = z_order(model);
+    // Like bpmn.io, draw only what belongs to the plane's element (a collaboration's pools
+    // and their processes, a process, or a drilled-down sub-process): shapes of elements
+    // elsewhere in the file (say, a called process) are not part of this diagram.
+    let scope = diagram.plane.element.map(|root| reachable(model, root));
+    let in_scope = |el: ElementId| scope.as_ref().is_none_or(|s| s.contains(&el));
     let mut shapes: Vec<(usize, &DiShape)> = Vec::with_capacity(diagram.plane.shapes.len());
     for shape in &diagram.plane.shapes {
         let Some(el) = shape.element else {
@@ -495,6 +500,9 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
                 ),
                 shape.span,
             );
+            continue;
+        }
+        if !in_scope(el) {
             continue;
         }
         let e = model.el(el);
@@ -534,6 +542,9 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
                 ),
                 edge.span,
             );
+            continue;
+        }
+        if !in_scope(el) {
             continue;
         }
         let class = usize::from(model.el(el).kind == Kind::MessageFlow);
@@ -599,6 +610,23 @@ fn z_order(model: &Model) -> HashMap<ElementId, usize> {
     }
     walk(model, model.root(), &mut rank);
     rank
+}
+
+/// Elements under `root`, following pools to their processes.
+fn reachable(model: &Model, root: ElementId) -> std::collections::HashSet<ElementId> {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![root];
+    while let Some(cur) = stack.pop() {
+        if !seen.insert(cur) {
+            continue;
+        }
+        let e = model.el(cur);
+        if let Some(p) = e.links.process {
+            stack.push(p);
+        }
+        stack.extend(e.children.iter().copied());
+    }
+    seen
 }
 
 /// The element a reference attribute names (ids may carry a namespace prefix).
@@ -749,11 +777,14 @@ impl Painter<'_> {
         }
         let b = &mut self.body;
         b.push_str("<text");
-        if (size - EXTERNAL_FONT).abs() < f64::EPSILON {
-            b.push_str(" class=\"e\"");
-        }
-        if align == Align::LeftTop {
-            b.push_str(" text-anchor=\"start\"");
+        match (
+            (size - EXTERNAL_FONT).abs() < f64::EPSILON,
+            align == Align::LeftTop,
+        ) {
+            (true, true) => b.push_str(" class=\"e l\""),
+            (true, false) => b.push_str(" class=\"e\""),
+            (false, true) => b.push_str(" class=\"l\""),
+            (false, false) => {}
         }
         if let Some(c) = color {
             w!(b, " style=\"fill:{}\"", Esc(c));
@@ -783,8 +814,8 @@ impl Painter<'_> {
     /// An external label: wrapped to 90 px, centred on the label box (DI bounds, or the
     /// default place), top at the box's top.
     fn external_label(&mut self, name: &str, label_box: (f64, f64, f64), color: Option<&str>) {
-        let (cx, top, _) = label_box;
-        let lines = text::wrap(name, 90.0, EXTERNAL_FONT);
+        let (cx, top, width) = label_box;
+        let lines = text::wrap(name, width, EXTERNAL_FONT);
         self.text_lines(
             &lines,
             EXTERNAL_FONT,
@@ -904,8 +935,8 @@ impl Painter<'_> {
                     .filter(Bounds::is_valid)
                 {
                     Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
-                    None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w),
-                    None => (b.x + w / 2.0, b.y + h, w),
+                    None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w.max(90.0)),
+                    None => (b.x + w / 2.0, b.y + h, 90.0),
                 };
                 let _ = by_element;
                 self.body.push_str("<g>");
@@ -1496,10 +1527,11 @@ impl Painter<'_> {
             self.bbox.add_rect(0.0, 0.0, 0.0, 0.0);
         }
         let bb = self.bbox;
-        let (x, y) = (bb.min_x - PADDING, bb.min_y - PADDING);
+        // Whole pixels, so that strokes stay crisp when the SVG is shown at 100 %.
+        let (x, y) = ((bb.min_x - PADDING).floor(), (bb.min_y - PADDING).floor());
         let (w, h) = (
-            bb.max_x - bb.min_x + 2.0 * PADDING,
-            bb.max_y - bb.min_y + 2.0 * PADDING,
+            (bb.max_x + PADDING - x).ceil(),
+            (bb.max_y + PADDING - y).ceil(),
         );
         let p = &self.prefix;
         let mut out = String::with_capacity(self.body.len() + 4096);
@@ -1521,7 +1553,7 @@ impl Painter<'_> {
         w!(out, "<title>{}</title>", Esc(title));
         w!(
             out,
-            "<style>#{p} text{{fill:{STROKE};stroke:none;font-size:12px;text-anchor:middle}}#{p} .e{{font-size:11px}}</style>"
+            "<style>#{p} text{{fill:{STROKE};stroke:none;font-size:12px;text-anchor:middle}}#{p} .e{{font-size:11px}}#{p} .l{{text-anchor:start}}</style>"
         );
         let mut icons = self.icons.clone();
         icons.sort();
@@ -1575,38 +1607,45 @@ fn transform_for(s: f64, tx: f64, ty: f64) -> String {
 
 fn marker_def(out: &mut String, p: &str, i: usize, kind: MarkerKind, color: &str) {
     let c = Esc(color);
+    // Marker boxes are 20×20 units; message flow markers are drawn 1.5 times larger, as
+    // bpmn.io scales them with the flow's stroke width.
+    let size = if matches!(kind, MarkerKind::MessageStart | MarkerKind::MessageEnd) {
+        30
+    } else {
+        20
+    };
     w!(
         out,
-        "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"20\" markerHeight=\"20\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" "
+        "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"{size}\" markerHeight=\"{size}\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" "
     );
     match kind {
         MarkerKind::SequenceEnd => w!(
             out,
-            "refX=\"11\" refY=\"10\"><path d=\"M1 5L11 10 1 15z\" fill=\"{c}\" stroke=\"{c}\" stroke-linejoin=\"round\"/>"
+            "refX=\"11\" refY=\"10\"><path d=\"M1 5L11 10 1 15z\" fill=\"{c}\" stroke=\"{c}\" stroke-width=\"1\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::DefaultStart => w!(
             out,
-            "refX=\"0\" refY=\"10\"><path d=\"M6 4l4 12\" stroke=\"{c}\" stroke-width=\"1.5\"/>"
+            "refX=\"0\" refY=\"10\"><path d=\"M6 4l4 12\" stroke=\"{c}\" stroke-width=\"2\" stroke-linecap=\"round\"/>"
         ),
         MarkerKind::ConditionalStart => w!(
             out,
-            "refX=\"-1\" refY=\"10\"><path d=\"M0 10l8-6 8 6-8 6z\" fill=\"{FILL}\" stroke=\"{c}\"/>"
+            "refX=\"-1\" refY=\"10\"><path d=\"M0 10l8-4 8 4-8 4z\" fill=\"{FILL}\" stroke=\"{c}\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::MessageStart => w!(
             out,
-            "refX=\"6\" refY=\"6\"><circle cx=\"6\" cy=\"6\" r=\"3.5\" fill=\"{FILL}\" stroke=\"{c}\"/>"
+            "refX=\"6\" refY=\"6\"><circle cx=\"6\" cy=\"6\" r=\"3.5\" fill=\"{FILL}\" stroke=\"{c}\" stroke-width=\"1\"/>"
         ),
         MarkerKind::MessageEnd => w!(
             out,
-            "refX=\"8.5\" refY=\"5\"><path d=\"M1 1l7.5 4-7.5 4z\" fill=\"{FILL}\" stroke=\"{c}\" stroke-linejoin=\"round\"/>"
+            "refX=\"8.5\" refY=\"5\"><path d=\"M1 2l7 3-7 3z\" fill=\"{FILL}\" stroke=\"{c}\" stroke-width=\"1\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::OpenArrow => w!(
             out,
-            "refX=\"11\" refY=\"10\"><path d=\"M1 4l10 6-10 6\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\"/>"
+            "refX=\"11\" refY=\"10\"><path d=\"M1 5l10 5-10 5\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>"
         ),
         MarkerKind::OpenArrowStart => w!(
             out,
-            "refX=\"1\" refY=\"10\"><path d=\"M11 4L1 10l10 6\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\"/>"
+            "refX=\"1\" refY=\"10\"><path d=\"M11 5L1 10l10 5\" fill=\"none\" stroke=\"{c}\" stroke-width=\"1.5\" stroke-linecap=\"round\" stroke-linejoin=\"round\"/>"
         ),
     }
     out.push_str("</marker>");

@@ -8,8 +8,14 @@ use std::sync::Arc;
 use miette::{MietteError, SourceCode, SourceSpan, SpanContents};
 use serde::Serialize;
 
+pub mod html;
+
 pub use crate::diagnostic::{Diagnostic, Label, Severity};
 use crate::model::SourceText;
+
+pub mod github;
+pub mod lint;
+pub mod sarif;
 
 /// A diagnostic bound to its file, ready for any output format.
 #[derive(Debug, Clone)]
@@ -136,7 +142,7 @@ pub fn render_text(items: &[FileDiagnostic], color: bool) -> String {
 }
 
 /// A position in a file for machine-readable output.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Location {
     /// 1-based line of the start.
     pub line: u32,
@@ -170,7 +176,7 @@ impl Location {
 }
 
 /// A secondary location in JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JsonLabel {
     /// What is said there.
     pub text: String,
@@ -182,7 +188,7 @@ pub struct JsonLabel {
 }
 
 /// One diagnostic in JSON output.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct JsonDiagnostic {
     /// The file.
     pub file: String,
@@ -199,7 +205,7 @@ pub struct JsonDiagnostic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub element_id: Option<String>,
     /// Further locations.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<JsonLabel>,
     /// What to do.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -80,7 +80,7 @@ impl Space {
         self.arena.extend_from_slice(m);
         self.parent.push(parent);
         self.via.push(via);
-        let hasher = self.hasher.clone();
+        let hasher = self.hasher;
         let arena = &self.arena;
         self.table.insert_unique(h, i, |&j| {
             let a = j as usize * words;
@@ -372,9 +372,8 @@ fn report_deadlock(
     for (i, p) in net.places.iter().enumerate() {
         let i = u32::try_from(i).unwrap_or(u32::MAX);
         if is_token(p.kind) && has(m, i) {
-            if let Some(w) = p.waiter {
-                waiters.push((w, net.waits_for_message.contains(&i)));
-            }
+            let w = p.waiter.unwrap_or(p.el);
+            waiters.push((w, net.waits_for_message.contains(&i)));
         }
     }
     let message = pools > 1 && waiters.iter().any(|&(_, msg)| msg);

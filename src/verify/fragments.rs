@@ -239,10 +239,10 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
     } else {
         FragmentKind::Rigid
     };
-    r.frag(kind, None, None, children, elements);
+    let root = r.frag(kind, None, None, children, elements);
     FragmentTree {
         scope,
-        fragments: r.frags,
+        fragments: compact(r.frags, root),
         structured,
         eligible,
         problems: r.problems,
@@ -415,19 +415,33 @@ impl Reducer {
     }
 
     fn seq(&mut self, children: Vec<usize>, elements: Vec<ElementId>) -> usize {
-        // Flatten nested sequences.
-        let mut flat = Vec::new();
-        let mut els = Vec::new();
-        for c in children {
-            if self.frags[c].kind == FragmentKind::Sequence {
-                flat.extend(self.frags[c].children.clone());
-                els.extend(self.frags[c].elements.clone());
+        // Extend a sequence in place when the first child is one (chains then cost linear
+        // time); small nested sequences are flattened into it.
+        let base = children
+            .first()
+            .copied()
+            .filter(|&c| self.frags[c].kind == FragmentKind::Sequence);
+        let (target, rest) = match base {
+            Some(b) => (b, &children[1..]),
+            None => {
+                let f = self.frag(FragmentKind::Sequence, None, None, Vec::new(), Vec::new());
+                (f, &children[..])
+            }
+        };
+        for &c in rest {
+            if self.frags[c].kind == FragmentKind::Sequence && self.frags[c].children.len() <= 8 {
+                let (ch, els) = (
+                    std::mem::take(&mut self.frags[c].children),
+                    std::mem::take(&mut self.frags[c].elements),
+                );
+                self.frags[target].children.extend(ch);
+                self.frags[target].elements.extend(els);
             } else {
-                flat.push(c);
+                self.frags[target].children.push(c);
             }
         }
-        els.extend(elements);
-        self.frag(FragmentKind::Sequence, None, None, flat, els)
+        self.frags[target].elements.extend(elements);
+        target
     }
 
     /// Keeps the first of parallel edges and folds the others into it.
@@ -515,5 +529,157 @@ impl Reducer {
         for s in sources {
             self.touch(s);
         }
+    }
+}
+
+/// Keeps the fragments reachable from the root (merging leaves emptied ones behind),
+/// children before parents, the root last.
+fn compact(frags: Vec<Fragment>, root: usize) -> Vec<Fragment> {
+    let mut order = Vec::new();
+    let mut stack = vec![(root, false)];
+    while let Some((f, done)) = stack.pop() {
+        if done {
+            order.push(f);
+        } else {
+            stack.push((f, true));
+            for &c in frags[f].children.iter().rev() {
+                stack.push((c, false));
+            }
+        }
+    }
+    let mut new_index = vec![usize::MAX; frags.len()];
+    for (i, &f) in order.iter().enumerate() {
+        new_index[f] = i;
+    }
+    order
+        .iter()
+        .map(|&f| {
+            let mut fr = frags[f].clone();
+            fr.children = fr.children.iter().map(|&c| new_index[c]).collect();
+            fr
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn model(body: &str) -> Model {
+        let xml = format!(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p">{body}</process></definitions>"#
+        );
+        crate::parse::parse_str("t.bpmn", &xml, &crate::parse::ParseOptions::default()).unwrap()
+    }
+
+    fn flows(pairs: &[(&str, &str)]) -> String {
+        pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b))| {
+                format!(r#"<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>"#)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn nested_blocks_form_a_tree_of_bonds() {
+        let m = model(&format!(
+            r#"<startEvent id="s"/><parallelGateway id="ps"/><exclusiveGateway id="xs"/>
+            <task id="a"/><task id="b"/><exclusiveGateway id="xj"/><task id="c"/>
+            <parallelGateway id="pj"/><endEvent id="e"/>{}"#,
+            flows(&[
+                ("s", "ps"),
+                ("ps", "xs"),
+                ("xs", "a"),
+                ("xs", "b"),
+                ("a", "xj"),
+                ("b", "xj"),
+                ("ps", "c"),
+                ("xj", "pj"),
+                ("c", "pj"),
+                ("pj", "e"),
+            ])
+        ));
+        let tree = decompose(&m, m.by_id("p").unwrap());
+        assert!(tree.eligible && tree.structured);
+        assert!(tree.problems.is_empty());
+        let bonds: Vec<(FragmentKind, String, String)> = tree
+            .fragments
+            .iter()
+            .filter(|f| matches!(f.kind, FragmentKind::Bond { .. }))
+            .map(|f| {
+                (
+                    f.kind,
+                    m.el(f.entry.unwrap()).id_str().to_owned(),
+                    m.el(f.exit.unwrap()).id_str().to_owned(),
+                )
+            })
+            .collect();
+        let xor = FragmentKind::Bond {
+            split: GatewayType::Xor,
+            join: GatewayType::Xor,
+        };
+        let and = FragmentKind::Bond {
+            split: GatewayType::And,
+            join: GatewayType::And,
+        };
+        assert!(
+            bonds.contains(&(xor, "xs".into(), "xj".into())),
+            "{bonds:?}"
+        );
+        assert!(
+            bonds.contains(&(and, "ps".into(), "pj".into())),
+            "{bonds:?}"
+        );
+        // The XOR bond is inside the AND bond: the AND bond's subtree holds it.
+        let root = tree.root().unwrap();
+        assert_eq!(root.kind, FragmentKind::Sequence);
+    }
+
+    #[test]
+    fn mismatched_bond_is_decided_at_its_join() {
+        let m = model(&format!(
+            r#"<startEvent id="s"/><inclusiveGateway id="o"/><task id="a"/><task id="b"/>
+            <exclusiveGateway id="x"/><endEvent id="e"/>{}"#,
+            flows(&[
+                ("s", "o"),
+                ("o", "a"),
+                ("o", "b"),
+                ("a", "x"),
+                ("b", "x"),
+                ("x", "e")
+            ])
+        ));
+        let tree = decompose(&m, m.by_id("p").unwrap());
+        assert!(tree.structured);
+        assert_eq!(tree.problems.len(), 1);
+        let (problem, join, split) = tree.problems[0];
+        assert_eq!(problem, Problem::LackOfSync);
+        assert_eq!(m.el(join).id_str(), "x");
+        assert_eq!(m.el(split).id_str(), "o");
+    }
+
+    #[test]
+    fn unstructured_graph_leaves_a_rigid_root() {
+        // Two AND splits crossing into each other's joins.
+        let m = model(&format!(
+            r#"<startEvent id="s"/><parallelGateway id="p1"/><parallelGateway id="p2"/>
+            <parallelGateway id="j1"/><parallelGateway id="j2"/><endEvent id="e"/>{}"#,
+            flows(&[
+                ("s", "p1"),
+                ("p1", "p2"),
+                ("p1", "j1"),
+                ("p2", "j1"),
+                ("p2", "j2"),
+                ("j1", "j2"),
+                ("j2", "e"),
+            ])
+        ));
+        let tree = decompose(&m, m.by_id("p").unwrap());
+        assert!(tree.eligible);
+        assert!(!tree.structured);
+        assert_eq!(tree.root().unwrap().kind, FragmentKind::Rigid);
     }
 }

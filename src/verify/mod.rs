@@ -77,7 +77,7 @@ impl Default for VerifyOptions {
 }
 
 /// The overall answer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Every property holds.
@@ -89,7 +89,7 @@ pub enum Verdict {
 }
 
 /// The state of one property.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
     /// Proven.
@@ -103,7 +103,7 @@ pub enum Check {
 }
 
 /// The properties of one unit.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Properties {
     /// No deadlock and no livelock: every run can still complete.
     pub option_to_complete: Check,
@@ -118,7 +118,7 @@ pub struct Properties {
 }
 
 /// How a unit was decided.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
     /// By fragment decomposition and gateway types, without search.
@@ -128,7 +128,7 @@ pub enum Decision {
 }
 
 /// What was checked together: a process, pools linked by messages, or a sub-process.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct UnitReport {
     /// What kind of unit.
     pub kind: UnitKind,
@@ -149,7 +149,7 @@ pub struct UnitReport {
 }
 
 /// One BPMN element in a finding or witness.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Step {
     /// Its XML id.
     pub id: String,
@@ -161,7 +161,7 @@ pub struct Step {
 }
 
 /// What a witness shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Witness {
     /// A shortest run: every step is one firing, in order.
@@ -174,7 +174,7 @@ pub enum Witness {
 }
 
 /// One violation (or an unsupported element, or an exhausted budget).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// `verify::deadlock`, `verify::lack-of-synchronization`, ...
     pub code: String,
@@ -197,7 +197,7 @@ pub struct Finding {
 }
 
 /// The result of verifying one model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct VerifyReport {
     /// The file.
     pub file: String,
@@ -541,12 +541,7 @@ fn shortest(
             let Some(t) = model.el(f).links.target else {
                 continue;
             };
-            if t == from || Some(t) == avoid_back || prev.contains_key(&t) {
-                if t != to {
-                    continue;
-                }
-            }
-            if prev.contains_key(&t) {
+            if prev.contains_key(&t) || ((t == from || Some(t) == avoid_back) && t != to) {
                 continue;
             }
             prev.insert(t, n);

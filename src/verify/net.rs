@@ -65,7 +65,7 @@ pub(crate) struct OrJoin {
 }
 
 /// What a unit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum UnitKind {
     /// One top-level process.
@@ -566,6 +566,13 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
                         }
                     }
                 };
+                // A message start creates a new instance: it waits until the pool's current
+                // instance is over instead of adding tokens to it (filled in below).
+                let inhibit = if entry.is_none() {
+                    vec![u32::MAX]
+                } else {
+                    Vec::new()
+                };
                 for pre in pre_sets {
                     for o in &outs {
                         let mut post = o.clone();
@@ -575,7 +582,7 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
                             pre: pre.clone(),
                             post,
                             clear: Vec::new(),
-                            inhibit: Vec::new(),
+                            inhibit: inhibit.clone(),
                             or_join: None,
                             activity: None,
                         });
@@ -759,6 +766,18 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
             let pool = b.nodes.get(&t.node).copied().unwrap_or(0);
             t.clear = (0..places.len())
                 .filter(|&i| places[i].pool == pool && places[i].kind != PlaceKind::Message)
+                .filter_map(|i| u32::try_from(i).ok())
+                .collect();
+        }
+    }
+    for t in &mut b.net.transitions {
+        if t.inhibit == [u32::MAX] {
+            let pool = b.nodes.get(&t.node).copied().unwrap_or(0);
+            t.inhibit = (0..places.len())
+                .filter(|&i| {
+                    places[i].pool == pool
+                        && !matches!(places[i].kind, PlaceKind::Message | PlaceKind::Fired)
+                })
                 .filter_map(|i| u32::try_from(i).ok())
                 .collect();
         }

@@ -130,16 +130,8 @@ fn diagrams_for(model: &Model, mode: LayoutMode) -> Result<Vec<Diagram>, CliErro
     if mode == LayoutMode::Di && has_di {
         return Ok(model.diagrams.clone());
     }
-    // The auto-layout lives in `crate::render::layout` (written in parallel); until it is
-    // part of this build, models without coordinates cannot be drawn.
-    Err(CliError::Render(if has_di {
-        "--layout auto is not available in this build yet".to_owned()
-    } else {
-        format!(
-            "{} has no diagram coordinates (BPMNDI) and the auto-layout is not available in this build yet",
-            model.source.name()
-        )
-    }))
+    crate::render::layout::layout(model, &crate::render::layout::LayoutOptions::default())
+        .map_err(|e| CliError::Render(format!("cannot lay out {}: {e}", model.source.name())))
 }
 
 /// A diagram id made safe for a file name.

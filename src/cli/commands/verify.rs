@@ -4,6 +4,8 @@
 //! (state budget exhausted or an element not modelled: reported as `verify::budget` /
 //! `verify::unsupported`); 2 a file could not be read.
 
+#![allow(clippy::print_stderr)]
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,6 +44,9 @@ pub struct VerifyArgs {
     /// Search the state space even where the structural decomposition decides.
     #[arg(long)]
     pub exhaustive: bool,
+    /// Print read and verify times per file on stderr (`timing<TAB>file<TAB>read ms<TAB>verify ms`).
+    #[arg(long)]
+    pub timings: bool,
     /// Parser limits.
     #[command(flatten)]
     pub read: ReadArgs,
@@ -76,9 +81,19 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
     let mut json = Vec::new();
     let mut text = String::new();
     for path in &paths {
+        let t0 = std::time::Instant::now();
         match parse_file(path, &options) {
             Ok(model) => {
+                let t1 = std::time::Instant::now();
                 let report = verify_model(&model, &vopts);
+                if args.timings {
+                    eprintln!(
+                        "timing\t{}\t{:.3}\t{:.3}",
+                        path.display(),
+                        (t1 - t0).as_secs_f64() * 1e3,
+                        t1.elapsed().as_secs_f64() * 1e3
+                    );
+                }
                 if report.verdict != Verdict::Sound {
                     status = status.max(ExitStatus::Findings);
                 }

@@ -48,7 +48,7 @@ impl Rule for EndEventRequired {
             };
             out.push(
                 cx.report(&Self::META, id, format!("{what} has no end event"))
-                    .with_help("add a end event so that readers see where the flow finishes"),
+                    .with_help("add an end event so that readers see where the flow finishes"),
             );
         }
     }

@@ -64,8 +64,6 @@ fn is_visual(kind: &Kind) -> bool {
                 | Kind::TextAnnotation
                 | Kind::Group
                 | Kind::Association
-                | Kind::DataInputAssociation
-                | Kind::DataOutputAssociation
         )
 }
 

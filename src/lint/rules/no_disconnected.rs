@@ -7,9 +7,6 @@ use crate::lint::helpers as h;
 use crate::lint::{LintContext, Rule, RuleMeta};
 #[allow(unused_imports)]
 use crate::model::Kind;
-use std::collections::HashSet;
-
-use crate::model::{ElementId, Model};
 
 declare_rule! {
     /// ## What it does
@@ -37,7 +34,6 @@ impl Rule for NoDisconnected {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model();
-        let associated = associated(model);
         for (id, e) in model.iter() {
             let applies = e.kind.is_task()
                 || e.kind.is_gateway()
@@ -46,9 +42,7 @@ impl Rule for NoDisconnected {
             if !applies || h::is_event_sub_process(model, id) || h::in_ad_hoc(model, id) {
                 continue;
             }
-            if (h::is_compensation_activity(model, id) || h::is_compensation_boundary(model, id))
-                && associated.contains(&id)
-            {
+            if h::is_compensation_activity(model, id) || h::is_compensation_boundary(model, id) {
                 continue;
             }
             if e.links.incoming.is_empty() && e.links.outgoing.is_empty() {
@@ -63,16 +57,6 @@ impl Rule for NoDisconnected {
             }
         }
     }
-}
-
-/// Elements at either end of an association (compensation handlers hang off those).
-fn associated(model: &Model) -> HashSet<ElementId> {
-    model
-        .iter()
-        .filter(|(_, e)| e.kind == Kind::Association)
-        .flat_map(|(_, e)| [e.links.source, e.links.target])
-        .flatten()
-        .collect()
 }
 
 #[cfg(test)]

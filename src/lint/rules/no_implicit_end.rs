@@ -5,8 +5,10 @@ use crate::diagnostic::Diagnostic;
 #[allow(unused_imports)]
 use crate::lint::helpers as h;
 use crate::lint::{LintContext, Rule, RuleMeta};
+use crate::model::ElementId;
 #[allow(unused_imports)]
 use crate::model::Kind;
+use std::collections::HashSet;
 
 declare_rule! {
     /// ## What it does
@@ -34,13 +36,19 @@ impl Rule for NoImplicitEnd {
 
     fn check(&self, cx: &LintContext<'_>, out: &mut Vec<Diagnostic>) {
         let model = cx.model();
+        // Compensation boundary events are linked to their handler by an association.
+        let associated: HashSet<ElementId> = model
+            .iter()
+            .filter(|(_, e)| e.kind == Kind::Association)
+            .filter_map(|(_, e)| e.links.source)
+            .collect();
         for (id, e) in model.iter() {
             if !e.kind.is_flow_node() || e.kind == Kind::EndEvent || !e.links.outgoing.is_empty() {
                 continue;
             }
             let exempt = h::is_event_sub_process(model, id)
                 || h::is_compensation_activity(model, id)
-                || h::is_compensation_boundary(model, id)
+                || (h::is_compensation_boundary(model, id) && associated.contains(&id))
                 || (e.kind == Kind::IntermediateThrowEvent && h::is_link_event(model, id))
                 || h::in_ad_hoc(model, id);
             if !exempt {
@@ -61,5 +69,21 @@ mod tests {
     #[test]
     fn docs_examples() {
         RuleTester::new(&NoImplicitEnd).docs_examples();
+    }
+
+    /// bpmnlint only finds the association when it is a direct child of the process; we
+    /// accept it in a sub-process too (MIWG C.6.0 models compensation that way).
+    #[test]
+    fn compensation_boundary_with_association_anywhere_is_exempt() {
+        let _ = RuleTester::new(&NoImplicitEnd)
+            .pass(&[r#"<subProcess id="S" name="s"><startEvent id="St"/><task id="T" name="t"/><endEvent id="E"/>
+<sequenceFlow id="F0" sourceRef="St" targetRef="T"/><sequenceFlow id="F1" sourceRef="T" targetRef="E"/>
+<boundaryEvent id="B" attachedToRef="T"><compensateEventDefinition/></boundaryEvent>
+<task id="H" name="undo" isForCompensation="true"/>
+<association id="A" sourceRef="B" targetRef="H"/></subProcess>
+<startEvent id="S0"/><endEvent id="E0"/><sequenceFlow id="G0" sourceRef="S0" targetRef="S"/><sequenceFlow id="G1" sourceRef="S" targetRef="E0"/>"#])
+            .fail(&[r#"<startEvent id="St"/><task id="T" name="t"/><endEvent id="E"/>
+<sequenceFlow id="F0" sourceRef="St" targetRef="T"/><sequenceFlow id="F1" sourceRef="T" targetRef="E"/>
+<boundaryEvent id="B" attachedToRef="T"><compensateEventDefinition/></boundaryEvent>"#]);
     }
 }

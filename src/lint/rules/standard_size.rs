@@ -34,6 +34,12 @@ pub struct StandardSizeOptions {
     /// Gateways (default 50 x 50).
     #[serde(rename = "bpmn:Gateway")]
     pub gateway: Option<Size>,
+    /// Data object references (default 36 x 50).
+    #[serde(rename = "bpmn:DataObjectReference")]
+    pub data_object_reference: Option<Size>,
+    /// Data store references (default 50 x 50).
+    #[serde(rename = "bpmn:DataStoreReference")]
+    pub data_store_reference: Option<Size>,
     /// Empty (black-box) pools: `height` of a horizontal pool, `width` of a vertical one
     /// (default 60; the other side is free).
     #[serde(rename = "bpmn:Participant")]
@@ -42,9 +48,10 @@ pub struct StandardSizeOptions {
 
 declare_rule! {
     /// ## What it does
-    /// Flags tasks, call activities, collapsed sub-processes, events, gateways and empty pools
-    /// whose diagram shape does not have the standard size (100 x 80, 36 x 36, 50 x 50, and
-    /// 60 across for an empty pool), or the sizes given in the options.
+    /// Flags tasks, call activities, collapsed sub-processes, events, gateways, data object and
+    /// data store references and empty pools whose diagram shape does not have the standard
+    /// size (100 x 80, 36 x 36, 50 x 50, 36 x 50, 50 x 50, and 60 across for an empty pool), or
+    /// the sizes given in the options.
     ///
     /// ## Why is this bad?
     /// Shapes of one type in one size make a diagram calm to read; odd sizes suggest a
@@ -68,7 +75,7 @@ declare_rule! {
     ///
     /// Options (`[severity, {...}]`): `{"bpmn:Task": {"width": 120, "height": 80}}`; keys
     /// `bpmn:Task`, `bpmn:CallActivity`, `bpmn:SubProcess`, `bpmn:Event`, `bpmn:Gateway`,
-    /// `bpmn:Participant`.
+    /// `bpmn:DataObjectReference`, `bpmn:DataStoreReference`, `bpmn:Participant`.
     StandardSize { name: "standard-size", category: Style, source: Some("bpmnlint"), options: StandardSizeOptions }
 }
 
@@ -101,6 +108,8 @@ fn expected(model: &Model, id: ElementId, o: &StandardSizeOptions) -> Option<Exp
         }
         k if k.is_event() => pick(o.event, 36.0, 36.0),
         k if k.is_gateway() => pick(o.gateway, 50.0, 50.0),
+        Kind::DataObjectReference => pick(o.data_object_reference, 36.0, 50.0),
+        Kind::DataStoreReference => pick(o.data_store_reference, 50.0, 50.0),
         Kind::Participant if e.links.process.is_none() && e.attr("processRef").is_none() => {
             let p = o.participant.unwrap_or_default();
             if shape.is_horizontal == Some(false) {
@@ -113,8 +122,10 @@ fn expected(model: &Model, id: ElementId, o: &StandardSizeOptions) -> Option<Exp
     })
 }
 
+/// Exact comparison, as bpmnlint does (35.999999 is not 36 there either).
+#[allow(clippy::float_cmp)]
 fn same(a: f64, b: f64) -> bool {
-    (a - b).abs() < 0.01
+    a == b
 }
 
 fn fits(b: &Bounds, expect: &Expect) -> bool {
