@@ -22,7 +22,7 @@ pub struct LayoutArgs {
     #[arg(long)]
     pub collapse_sub_processes: bool,
     /// Print quality figures of the input's existing DI instead (tab-separated: nodes,
-    /// missing, overlaps, edges through nodes, crossings, flow crossings, bends, area, pools, lanes,
+    /// missing, overlaps, edges through nodes, crossings, sequence-flow crossings, bends, area, pools, lanes,
     /// message flows, nodes outside their lane).
     #[arg(long, hide = true)]
     pub metrics: bool,

@@ -25,7 +25,7 @@ pub struct Metrics {
     pub edges_through_nodes: usize,
     /// Proper crossings between segments of different edges.
     pub crossings: usize,
-    /// Proper crossings between sequence and message flows only (associations left out).
+    /// Proper crossings between sequence flows only (what every layouter draws).
     pub flow_crossings: usize,
     /// Bends (waypoints beyond the two ends), over all edges.
     pub bends: usize,
