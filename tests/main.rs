@@ -10,4 +10,5 @@ mod common;
 mod corpus;
 mod lint_parity;
 mod parse_errors;
+mod report;
 mod verify;
