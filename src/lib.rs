@@ -24,8 +24,8 @@ pub mod model;
 pub mod parse;
 pub mod render;
 pub mod report;
-pub mod verify;
 pub mod simulate;
+pub mod verify;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{ElementId, Kind, Model};

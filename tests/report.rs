@@ -31,7 +31,9 @@ fn svg_blocks(html: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(a) = rest.find("<svg") {
-        let Some(b) = rest[a..].find("</svg>") else { break };
+        let Some(b) = rest[a..].find("</svg>") else {
+            break;
+        };
         out.push(&rest[a..a + b + 6]);
         rest = &rest[a + b + 6..];
     }
@@ -40,7 +42,9 @@ fn svg_blocks(html: &str) -> Vec<&str> {
 
 /// The embedded data of the page's script.
 fn data(html: &str) -> serde_json::Value {
-    let start = html.find("<script type=\"application/json\" id=\"bk-data\">").unwrap();
+    let start = html
+        .find("<script type=\"application/json\" id=\"bk-data\">")
+        .unwrap();
     let body = &html[start..];
     let open = body.find('>').unwrap() + 1;
     let close = body.find("</script>").unwrap();
@@ -72,7 +76,11 @@ fn assert_self_contained(name: &str, html: &str) {
     for bad in ["<link", "@import", "<iframe", "<img", "<object", "<embed"] {
         assert!(!html.contains(bad), "{name}: contains {bad}");
     }
-    assert_eq!(html.matches("<script").count(), 2, "{name}: one data block, one script");
+    assert_eq!(
+        html.matches("<script").count(),
+        2,
+        "{name}: one data block, one script"
+    );
 }
 
 fn samples() -> Vec<PathBuf> {
@@ -104,14 +112,26 @@ fn every_sample_gives_a_self_contained_page_with_parsable_svg() {
             .count();
         assert!(ids > 5, "{name}: only {ids} elements with data-element-id");
         let d = data(&html);
-        assert!(d["diagrams"][0]["geom"].as_object().unwrap().len() > 5, "{name}");
+        assert!(
+            d["diagrams"][0]["geom"].as_object().unwrap().len() > 5,
+            "{name}"
+        );
         // Every sample simulates: the histogram and the utilisation bars are there.
-        assert!(html.contains("aria-label=\"Cycle-time histogram\""), "{name}: no histogram");
+        assert!(
+            html.contains("aria-label=\"Cycle-time histogram\""),
+            "{name}: no histogram"
+        );
         for mark in ["m-mean", "m-p50", "m-p95", "m-an"] {
-            assert!(html.contains(&format!("mark {mark}")), "{name}: no {mark} mark");
+            assert!(
+                html.contains(&format!("mark {mark}")),
+                "{name}: no {mark} mark"
+            );
         }
         assert!(html.contains("class=\"ufill"), "{name}: no utilisation bar");
-        assert!(d["heat"]["wait"].as_object().is_some_and(|m| !m.is_empty()), "{name}");
+        assert!(
+            d["heat"]["wait"].as_object().is_some_and(|m| !m.is_empty()),
+            "{name}"
+        );
     }
 }
 
@@ -120,13 +140,14 @@ fn the_flawed_sample_shows_each_finding_and_witness() {
     let html = page(&root().join("samples/flawed/flawed-purchase-request.bpmn"));
     let d = data(&html);
     let findings = d["findings"].as_array().unwrap();
-    let verify: Vec<&serde_json::Value> = findings
-        .iter()
-        .filter(|f| f["src"] == "verify")
-        .collect();
+    let verify: Vec<&serde_json::Value> =
+        findings.iter().filter(|f| f["src"] == "verify").collect();
     let codes: Vec<&str> = verify.iter().map(|f| f["code"].as_str().unwrap()).collect();
     assert!(codes.contains(&"verify::deadlock"), "{codes:?}");
-    assert!(codes.contains(&"verify::lack-of-synchronization"), "{codes:?}");
+    assert!(
+        codes.contains(&"verify::lack-of-synchronization"),
+        "{codes:?}"
+    );
     for f in &verify {
         let steps = f["steps"].as_array().unwrap();
         assert!(steps.len() > 3, "{f}");
@@ -136,7 +157,10 @@ fn the_flawed_sample_shows_each_finding_and_witness() {
     }
     // Each finding is listed, each witness has its button, the verdict is shown.
     for (i, f) in findings.iter().enumerate() {
-        assert!(html.contains(&format!("data-finding=\"{i}\"")), "finding {i} not listed");
+        assert!(
+            html.contains(&format!("data-finding=\"{i}\"")),
+            "finding {i} not listed"
+        );
         let msg = bpmnkit::report::html::Esc(f["msg"].as_str().unwrap()).to_string();
         assert!(html.contains(&msg), "message of finding {i} not shown");
     }
@@ -157,8 +181,8 @@ fn hostile_ids_and_names_are_escaped() {
         "</svg><svg",
         "<a href=\"http://example.com/x\">",
         "<!-- comment -->",
-        "<b>",
-        "<i>",
+        "Defs_<b>",
+        "Diagram <i>",
     ] {
         assert!(!html.contains(raw), "unescaped {raw:?}");
     }
@@ -180,10 +204,11 @@ fn hostile_ids_and_names_are_escaped() {
     }
     let d = data(&html);
     assert!(d["diagrams"][0]["geom"].get("Task_</svg>").is_some());
-    assert!(d["names"].as_object().unwrap().values().any(|v| v
-        .as_str()
-        .unwrap()
-        .contains("<img src=x onerror=\"window.__pwned=4\">")));
+    assert!(d["names"].as_object().unwrap().values().any(|v| {
+        v.as_str()
+            .unwrap()
+            .contains("<img src=x onerror=\"window.__pwned=4\">")
+    }));
     // The hostile process deadlocks (XOR split, AND join): its witness is there too.
     assert!(
         d["findings"]
@@ -230,18 +255,47 @@ fn cli_exit_codes_index_and_atomic_output() {
     let dir = tmp("cli");
     // One clean model: exit 0, the file asked for.
     let out = dir.join("one.html");
-    let o = bpmnkit(&["report", "samples/invoice-approval.bpmn", "--cases", "100", "-o", out.to_str().unwrap()]);
-    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
-    assert!(std::fs::read_to_string(&out).unwrap().contains("invoice-approval.bpmn"));
+    let o = bpmnkit(&[
+        "report",
+        "samples/invoice-approval.bpmn",
+        "--cases",
+        "100",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("invoice-approval.bpmn")
+    );
     // Errors in the model: exit 1.
     let flawed = dir.join("flawed.html");
-    let o = bpmnkit(&["report", "samples/flawed/flawed-purchase-request.bpmn", "--no-simulation", "-o", flawed.to_str().unwrap()]);
+    let o = bpmnkit(&[
+        "report",
+        "samples/flawed/flawed-purchase-request.bpmn",
+        "--no-simulation",
+        "-o",
+        flawed.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1));
     // Several models, one unreadable: pages + index, exit 2, no temp files left.
     let bad = dir.join("broken.bpmn");
     std::fs::write(&bad, "<definitions").unwrap();
     let site = format!("{}/", dir.join("site").display());
-    let o = bpmnkit(&["report", "samples/invoice-approval.bpmn", bad.to_str().unwrap(), "--no-simulation", "-o", &site]);
+    let o = bpmnkit(&[
+        "report",
+        "samples/invoice-approval.bpmn",
+        bad.to_str().unwrap(),
+        "--no-simulation",
+        "-o",
+        &site,
+    ]);
     assert_eq!(o.status.code(), Some(2));
     let index = std::fs::read_to_string(dir.join("site/index.html")).unwrap();
     assert!(index.contains("href=\"invoice-approval.html\""));
@@ -252,13 +306,25 @@ fn cli_exit_codes_index_and_atomic_output() {
         .collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
     // Several models need a directory.
-    let o = bpmnkit(&["report", "samples/invoice-approval.bpmn", "samples/quote-approval.bpmn", "-o", dir.join("x.html").to_str().unwrap()]);
+    let o = bpmnkit(&[
+        "report",
+        "samples/invoice-approval.bpmn",
+        "samples/quote-approval.bpmn",
+        "-o",
+        dir.join("x.html").to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     // Never over an input.
     let copy = dir.join("model.bpmn");
     std::fs::copy(root().join("samples/invoice-approval.bpmn"), &copy).unwrap();
     let before = std::fs::read(&copy).unwrap();
-    let o = bpmnkit(&["report", copy.to_str().unwrap(), "--no-simulation", "-o", copy.to_str().unwrap()]);
+    let o = bpmnkit(&[
+        "report",
+        copy.to_str().unwrap(),
+        "--no-simulation",
+        "-o",
+        copy.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read(&copy).unwrap(), before);
     let _ = std::fs::remove_dir_all(&dir);

@@ -28,7 +28,10 @@ fn verify_path(path: &Path, method: Method) -> VerifyReport {
 fn check(name: &str) -> VerifyReport {
     let fast = verify_path(&fixture(name), Method::Auto);
     let exact = verify_path(&fixture(name), Method::Exhaustive);
-    assert_eq!(fast.verdict, exact.verdict, "{name}: fast and exhaustive disagree");
+    assert_eq!(
+        fast.verdict, exact.verdict,
+        "{name}: fast and exhaustive disagree"
+    );
     fast
 }
 
@@ -122,7 +125,11 @@ fn non_interrupting_boundary_event_is_sound() {
 fn embedded_sub_process_is_sound() {
     let r = check("embedded-sub-process.bpmn");
     assert_eq!(r.verdict, Verdict::Sound);
-    assert_eq!(r.units.len(), 2, "the sub-process is checked in its own scope");
+    assert_eq!(
+        r.units.len(),
+        2,
+        "the sub-process is checked in its own scope"
+    );
 }
 
 #[test]
@@ -130,7 +137,11 @@ fn deadlock_inside_sub_process_is_found_in_its_scope() {
     let r = check("sub-process-with-deadlock.bpmn");
     assert_violation(&r, "verify::deadlock", "sub_j");
     assert_eq!(r.findings[0].scope, "sub");
-    assert_eq!(r.units[0].verdict, Verdict::Sound, "the parent itself is fine");
+    assert_eq!(
+        r.units[0].verdict,
+        Verdict::Sound,
+        "the parent itself is fine"
+    );
 }
 
 #[test]
@@ -195,7 +206,11 @@ fn link_events_continue_the_flow() {
 
 #[test]
 fn state_budget_answers_unknown() {
-    let model = parse_file(&fixture("unstructured-or-joins.bpmn"), &ParseOptions::default()).unwrap();
+    let model = parse_file(
+        &fixture("unstructured-or-joins.bpmn"),
+        &ParseOptions::default(),
+    )
+    .unwrap();
     let r = verify_model(
         &model,
         &VerifyOptions {
@@ -253,7 +268,13 @@ fn summary(r: &VerifyReport) -> String {
         );
     }
     for f in &r.findings {
-        let _ = writeln!(out, "  {} at {} ({} steps)", f.code, f.element.id, f.trace.len());
+        let _ = writeln!(
+            out,
+            "  {} at {} ({} steps)",
+            f.code,
+            f.element.id,
+            f.trace.len()
+        );
     }
     out
 }
@@ -262,7 +283,11 @@ fn summary(r: &VerifyReport) -> String {
 fn miwg_reference_models_get_verdicts() {
     let dir = corpus().join("miwg-reference");
     let files = bpmn_files(&dir);
-    assert!(files.len() >= 20, "MIWG corpus missing at {}", dir.display());
+    assert!(
+        files.len() >= 20,
+        "MIWG corpus missing at {}",
+        dir.display()
+    );
     let mut all = String::new();
     for path in files {
         let r = verify_path(&path, Method::Auto);
@@ -289,7 +314,13 @@ fn samples_are_sound() {
         let path = path.unwrap().path();
         if path.extension().is_some_and(|e| e == "bpmn") {
             let r = verify_path(&path, Method::Auto);
-            assert_eq!(r.verdict, Verdict::Sound, "{}: {:#?}", path.display(), r.findings);
+            assert_eq!(
+                r.verdict,
+                Verdict::Sound,
+                "{}: {:#?}",
+                path.display(),
+                r.findings
+            );
             n += 1;
         }
     }
@@ -383,7 +414,10 @@ mod generated {
             s.push_str(n);
         }
         for (i, (a, b)) in flows.iter().enumerate() {
-            let _ = write!(s, r#"<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>"#);
+            let _ = write!(
+                s,
+                r#"<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>"#
+            );
         }
         s.push_str("</process></definitions>");
         s
@@ -455,7 +489,11 @@ fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
     // Fragment by fragment, both defects show.
     let r = verify_path(&path, Method::Auto);
     assert_violation(&r, "verify::deadlock", "Gateway_JoinAmount");
-    assert_violation(&r, "verify::lack-of-synchronization", "Gateway_JoinSourcing");
+    assert_violation(
+        &r,
+        "verify::lack-of-synchronization",
+        "Gateway_JoinSourcing",
+    );
     // A whole-process search stops at the first: every run deadlocks before the second
     // defect, so everything after the deadlocked join is dead.
     let e = verify_path(&path, Method::Exhaustive);

@@ -103,8 +103,9 @@ fn sanitize_color(value: &str) -> Option<String> {
     let v = value.trim();
     let ok = !v.is_empty()
         && v.len() <= 64
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' '))
+        && v.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '#' | '(' | ')' | ',' | '.' | '%' | ' ')
+        })
         && !v.to_ascii_lowercase().contains("url");
     ok.then(|| v.to_owned())
 }
@@ -126,8 +127,10 @@ struct Colors {
 
 impl Colors {
     fn of(attrs: &[Attr], label: Option<&DiLabel>) -> Colors {
-        let fill = find(attrs, COLOR_NS, "background-color").or_else(|| find(attrs, BIOC_NS, "fill"));
-        let stroke = find(attrs, COLOR_NS, "border-color").or_else(|| find(attrs, BIOC_NS, "stroke"));
+        let fill =
+            find(attrs, COLOR_NS, "background-color").or_else(|| find(attrs, BIOC_NS, "fill"));
+        let stroke =
+            find(attrs, COLOR_NS, "border-color").or_else(|| find(attrs, BIOC_NS, "stroke"));
         let label = label
             .and_then(|l| find(&l.attrs, COLOR_NS, "color"))
             .or_else(|| stroke.clone());
@@ -343,7 +346,13 @@ fn pentagon(cx: f64, cy: f64, r: f64) -> String {
     for i in 0..5 {
         let a = f64::from(i) * 2.0 * std::f64::consts::PI / 5.0;
         let (sin, cos) = a.sin_cos();
-        w!(s, "{}{} {}", if i == 0 { 'M' } else { 'L' }, N(cx + r * sin), N(cy - r * cos));
+        w!(
+            s,
+            "{}{} {}",
+            if i == 0 { 'M' } else { 'L' },
+            N(cx + r * sin),
+            N(cy - r * cos)
+        );
     }
     s.push('z');
     s
@@ -453,7 +462,9 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
     let mut p = Painter {
         model,
         prefix: format!("b{:08x}", hash & 0xffff_ffff),
-        body: String::with_capacity(256 * (diagram.plane.shapes.len() + diagram.plane.edges.len()) + 1024),
+        body: String::with_capacity(
+            256 * (diagram.plane.shapes.len() + diagram.plane.edges.len()) + 1024,
+        ),
         markers: Vec::new(),
         icons: Vec::new(),
         bbox: BBox::empty(),
@@ -478,14 +489,20 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
         if !shape.bounds.is_valid() {
             p.skip(
                 "render::invalid-bounds",
-                format!("Shape of {} has non-finite or negative bounds", model.describe(el)),
+                format!(
+                    "Shape of {} has non-finite or negative bounds",
+                    model.describe(el)
+                ),
                 shape.span,
             );
             continue;
         }
         let e = model.el(el);
         let class = usize::from(e.kind == Kind::BoundaryEvent);
-        shapes.push((class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000), shape));
+        shapes.push((
+            class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000),
+            shape,
+        ));
     }
     shapes.sort_by_key(|(r, _)| *r);
 
@@ -503,21 +520,34 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
             );
             continue;
         };
-        if edge.waypoints.len() < 2 || edge.waypoints.iter().any(|w| !w.x.is_finite() || !w.y.is_finite()) {
+        if edge.waypoints.len() < 2
+            || edge
+                .waypoints
+                .iter()
+                .any(|w| !w.x.is_finite() || !w.y.is_finite())
+        {
             p.skip(
                 "render::invalid-waypoints",
-                format!("Edge of {} has fewer than two finite waypoints", model.describe(el)),
+                format!(
+                    "Edge of {} has fewer than two finite waypoints",
+                    model.describe(el)
+                ),
                 edge.span,
             );
             continue;
         }
         let class = usize::from(model.el(el).kind == Kind::MessageFlow);
-        edges.push((class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000), edge));
+        edges.push((
+            class * 10_000_000 + rank.get(&el).copied().unwrap_or(5_000_000),
+            edge,
+        ));
     }
     edges.sort_by_key(|(r, _)| *r);
 
-    let by_element: HashMap<ElementId, &DiShape> =
-        shapes.iter().filter_map(|(_, s)| Some((s.element?, *s))).collect();
+    let by_element: HashMap<ElementId, &DiShape> = shapes
+        .iter()
+        .filter_map(|(_, s)| Some((s.element?, *s)))
+        .collect();
     for (_, shape) in &shapes {
         p.shape(shape, &by_element);
     }
@@ -644,7 +674,11 @@ impl Painter<'_> {
     }
 
     fn marker(&mut self, kind: MarkerKind, color: &str) -> String {
-        let i = match self.markers.iter().position(|(k, c)| *k == kind && c == color) {
+        let i = match self
+            .markers
+            .iter()
+            .position(|(k, c)| *k == kind && c == color)
+        {
             Some(i) => i,
             None => {
                 self.markers.push((kind, color.to_owned()));
@@ -706,7 +740,11 @@ impl Painter<'_> {
         };
         if track_bbox {
             let widest = lines.iter().map(|l| l.width).fold(0.0, f64::max);
-            let left = if align == Align::LeftTop { tx } else { tx - widest / 2.0 };
+            let left = if align == Align::LeftTop {
+                tx
+            } else {
+                tx - widest / 2.0
+            };
             self.bbox.add_rect(left, y0 + line_h * 0.25, widest, total);
         }
         let b = &mut self.body;
@@ -723,9 +761,21 @@ impl Painter<'_> {
         if let Some(t) = transform {
             w!(b, " transform=\"{t}\"");
         }
-        w!(b, " x=\"{}\" y=\"{}\">{}", N(tx), N(y0 + line_h), Esc(lines[0].text.trim_end()));
+        w!(
+            b,
+            " x=\"{}\" y=\"{}\">{}",
+            N(tx),
+            N(y0 + line_h),
+            Esc(lines[0].text.trim_end())
+        );
         for line in &lines[1..] {
-            w!(b, "<tspan x=\"{}\" dy=\"{}\">{}</tspan>", N(tx), N(line_h), Esc(line.text.trim_end()));
+            w!(
+                b,
+                "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
+                N(tx),
+                N(line_h),
+                Esc(line.text.trim_end())
+            );
         }
         b.push_str("</text>");
     }
@@ -821,7 +871,16 @@ impl Painter<'_> {
                     N(h)
                 );
                 let lines = text::wrap(e.label().unwrap_or(""), w - 10.0, EMBEDDED_FONT);
-                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 5.0, label_color.as_deref(), None, false);
+                self.text_lines(
+                    &lines,
+                    EMBEDDED_FONT,
+                    Align::CenterMiddle,
+                    (0.0, 0.0, w, h),
+                    5.0,
+                    label_color.as_deref(),
+                    None,
+                    false,
+                );
             }
         }
         self.body.push_str("</g>");
@@ -838,7 +897,12 @@ impl Painter<'_> {
                 e.label()
             };
             if let Some(name) = name {
-                let place = match shape.label.as_ref().and_then(|l| l.bounds).filter(Bounds::is_valid) {
+                let place = match shape
+                    .label
+                    .as_ref()
+                    .and_then(|l| l.bounds)
+                    .filter(Bounds::is_valid)
+                {
                     Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
                     None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w),
                     None => (b.x + w / 2.0, b.y + h, w),
@@ -866,8 +930,16 @@ impl Painter<'_> {
             Kind::BoundaryEvent => e.bool_attr("cancelActivity") == Some(false),
             _ => false,
         };
-        let dash = if dashed { " stroke-dasharray=\"6\"" } else { "" };
-        let opacity = if *kind == Kind::BoundaryEvent { "" } else { " fill-opacity=\".95\"" };
+        let dash = if dashed {
+            " stroke-dasharray=\"6\""
+        } else {
+            ""
+        };
+        let opacity = if *kind == Kind::BoundaryEvent {
+            ""
+        } else {
+            " fill-opacity=\".95\""
+        };
         match kind {
             Kind::StartEvent => w!(
                 self.body,
@@ -908,7 +980,11 @@ impl Painter<'_> {
         } else {
             String::new()
         };
-        let scale = transform_for(w.min(h) / 36.0, cx - 18.0 * w.min(h) / 36.0, cy - 18.0 * w.min(h) / 36.0);
+        let scale = transform_for(
+            w.min(h) / 36.0,
+            cx - 18.0 * w.min(h) / 36.0,
+            cy - 18.0 * w.min(h) / 36.0,
+        );
         self.use_icon(icon, &format!("{paint}{scale}"));
     }
 
@@ -945,7 +1021,15 @@ impl Painter<'_> {
         self.use_icon(icon, &scale);
     }
 
-    fn activity(&mut self, id: ElementId, e: &Element, shape: &DiShape, colors: &Colors, w: f64, h: f64) {
+    fn activity(
+        &mut self,
+        id: ElementId,
+        e: &Element,
+        shape: &DiShape,
+        colors: &Colors,
+        w: f64,
+        h: f64,
+    ) {
         let model = self.model;
         let kind = &e.kind;
         let expanded = kind.is_sub_process() && shape.is_expanded == Some(true);
@@ -987,7 +1071,8 @@ impl Painter<'_> {
             ),
             Kind::ReceiveTask => {
                 if e.bool_attr("instantiate") == Some(true) {
-                    self.body.push_str("<circle cx=\"20\" cy=\"20\" r=\"12\" stroke-width=\"1\"/>");
+                    self.body
+                        .push_str("<circle cx=\"20\" cy=\"20\" r=\"12\" stroke-width=\"1\"/>");
                     self.use_icon(Icon::Envelope, " transform=\"matrix(.6 0 0 .6 10.2 14)\"");
                 } else {
                     self.use_icon(Icon::Envelope, "");
@@ -1002,8 +1087,14 @@ impl Painter<'_> {
                 .find(|(_, c)| c.kind == Kind::StartEvent)
                 .map(|(sid, s)| (sid, s.bool_attr("isInterrupting") != Some(false)));
             if let Some((sid, interrupting)) = start {
-                let dash = if interrupting { "" } else { " stroke-dasharray=\"3.5\"" };
-                self.body.push_str(&format!("<circle cx=\"15\" cy=\"15\" r=\"11\" stroke-width=\"1\"{dash}/>"));
+                let dash = if interrupting {
+                    ""
+                } else {
+                    " stroke-dasharray=\"3.5\""
+                };
+                self.body.push_str(&format!(
+                    "<circle cx=\"15\" cy=\"15\" r=\"11\" stroke-width=\"1\"{dash}/>"
+                ));
                 if let Some(icon) = event_icon(model, sid) {
                     self.use_icon(icon, " transform=\"matrix(.61 0 0 .61 4 4)\"");
                 }
@@ -1014,10 +1105,28 @@ impl Painter<'_> {
             let color = colors.label.clone();
             if expanded {
                 let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
-                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterTop, (0.0, 0.0, w, h), 7.0, color.as_deref(), None, false);
+                self.text_lines(
+                    &lines,
+                    EMBEDDED_FONT,
+                    Align::CenterTop,
+                    (0.0, 0.0, w, h),
+                    7.0,
+                    color.as_deref(),
+                    None,
+                    false,
+                );
             } else {
                 let lines = text::wrap(name, w - 14.0, EMBEDDED_FONT);
-                self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 7.0, color.as_deref(), None, false);
+                self.text_lines(
+                    &lines,
+                    EMBEDDED_FONT,
+                    Align::CenterMiddle,
+                    (0.0, 0.0, w, h),
+                    7.0,
+                    color.as_deref(),
+                    None,
+                    false,
+                );
             }
         }
         // Bottom markers.
@@ -1059,7 +1168,12 @@ impl Painter<'_> {
         }
         for (icon, dx) in slots {
             let href = self.icon(icon);
-            w!(self.body, "<use href=\"{href}\" x=\"{}\" y=\"{}\"/>", N(cx + dx), N(h));
+            w!(
+                self.body,
+                "<use href=\"{href}\" x=\"{}\" y=\"{}\"/>",
+                N(cx + dx),
+                N(h)
+            );
         }
     }
 
@@ -1082,14 +1196,31 @@ impl Painter<'_> {
         );
         if expanded {
             if horizontal {
-                w!(self.body, "<path d=\"M30 0V{}\" stroke-width=\"1.5\"/>", N(h));
+                w!(
+                    self.body,
+                    "<path d=\"M30 0V{}\" stroke-width=\"1.5\"/>",
+                    N(h)
+                );
             } else {
-                w!(self.body, "<path d=\"M0 30H{}\" stroke-width=\"1.5\"/>", N(w));
+                w!(
+                    self.body,
+                    "<path d=\"M0 30H{}\" stroke-width=\"1.5\"/>",
+                    N(w)
+                );
             }
             self.band_label(e.label(), w, h, horizontal, color);
         } else if let Some(name) = e.label() {
             let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
-            self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, h), 5.0, color, None, false);
+            self.text_lines(
+                &lines,
+                EMBEDDED_FONT,
+                Align::CenterMiddle,
+                (0.0, 0.0, w, h),
+                5.0,
+                color,
+                None,
+                false,
+            );
         }
         let multi = self
             .model
@@ -1106,7 +1237,14 @@ impl Painter<'_> {
     }
 
     /// The name of a pool or lane in its 30 px header band, rotated for horizontal ones.
-    fn band_label(&mut self, name: Option<&str>, w: f64, h: f64, horizontal: bool, color: Option<&str>) {
+    fn band_label(
+        &mut self,
+        name: Option<&str>,
+        w: f64,
+        h: f64,
+        horizontal: bool,
+        color: Option<&str>,
+    ) {
         let Some(name) = name else { return };
         if horizontal {
             let lines = text::wrap(name, h, EMBEDDED_FONT);
@@ -1122,7 +1260,16 @@ impl Painter<'_> {
             );
         } else {
             let lines = text::wrap(name, w, EMBEDDED_FONT);
-            self.text_lines(&lines, EMBEDDED_FONT, Align::CenterMiddle, (0.0, 0.0, w, 30.0), 0.0, color, None, false);
+            self.text_lines(
+                &lines,
+                EMBEDDED_FONT,
+                Align::CenterMiddle,
+                (0.0, 0.0, w, 30.0),
+                0.0,
+                color,
+                None,
+                false,
+            );
         }
     }
 
@@ -1141,7 +1288,9 @@ impl Painter<'_> {
         );
         let model = self.model;
         let object = if e.kind == Kind::DataObjectReference {
-            e.attr("dataObjectRef").and_then(|r| resolve_ref(model, r)).map(|o| model.el(o))
+            e.attr("dataObjectRef")
+                .and_then(|r| resolve_ref(model, r))
+                .map(|o| model.el(o))
         } else {
             Some(model.el(id))
         };
@@ -1203,7 +1352,14 @@ impl Painter<'_> {
         for p in pts {
             self.bbox.add_point(p.x, p.y);
         }
-        self.open(e, &Colors { fill: None, ..colors.clone() }, None);
+        self.open(
+            e,
+            &Colors {
+                fill: None,
+                ..colors.clone()
+            },
+            None,
+        );
         let mut attrs = String::new();
         match &e.kind {
             Kind::SequenceFlow => {
@@ -1211,13 +1367,27 @@ impl Painter<'_> {
                 let is_default = source.is_some_and(|s| s.links.default_flow == Some(id));
                 let conditional = !is_default
                     && source.is_some_and(|s| s.kind.is_activity())
-                    && model.children(id).any(|(_, c)| c.kind == Kind::ConditionExpression);
+                    && model
+                        .children(id)
+                        .any(|(_, c)| c.kind == Kind::ConditionExpression);
                 if is_default {
-                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::DefaultStart, &stroke));
+                    w!(
+                        attrs,
+                        " marker-start=\"{}\"",
+                        self.marker(MarkerKind::DefaultStart, &stroke)
+                    );
                 } else if conditional {
-                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::ConditionalStart, &stroke));
+                    w!(
+                        attrs,
+                        " marker-start=\"{}\"",
+                        self.marker(MarkerKind::ConditionalStart, &stroke)
+                    );
                 }
-                w!(attrs, " marker-end=\"{}\"", self.marker(MarkerKind::SequenceEnd, &stroke));
+                w!(
+                    attrs,
+                    " marker-end=\"{}\"",
+                    self.marker(MarkerKind::SequenceEnd, &stroke)
+                );
                 w!(self.body, "<path d=\"{}\"{attrs}/>", rounded_path(pts, 5.0));
             }
             Kind::MessageFlow => {
@@ -1230,10 +1400,9 @@ impl Painter<'_> {
                 );
                 if let Some(msg) = e.attr("messageRef").and_then(|r| resolve_ref(model, r)) {
                     let mid = path_mid(pts);
-                    let initiating = edge
-                        .attrs
-                        .iter()
-                        .any(|a| &*a.local == "messageVisibleKind" && a.value.trim() != "non_initiating");
+                    let initiating = edge.attrs.iter().any(|a| {
+                        &*a.local == "messageVisibleKind" && a.value.trim() != "non_initiating"
+                    });
                     let has_kind = edge.attrs.iter().any(|a| &*a.local == "messageVisibleKind");
                     let filled = has_kind && !initiating;
                     let (fill, line) = if filled {
@@ -1251,20 +1420,39 @@ impl Painter<'_> {
                     );
                     if let Some(name) = model.el(msg).label() {
                         self.body.push_str("<g>");
-                        self.external_label(name, (mid.x, mid.y + 10.0, 90.0), colors.label.as_deref());
+                        self.external_label(
+                            name,
+                            (mid.x, mid.y + 10.0, 90.0),
+                            colors.label.as_deref(),
+                        );
                         self.body.push_str("</g>");
                     }
                 }
             }
             Kind::Association => {
-                let dir = e.attr("associationDirection").map(str::trim).unwrap_or("None");
+                let dir = e
+                    .attr("associationDirection")
+                    .map(str::trim)
+                    .unwrap_or("None");
                 if dir == "Both" {
-                    w!(attrs, " marker-start=\"{}\"", self.marker(MarkerKind::OpenArrowStart, &stroke));
+                    w!(
+                        attrs,
+                        " marker-start=\"{}\"",
+                        self.marker(MarkerKind::OpenArrowStart, &stroke)
+                    );
                 }
                 if dir == "One" || dir == "Both" {
-                    w!(attrs, " marker-end=\"{}\"", self.marker(MarkerKind::OpenArrow, &stroke));
+                    w!(
+                        attrs,
+                        " marker-end=\"{}\"",
+                        self.marker(MarkerKind::OpenArrow, &stroke)
+                    );
                 }
-                w!(self.body, "<path d=\"{}\" stroke-dasharray=\"0,5\"{attrs}/>", straight_path(pts));
+                w!(
+                    self.body,
+                    "<path d=\"{}\" stroke-dasharray=\"0,5\"{attrs}/>",
+                    straight_path(pts)
+                );
             }
             Kind::DataInputAssociation | Kind::DataOutputAssociation => {
                 let end = self.marker(MarkerKind::OpenArrow, &stroke);
@@ -1280,7 +1468,12 @@ impl Painter<'_> {
         let _ = by_element;
         if has_external_label(&e.kind) {
             if let Some(name) = e.label() {
-                let place = match edge.label.as_ref().and_then(|l| l.bounds).filter(Bounds::is_valid) {
+                let place = match edge
+                    .label
+                    .as_ref()
+                    .and_then(|l| l.bounds)
+                    .filter(Bounds::is_valid)
+                {
                     Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
                     None => {
                         let (mid, vertical) = flow_label_mid(pts);
@@ -1304,7 +1497,10 @@ impl Painter<'_> {
         }
         let bb = self.bbox;
         let (x, y) = (bb.min_x - PADDING, bb.min_y - PADDING);
-        let (w, h) = (bb.max_x - bb.min_x + 2.0 * PADDING, bb.max_y - bb.min_y + 2.0 * PADDING);
+        let (w, h) = (
+            bb.max_x - bb.min_x + 2.0 * PADDING,
+            bb.max_y - bb.min_y + 2.0 * PADDING,
+        );
         let p = &self.prefix;
         let mut out = String::with_capacity(self.body.len() + 4096);
         w!(
@@ -1336,7 +1532,12 @@ impl Painter<'_> {
             }
             for icon in icons {
                 if icon.thin() {
-                    w!(out, "<g id=\"{p}-{}\" stroke-width=\"1\">{}</g>", icon.key(), icon.body());
+                    w!(
+                        out,
+                        "<g id=\"{p}-{}\" stroke-width=\"1\">{}</g>",
+                        icon.key(),
+                        icon.body()
+                    );
                 } else {
                     w!(out, "<g id=\"{p}-{}\">{}</g>", icon.key(), icon.body());
                 }
@@ -1362,13 +1563,22 @@ fn transform_for(s: f64, tx: f64, ty: f64) -> String {
             format!(" x=\"{}\" y=\"{}\"", N(tx), N(ty))
         }
     } else {
-        format!(" transform=\"matrix({} 0 0 {} {} {})\"", N(s), N(s), N(tx), N(ty))
+        format!(
+            " transform=\"matrix({} 0 0 {} {} {})\"",
+            N(s),
+            N(s),
+            N(tx),
+            N(ty)
+        )
     }
 }
 
 fn marker_def(out: &mut String, p: &str, i: usize, kind: MarkerKind, color: &str) {
     let c = Esc(color);
-    w!(out, "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"20\" markerHeight=\"20\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" ");
+    w!(
+        out,
+        "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"20\" markerHeight=\"20\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" "
+    );
     match kind {
         MarkerKind::SequenceEnd => w!(
             out,
@@ -1433,7 +1643,16 @@ fn rounded_path(pts: &[Point], radius: f64) -> String {
                     x: p.x + (next.x - p.x) / d_out * r,
                     y: p.y + (next.y - p.y) / d_out * r,
                 };
-                w!(s, "L{} {}Q{} {} {} {}", N(a.x), N(a.y), N(p.x), N(p.y), N(b.x), N(b.y));
+                w!(
+                    s,
+                    "L{} {}Q{} {} {} {}",
+                    N(a.x),
+                    N(a.y),
+                    N(p.x),
+                    N(p.y),
+                    N(b.x),
+                    N(b.y)
+                );
                 continue;
             }
         }
@@ -1500,7 +1719,10 @@ mod tests {
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(Esc("<a href=\"x\">&'").to_string(), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        assert_eq!(
+            Esc("<a href=\"x\">&'").to_string(),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
+        );
         assert_eq!(sanitize_color("url(#x)"), None);
         assert_eq!(sanitize_color("\"/><script>"), None);
         assert_eq!(sanitize_color(" #ff0000 ").as_deref(), Some("#ff0000"));
@@ -1508,7 +1730,11 @@ mod tests {
 
     #[test]
     fn rounded_corners() {
-        let pts = [Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 }, Point { x: 100.0, y: 50.0 }];
+        let pts = [
+            Point { x: 0.0, y: 0.0 },
+            Point { x: 100.0, y: 0.0 },
+            Point { x: 100.0, y: 50.0 },
+        ];
         assert_eq!(rounded_path(&pts, 5.0), "M0 0L95 0Q100 0 100 5L100 50");
     }
 }

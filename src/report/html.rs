@@ -431,8 +431,7 @@ fn connecting_flows(model: &Model, steps: &[String]) -> Vec<(usize, String)> {
         };
         let flow = model.el(a).links.outgoing.iter().copied().find(|&f| {
             let fe = model.el(f);
-            fe.links.target == Some(b)
-                && matches!(fe.kind, Kind::SequenceFlow | Kind::MessageFlow)
+            fe.links.target == Some(b) && matches!(fe.kind, Kind::SequenceFlow | Kind::MessageFlow)
         });
         if let Some(f) = flow {
             out.push((i + 1, model.el(f).id_str().to_owned()));
@@ -541,7 +540,12 @@ fn cycle_stats(values: &[f64]) -> Option<(f64, f64, f64, Vec<f64>)> {
     sorted.sort_by(f64::total_cmp);
     #[allow(clippy::cast_precision_loss)]
     let mean = sorted.iter().sum::<f64>() / sorted.len() as f64;
-    Some((mean, quantile(&sorted, 0.5), quantile(&sorted, 0.95), sorted))
+    Some((
+        mean,
+        quantile(&sorted, 0.5),
+        quantile(&sorted, 0.95),
+        sorted,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -576,14 +580,22 @@ fn head(out: &mut String, title: &str) {
     // No network at all: a CSP that forbids every fetch makes a stray reference fail loudly
     // in the browser test instead of leaking a request.
     out.push_str("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">");
-    w!(out, "<title>{}</title><style>{CSS}</style></head>", Esc(title));
+    w!(
+        out,
+        "<title>{}</title><style>{CSS}</style></head>",
+        Esc(title)
+    );
 }
 
 fn chips(out: &mut String, (e, w, i): (usize, usize, usize), verdict: Option<Verdict>) {
     out.push_str("<span class=\"chips\">");
     let chip = |out: &mut String, n: usize, class: &str, word: &str| {
         let plural = if n == 1 { "" } else { "s" };
-        w!(out, "<span class=\"chip {class}{}\">{n} {word}{plural}</span>", if n == 0 { " zero" } else { "" });
+        w!(
+            out,
+            "<span class=\"chip {class}{}\">{n} {word}{plural}</span>",
+            if n == 0 { " zero" } else { "" }
+        );
     };
     chip(out, e, "err", "error");
     chip(out, w, "warn", "warning");
@@ -638,14 +650,24 @@ pub fn render(input: &ReportInput<'_>) -> Page {
 
     let mut names = BTreeMap::new();
     let mut data = PageData {
-        diagrams: input.diagrams.iter().map(|d| diagram_data(model, d)).collect(),
-        findings: input.findings.iter().map(|f| finding_data(model, f)).collect(),
+        diagrams: input
+            .diagrams
+            .iter()
+            .map(|d| diagram_data(model, d))
+            .collect(),
+        findings: input
+            .findings
+            .iter()
+            .map(|f| finding_data(model, f))
+            .collect(),
         names: BTreeMap::new(),
         heat: None,
     };
     for f in &data.findings {
         for id in f.el.iter().chain(f.steps.iter().map(|s| &s.id)) {
-            names.entry(id.clone()).or_insert_with(|| display_name(model, id));
+            names
+                .entry(id.clone())
+                .or_insert_with(|| display_name(model, id));
         }
     }
     let sim_stats = input
@@ -658,15 +680,22 @@ pub fn render(input: &ReportInput<'_>) -> Page {
         for a in &sim.activities {
             if a.waiting_mean_s.is_finite() && a.waiting_mean_s >= 0.0 {
                 max = max.max(a.waiting_mean_s);
-                wait.insert(a.id.clone(), (round2(a.waiting_mean_s), duration(a.waiting_mean_s)));
+                wait.insert(
+                    a.id.clone(),
+                    (round2(a.waiting_mean_s), duration(a.waiting_mean_s)),
+                );
                 names.entry(a.id.clone()).or_insert_with(|| a.name.clone());
             }
         }
-        data.heat = Some(HeatData { wait, max: round2(max) });
+        data.heat = Some(HeatData {
+            wait,
+            max: round2(max),
+        });
     }
     data.names = names;
 
-    let mut out = String::with_capacity(svgs.iter().map(|s| s.text.len()).sum::<usize>() + 64 * 1024);
+    let mut out =
+        String::with_capacity(svgs.iter().map(|s| s.text.len()).sum::<usize>() + 64 * 1024);
     head(&mut out, &format!("{title} · bpmnkit report"));
     out.push_str("<body><header class=\"top\">");
     w!(out, "<h1 title=\"{0}\">{1}</h1>", Esc(&file), Esc(&title));
@@ -678,8 +707,17 @@ pub fn render(input: &ReportInput<'_>) -> Page {
     if svgs.len() > 1 {
         out.push_str("<span class=\"tabs\" role=\"tablist\">");
         for (i, d) in input.diagrams.iter().enumerate() {
-            let name = d.name.as_deref().or(d.id.as_deref()).map_or_else(|| format!("Diagram {}", i + 1), str::to_owned);
-            w!(out, "<button class=\"tab{}\" data-diagram=\"{i}\" role=\"tab\">{}</button>", if i == 0 { " on" } else { "" }, Esc(&name));
+            let name = d
+                .name
+                .as_deref()
+                .or(d.id.as_deref())
+                .map_or_else(|| format!("Diagram {}", i + 1), str::to_owned);
+            w!(
+                out,
+                "<button class=\"tab{}\" data-diagram=\"{i}\" role=\"tab\">{}</button>",
+                if i == 0 { " on" } else { "" },
+                Esc(&name)
+            );
         }
         out.push_str("</span>");
     }
@@ -692,7 +730,9 @@ pub fn render(input: &ReportInput<'_>) -> Page {
     out.push_str("<div class=\"witness-bar\" id=\"witness-bar\" hidden><span class=\"w-title\" id=\"w-title\"></span><button id=\"w-prev\" title=\"Previous step\">◀ Prev</button><span id=\"w-step\" class=\"w-step\"></span><button id=\"w-next\" title=\"Next step\">Next ▶</button><button id=\"w-all\" title=\"Show the whole path\">All</button><button id=\"w-close\" title=\"Hide the witness\">✕</button></div>");
     out.push_str("<div class=\"canvas-wrap\">");
     if svgs.is_empty() {
-        out.push_str("<p class=\"empty\">This model has no diagram to draw (no BPMNDI coordinates).</p>");
+        out.push_str(
+            "<p class=\"empty\">This model has no diagram to draw (no BPMNDI coordinates).</p>",
+        );
     }
     for (i, svg) in svgs.iter().enumerate() {
         // Labels of a big diagram seen whole are too small to read and cost most of the
@@ -719,9 +759,18 @@ pub fn render(input: &ReportInput<'_>) -> Page {
     if let Some(sim) = &input.simulation {
         simulation_section(&mut out, sim, sim_stats.as_ref());
     }
-    w!(out, "<footer>{} · {}</footer>", Esc(&input.generator), Esc(&file));
+    w!(
+        out,
+        "<footer>{} · {}</footer>",
+        Esc(&input.generator),
+        Esc(&file)
+    );
     out.push_str("</aside></main><div class=\"tip\" id=\"tip\" hidden></div>");
-    w!(out, "<script type=\"application/json\" id=\"bk-data\">{}</script>", script_json(&data));
+    w!(
+        out,
+        "<script type=\"application/json\" id=\"bk-data\">{}</script>",
+        script_json(&data)
+    );
     w!(out, "<script>{JS}</script></body></html>\n");
 
     Page {
@@ -740,7 +789,11 @@ pub fn render(input: &ReportInput<'_>) -> Page {
 }
 
 fn findings_section(out: &mut String, input: &ReportInput<'_>, order: &[usize], data: &PageData) {
-    w!(out, "<section class=\"card\" id=\"findings\"><h2>Findings <small>{}</small></h2>", input.findings.len());
+    w!(
+        out,
+        "<section class=\"card\" id=\"findings\"><h2>Findings <small>{}</small></h2>",
+        input.findings.len()
+    );
     if input.findings.is_empty() {
         out.push_str("<p class=\"ok\">No findings: every rule that ran is satisfied.</p>");
     }
@@ -753,10 +806,22 @@ fn findings_section(out: &mut String, input: &ReportInput<'_>, order: &[usize], 
                 out.push_str("</ul>");
             }
             current = Some(d.severity);
-            let n = input.findings.iter().filter(|x| x.diagnostic.severity == d.severity).count();
-            w!(out, "<h3 class=\"{}\">{} <small>{n}</small></h3><ul class=\"findings\">", sev_class(d.severity), sev_heading(d.severity));
+            let n = input
+                .findings
+                .iter()
+                .filter(|x| x.diagnostic.severity == d.severity)
+                .count();
+            w!(
+                out,
+                "<h3 class=\"{}\">{} <small>{n}</small></h3><ul class=\"findings\">",
+                sev_class(d.severity),
+                sev_heading(d.severity)
+            );
         }
-        let on_diagram = d.element_id.as_deref().is_some_and(|id| data.diagrams.iter().any(|g| g.geom.contains_key(id)));
+        let on_diagram = d
+            .element_id
+            .as_deref()
+            .is_some_and(|id| data.diagrams.iter().any(|g| g.geom.contains_key(id)));
         w!(
             out,
             "<li class=\"finding {}{}\" data-finding=\"{i}\" tabindex=\"0\"><span class=\"sev\" aria-label=\"{}\"></span><div class=\"body\"><div class=\"msg\">{}</div><div class=\"meta\"><span class=\"code\">{}</span> · {}",
@@ -768,7 +833,11 @@ fn findings_section(out: &mut String, input: &ReportInput<'_>, order: &[usize], 
             f.source.label()
         );
         if let Some(id) = &d.element_id {
-            w!(out, " · <span class=\"el\">{}</span>", Esc(&display_name(input.model, id)));
+            w!(
+                out,
+                " · <span class=\"el\">{}</span>",
+                Esc(&display_name(input.model, id))
+            );
         }
         out.push_str("</div>");
         if let Some(help) = &d.help {
@@ -776,7 +845,10 @@ fn findings_section(out: &mut String, input: &ReportInput<'_>, order: &[usize], 
         }
         let steps = data.findings.get(i).map_or(0, |x| x.steps.len());
         if steps > 0 {
-            w!(out, "<button class=\"show-witness\" data-witness=\"{i}\">Show witness ({steps} steps)</button>");
+            w!(
+                out,
+                "<button class=\"show-witness\" data-witness=\"{i}\">Show witness ({steps} steps)</button>"
+            );
         }
         out.push_str("</div></li>");
     }
@@ -794,7 +866,12 @@ fn prop_mark(s: PropertyState) -> (&'static str, &'static str) {
     }
 }
 
-fn soundness_section(out: &mut String, input: &ReportInput<'_>, units: &[UnitVerdict], data: &PageData) {
+fn soundness_section(
+    out: &mut String,
+    input: &ReportInput<'_>,
+    units: &[UnitVerdict],
+    data: &PageData,
+) {
     out.push_str("<section class=\"card\" id=\"soundness\"><h2>Soundness</h2>");
     if units.is_empty() {
         out.push_str("<p class=\"muted\">No process to verify.</p>");
@@ -810,15 +887,29 @@ fn soundness_section(out: &mut String, input: &ReportInput<'_>, units: &[UnitVer
         );
         for (name, state) in &u.properties {
             let (class, mark) = prop_mark(*state);
-            w!(out, "<li class=\"{class}\"><span>{mark}</span> {}</li>", Esc(name));
+            w!(
+                out,
+                "<li class=\"{class}\"><span>{mark}</span> {}</li>",
+                Esc(name)
+            );
         }
         out.push_str("</ul>");
         for &i in &u.findings {
-            let Some(f) = input.findings.get(i) else { continue };
+            let Some(f) = input.findings.get(i) else {
+                continue;
+            };
             let steps = data.findings.get(i).map_or(0, |x| x.steps.len());
-            w!(out, "<div class=\"unit-finding\" data-finding=\"{i}\"><span class=\"code\">{}</span> {}", Esc(&f.diagnostic.code), Esc(&f.diagnostic.message));
+            w!(
+                out,
+                "<div class=\"unit-finding\" data-finding=\"{i}\"><span class=\"code\">{}</span> {}",
+                Esc(&f.diagnostic.code),
+                Esc(&f.diagnostic.message)
+            );
             if steps > 0 {
-                w!(out, " <button class=\"show-witness\" data-witness=\"{i}\">Play witness ({steps} steps)</button>");
+                w!(
+                    out,
+                    " <button class=\"show-witness\" data-witness=\"{i}\">Play witness ({steps} steps)</button>"
+                );
             }
             out.push_str("</div>");
         }
@@ -830,15 +921,31 @@ fn soundness_section(out: &mut String, input: &ReportInput<'_>, units: &[UnitVer
 /// The cycle-time histogram with mean, p50, p95 and the analytic estimate marked.
 fn histogram(out: &mut String, sorted: &[f64], marks: &[(&str, f64, &str)]) {
     const W: f64 = 400.0;
-    const H: f64 = 190.0;
+    const H: f64 = 170.0;
     const L: f64 = 36.0;
     const R: f64 = 10.0;
-    const T: f64 = 30.0;
+    const T: f64 = 14.0;
     const B: f64 = 30.0;
-    let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else { return };
-    let lo = marks.iter().map(|m| m.1).filter(|v| v.is_finite()).fold(min, f64::min).min(min);
-    let hi = marks.iter().map(|m| m.1).filter(|v| v.is_finite()).fold(max, f64::max).max(max);
-    #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
+        return;
+    };
+    let lo = marks
+        .iter()
+        .map(|m| m.1)
+        .filter(|v| v.is_finite())
+        .fold(min, f64::min)
+        .min(min);
+    let hi = marks
+        .iter()
+        .map(|m| m.1)
+        .filter(|v| v.is_finite())
+        .fold(max, f64::max)
+        .max(max);
+    #[allow(
+        clippy::cast_precision_loss,
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss
+    )]
     let bins = ((sorted.len() as f64).sqrt().ceil() as usize).clamp(1, 40);
     let span = if hi > lo { hi - lo } else { 1.0 };
     #[allow(clippy::cast_precision_loss)]
@@ -853,71 +960,167 @@ fn histogram(out: &mut String, sorted: &[f64], marks: &[(&str, f64, &str)]) {
     let x = |v: f64| L + (v - lo) / span * (W - L - R);
     #[allow(clippy::cast_precision_loss)]
     let y = |c: usize| T + (H - T - B) * (1.0 - c as f64 / top as f64);
-    w!(out, "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"Cycle-time histogram\">");
-    w!(out, "<line class=\"axis\" x1=\"{L}\" y1=\"{0}\" x2=\"{1}\" y2=\"{0}\"/>", H - B, W - R);
+    w!(
+        out,
+        "<svg class=\"chart\" viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"Cycle-time histogram\">"
+    );
+    w!(
+        out,
+        "<line class=\"axis\" x1=\"{L}\" y1=\"{0}\" x2=\"{1}\" y2=\"{0}\"/>",
+        H - B,
+        W - R
+    );
     for (i, &c) in count.iter().enumerate() {
         #[allow(clippy::cast_precision_loss)]
         let x0 = x(lo + width * i as f64);
         let bw = (x(lo + width) - x(lo) - 1.0).max(1.0);
         #[allow(clippy::cast_precision_loss)]
-        let (from, to) = (duration(lo + width * i as f64), duration(lo + width * (i + 1) as f64));
-        w!(out, "<rect class=\"bar\" x=\"{x0:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\"><title>{from} – {to}: {c} cases</title></rect>", y(c), (H - B) - y(c));
+        let (from, to) = (
+            duration(lo + width * i as f64),
+            duration(lo + width * (i + 1) as f64),
+        );
+        w!(
+            out,
+            "<rect class=\"bar\" x=\"{x0:.1}\" y=\"{:.1}\" width=\"{bw:.1}\" height=\"{:.1}\"><title>{from} – {to}: {c} cases</title></rect>",
+            y(c),
+            (H - B) - y(c)
+        );
     }
-    w!(out, "<text class=\"tick\" x=\"{L}\" y=\"{:.1}\" text-anchor=\"start\">{}</text>", H - B + 14.0, Esc(&duration(lo)));
-    w!(out, "<text class=\"tick\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>", W - R, H - B + 14.0, Esc(&duration(hi)));
-    w!(out, "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{top}</text>", L - 4.0, T + 4.0);
-    w!(out, "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">0</text>", L - 4.0, H - B);
-    w!(out, "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">cycle time</text>", (L + W - R) / 2.0, H - 4.0);
-    // Labels of marks that sit close together are staggered vertically.
-    let mut placed: Vec<f64> = Vec::new();
+    w!(
+        out,
+        "<text class=\"tick\" x=\"{L}\" y=\"{:.1}\" text-anchor=\"start\">{}</text>",
+        H - B + 14.0,
+        Esc(&duration(lo))
+    );
+    w!(
+        out,
+        "<text class=\"tick\" x=\"{}\" y=\"{:.1}\" text-anchor=\"end\">{}</text>",
+        W - R,
+        H - B + 14.0,
+        Esc(&duration(hi))
+    );
+    w!(
+        out,
+        "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{top}</text>",
+        L - 4.0,
+        T + 4.0
+    );
+    w!(
+        out,
+        "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">0</text>",
+        L - 4.0,
+        H - B
+    );
+    w!(
+        out,
+        "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">cycle time</text>",
+        (L + W - R) / 2.0,
+        H - 4.0
+    );
     for &(name, v, class) in marks {
         if !v.is_finite() {
             continue;
         }
         let mx = x(v);
-        let row = placed.iter().filter(|&&p| (p - mx).abs() < 60.0).count();
-        placed.push(mx);
-        #[allow(clippy::cast_precision_loss)]
-        let ty = 10.0 + 10.0 * (row % 3) as f64;
-        let anchor = if mx > W - 70.0 { "end" } else if mx < L + 40.0 { "start" } else { "middle" };
-        w!(out, "<line class=\"mark {class}\" x1=\"{mx:.1}\" y1=\"{:.1}\" x2=\"{mx:.1}\" y2=\"{:.1}\"><title>{}: {}</title></line>", ty + 2.0, H - B, Esc(name), Esc(&duration(v)));
-        w!(out, "<text class=\"mark-label {class}\" x=\"{mx:.1}\" y=\"{ty:.1}\" text-anchor=\"{anchor}\">{}</text>", Esc(name));
+        w!(
+            out,
+            "<line class=\"mark {class}\" x1=\"{mx:.1}\" y1=\"{:.1}\" x2=\"{mx:.1}\" y2=\"{:.1}\"><title>{}: {}</title></line>",
+            T - 6.0,
+            H - B,
+            Esc(name),
+            Esc(&duration(v))
+        );
     }
-    out.push_str("</svg>");
+    out.push_str("</svg><div class=\"marks\">");
+    for &(name, v, class) in marks {
+        if v.is_finite() {
+            w!(
+                out,
+                "<span><i class=\"{class}\"></i>{} {}</span>",
+                Esc(name),
+                Esc(&duration(v))
+            );
+        }
+    }
+    out.push_str("</div>");
 }
 
-fn simulation_section(out: &mut String, sim: &SimulationKpis, stats: Option<&(f64, f64, f64, Vec<f64>)>) {
+fn simulation_section(
+    out: &mut String,
+    sim: &SimulationKpis,
+    stats: Option<&(f64, f64, f64, Vec<f64>)>,
+) {
     out.push_str("<section class=\"card\" id=\"simulation\"><h2>Simulation</h2>");
-    w!(out, "<p class=\"muted\">Process <b>{}</b>, scenario <b>{}</b>: {} cases", Esc(&sim.process), Esc(&sim.scenario), sim.cycle_times_s.len());
+    w!(
+        out,
+        "<p class=\"muted\">Process <b>{}</b>, scenario <b>{}</b>: {} cases",
+        Esc(&sim.process),
+        Esc(&sim.scenario),
+        sim.cycle_times_s.len()
+    );
     if sim.cases_stuck > 0 {
-        w!(out, ", <span class=\"warn-text\">{} stuck</span>", sim.cases_stuck);
+        w!(
+            out,
+            ", <span class=\"warn-text\">{} stuck</span>",
+            sim.cases_stuck
+        );
     }
     out.push_str(".</p>");
     if let Some((mean, p50, p95, sorted)) = stats {
         out.push_str("<table class=\"kpi\"><tr><th></th><th>Simulated</th><th>Analytic</th></tr>");
-        w!(out, "<tr><td>Mean cycle time</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", duration(*mean), sim.analytic_mean_s.map_or_else(|| "–".to_owned(), duration));
+        w!(
+            out,
+            "<tr><td>Mean cycle time</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            duration(*mean),
+            sim.analytic_mean_s.map_or_else(|| "–".to_owned(), duration)
+        );
         if let Some(a) = sim.analytic_mean_s {
             if a > 0.0 {
-                w!(out, "<tr><td>Difference</td><td class=\"num\" colspan=\"2\">{:+.1} %</td></tr>", (mean - a) / a * 100.0);
+                w!(
+                    out,
+                    "<tr><td>Difference</td><td class=\"num\" colspan=\"2\">{:+.1} %</td></tr>",
+                    (mean - a) / a * 100.0
+                );
             }
         }
-        w!(out, "<tr><td>Median (p50)</td><td class=\"num\">{}</td><td></td></tr>", duration(*p50));
-        w!(out, "<tr><td>p95</td><td class=\"num\">{}</td><td></td></tr></table>", duration(*p95));
-        let mut marks = vec![("mean", *mean, "m-mean"), ("p50", *p50, "m-p50"), ("p95", *p95, "m-p95")];
+        w!(
+            out,
+            "<tr><td>Median (p50)</td><td class=\"num\">{}</td><td></td></tr>",
+            duration(*p50)
+        );
+        w!(
+            out,
+            "<tr><td>p95</td><td class=\"num\">{}</td><td></td></tr></table>",
+            duration(*p95)
+        );
+        let mut marks = vec![
+            ("mean", *mean, "m-mean"),
+            ("p50", *p50, "m-p50"),
+            ("p95", *p95, "m-p95"),
+        ];
         if let Some(a) = sim.analytic_mean_s {
             marks.push(("analytic", a, "m-an"));
         }
         out.push_str("<h3>Cycle time</h3>");
         histogram(out, sorted, &marks);
     } else {
-        out.push_str("<p class=\"warn-text\">No case completed, so there is no cycle time to show.</p>");
+        out.push_str(
+            "<p class=\"warn-text\">No case completed, so there is no cycle time to show.</p>",
+        );
     }
     if !sim.activities.is_empty() {
         out.push_str("<h3>Waiting time per activity</h3><p class=\"muted\">Tick “Waiting-time heat map” above the diagram to tint the shapes.</p><table class=\"kpi acts\"><tr><th>Activity</th><th>Waiting</th><th>Processing</th></tr>");
         let mut acts: Vec<&ActivityTimes> = sim.activities.iter().collect();
         acts.sort_by(|a, b| b.waiting_mean_s.total_cmp(&a.waiting_mean_s));
         for a in acts.iter().take(12) {
-            w!(out, "<tr data-el=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>", Esc(&a.id), Esc(&a.name), duration(a.waiting_mean_s), duration(a.processing_mean_s));
+            w!(
+                out,
+                "<tr data-el=\"{}\"><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                Esc(&a.id),
+                Esc(&a.name),
+                duration(a.waiting_mean_s),
+                duration(a.processing_mean_s)
+            );
         }
         out.push_str("</table>");
     }
@@ -925,8 +1128,19 @@ fn simulation_section(out: &mut String, sim: &SimulationKpis, stats: Option<&(f6
         out.push_str("<h3>Resource utilisation</h3><div class=\"util\">");
         for r in &sim.resources {
             let pct = (r.utilisation * 100.0).clamp(0.0, 100.0);
-            let class = if pct >= 90.0 { "hot" } else if pct >= 70.0 { "warm" } else { "" };
-            w!(out, "<div class=\"urow\"><span class=\"uname\" title=\"{0}\">{0} <small>×{1}</small></span><span class=\"ubar\"><span class=\"ufill {class}\" style=\"width:{pct:.1}%\"></span></span><span class=\"num\">{pct:.0} %</span></div>", Esc(&r.name), r.units);
+            let class = if pct >= 90.0 {
+                "hot"
+            } else if pct >= 70.0 {
+                "warm"
+            } else {
+                ""
+            };
+            w!(
+                out,
+                "<div class=\"urow\"><span class=\"uname\" title=\"{0}\">{0} <small>×{1}</small></span><span class=\"ubar\"><span class=\"ufill {class}\" style=\"width:{pct:.1}%\"></span></span><span class=\"num\">{pct:.0} %</span></div>",
+                Esc(&r.name),
+                r.units
+            );
         }
         out.push_str("</div>");
     }
@@ -946,33 +1160,70 @@ pub fn index(statuses: &[ModelStatus], generator: &str) -> String {
     let mut out = String::with_capacity(4096 + 512 * statuses.len());
     head(&mut out, "bpmnkit report");
     out.push_str("<body class=\"index\"><header class=\"top\"><h1>bpmnkit report</h1>");
-    let total = statuses.iter().fold((0, 0, 0), |a, s| (a.0 + s.errors, a.1 + s.warnings, a.2 + s.infos));
-    let unsound = statuses.iter().filter(|s| s.verdict == Some(Verdict::Unsound)).count();
-    w!(out, "<span class=\"muted\">{} models · {} errors · {} warnings · {} unsound</span></header>", statuses.len(), total.0, total.1, unsound);
+    let total = statuses.iter().fold((0, 0, 0), |a, s| {
+        (a.0 + s.errors, a.1 + s.warnings, a.2 + s.infos)
+    });
+    let unsound = statuses
+        .iter()
+        .filter(|s| s.verdict == Some(Verdict::Unsound))
+        .count();
+    w!(
+        out,
+        "<span class=\"muted\">{} models · {} errors · {} warnings · {} unsound</span></header>",
+        statuses.len(),
+        total.0,
+        total.1,
+        unsound
+    );
     out.push_str("<main class=\"index-main\"><table class=\"models\"><thead><tr><th>Model</th><th>Errors</th><th>Warnings</th><th>Notes</th><th>Soundness</th><th>Mean cycle time</th></tr></thead><tbody>");
     for s in statuses {
         out.push_str("<tr>");
         match &s.href {
-            Some(href) => w!(out, "<td><a href=\"{}\">{}</a></td>", Esc(&percent_path(href)), Esc(&s.file)),
+            Some(href) => w!(
+                out,
+                "<td><a href=\"{}\">{}</a></td>",
+                Esc(&percent_path(href)),
+                Esc(&s.file)
+            ),
             None => w!(out, "<td>{}</td>", Esc(&s.file)),
         }
         if let Some(why) = &s.unreadable {
-            w!(out, "<td colspan=\"5\" class=\"err-text\">unreadable: {}</td></tr>", Esc(why));
+            w!(
+                out,
+                "<td colspan=\"5\" class=\"err-text\">unreadable: {}</td></tr>",
+                Esc(why)
+            );
             continue;
         }
         let cell = |out: &mut String, n: usize, class: &str| {
-            w!(out, "<td class=\"num\"><span class=\"chip {class}{}\">{n}</span></td>", if n == 0 { " zero" } else { "" });
+            w!(
+                out,
+                "<td class=\"num\"><span class=\"chip {class}{}\">{n}</span></td>",
+                if n == 0 { " zero" } else { "" }
+            );
         };
         cell(&mut out, s.errors, "err");
         cell(&mut out, s.warnings, "warn");
         cell(&mut out, s.infos, "info");
         match s.verdict {
-            Some(v) => w!(out, "<td><span class=\"chip v-{0}\">{0}</span></td>", v.as_str()),
+            Some(v) => w!(
+                out,
+                "<td><span class=\"chip v-{0}\">{0}</span></td>",
+                v.as_str()
+            ),
             None => out.push_str("<td class=\"muted\">–</td>"),
         }
-        w!(out, "<td class=\"num\">{}</td></tr>", s.mean_cycle_time_s.map_or_else(|| "–".to_owned(), duration));
+        w!(
+            out,
+            "<td class=\"num\">{}</td></tr>",
+            s.mean_cycle_time_s.map_or_else(|| "–".to_owned(), duration)
+        );
     }
-    w!(out, "</tbody></table><footer>{}</footer></main></body></html>\n", Esc(generator));
+    w!(
+        out,
+        "</tbody></table><footer>{}</footer></main></body></html>\n",
+        Esc(generator)
+    );
     out
 }
 
@@ -991,17 +1242,25 @@ fn percent_path(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(Esc("<a href=\"x\">&'").to_string(), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            Esc("<a href=\"x\">&'").to_string(),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 
     #[test]
     fn script_json_cannot_close_the_script() {
-        let s = script_json(&vec!["</script><script>alert(1)</script>", "a&b", "\u{2028}"]);
+        let s = script_json(&vec![
+            "</script><script>alert(1)</script>",
+            "a&b",
+            "\u{2028}",
+        ]);
         assert!(!s.contains("</script>"));
         assert!(!s.contains('<') && !s.contains('&'));
         let back: Vec<String> = serde_json::from_str(&s).unwrap();

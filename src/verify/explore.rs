@@ -295,7 +295,16 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
         }
         if !any && !fin {
             bad = true;
-            report_deadlock(model, net, &space, si, &m, pools, &mut reported, &mut findings);
+            report_deadlock(
+                model,
+                net,
+                &space,
+                si,
+                &m,
+                pools,
+                &mut reported,
+                &mut findings,
+            );
         }
         stuck.push(bad);
         cur += 1;
@@ -312,7 +321,16 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
         };
     }
     succ_off.push(u32::try_from(succ.len()).unwrap_or(u32::MAX));
-    report_livelock(model, net, &space, &succ_off, &succ, &is_final, &stuck, &mut findings);
+    report_livelock(
+        model,
+        net,
+        &space,
+        &succ_off,
+        &succ,
+        &is_final,
+        &stuck,
+        &mut findings,
+    );
     // Dead activities: never started in any reachable state.
     let mut started = std::collections::HashSet::new();
     for (t, f) in fired.iter().enumerate() {

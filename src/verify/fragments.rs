@@ -208,7 +208,9 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
         r.nodes[a as usize].outs.push(ei);
         r.nodes[b as usize].ins.push(ei);
     }
-    r.work = (0..u32::try_from(r.nodes.len()).unwrap_or(0)).rev().collect();
+    r.work = (0..u32::try_from(r.nodes.len()).unwrap_or(0))
+        .rev()
+        .collect();
     while let Some(n) = r.work.pop() {
         r.reduce(n);
     }
@@ -220,8 +222,7 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
         .iter()
         .all(|&i| r.nodes[i as usize].start || r.nodes[i as usize].end)
         && live.iter().filter(|&&i| r.nodes[i as usize].start).count() == 1
-        && r
-            .edges
+        && r.edges
             .iter()
             .filter(|e| e.alive)
             .all(|e| r.nodes[e.src as usize].start && r.nodes[e.dst as usize].end);
@@ -301,7 +302,13 @@ impl Reducer {
             for e in selfs {
                 let child = self.edges[e as usize].frag;
                 let el = self.nodes[ni].split_el;
-                let f = self.frag(FragmentKind::Loop, Some(el), Some(el), vec![child], Vec::new());
+                let f = self.frag(
+                    FragmentKind::Loop,
+                    Some(el),
+                    Some(el),
+                    vec![child],
+                    Vec::new(),
+                );
                 self.nodes[ni].frags.push(f);
                 self.kill_edge(e);
             }
@@ -438,7 +445,13 @@ impl Reducer {
         let (split, join) = (self.nodes[s as usize].split, self.nodes[d as usize].join);
         let entry = Some(self.nodes[s as usize].split_el);
         let exit = Some(self.nodes[d as usize].join_el);
-        let f = self.frag(FragmentKind::Bond { split, join }, entry, exit, children, Vec::new());
+        let f = self.frag(
+            FragmentKind::Bond { split, join },
+            entry,
+            exit,
+            children,
+            Vec::new(),
+        );
         self.edges[keep as usize].frag = f;
     }
 

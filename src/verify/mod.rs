@@ -346,11 +346,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
 fn scope_name(model: &Model, s: ElementId) -> String {
     let e = model.el(s);
     e.label()
-        .or_else(|| {
-            e.links
-                .participant
-                .and_then(|p| model.el(p).label())
-        })
+        .or_else(|| e.links.participant.and_then(|p| model.el(p).label()))
         .map_or_else(|| e.id_str().to_owned(), one_line)
 }
 
@@ -470,14 +466,16 @@ fn to_diagnostic(model: &Model, f: &Finding) -> Diagnostic {
         .with_element(f.element.id.clone())
         .with_help(help(&f.code));
     if let Some(el) = model.by_id(&f.element.id) {
-        d = d.with_span(model.el(el).span).with_span_label(match f.code.as_str() {
-            "verify::deadlock" | "verify::message-deadlock" => "stuck here",
-            "verify::lack-of-synchronization" => "second token here",
-            "verify::improper-completion" => "reached twice",
-            "verify::livelock" => "loops forever",
-            "verify::dead-activity" => "never runs",
-            _ => "here",
-        });
+        d = d
+            .with_span(model.el(el).span)
+            .with_span_label(match f.code.as_str() {
+                "verify::deadlock" | "verify::message-deadlock" => "stuck here",
+                "verify::lack-of-synchronization" => "second token here",
+                "verify::improper-completion" => "reached twice",
+                "verify::livelock" => "loops forever",
+                "verify::dead-activity" => "never runs",
+                _ => "here",
+            });
     }
     // One label per witness step; a step repeated at the same place is labelled once.
     let mut at: HashMap<String, Vec<usize>> = HashMap::new();
@@ -502,7 +500,12 @@ fn to_diagnostic(model: &Model, f: &Finding) -> Diagnostic {
 }
 
 /// Shortest flow-graph path from the scope's start through `split` to `fault`.
-fn structural_path(model: &Model, scope: ElementId, split: ElementId, fault: ElementId) -> Vec<ElementId> {
+fn structural_path(
+    model: &Model,
+    scope: ElementId,
+    split: ElementId,
+    fault: ElementId,
+) -> Vec<ElementId> {
     let start = model
         .flow_nodes(scope)
         .find(|(_, e)| e.kind == Kind::StartEvent)
@@ -525,7 +528,12 @@ fn structural_path(model: &Model, scope: ElementId, split: ElementId, fault: Ele
     path
 }
 
-fn shortest(model: &Model, from: ElementId, to: ElementId, avoid_back: Option<ElementId>) -> Option<Vec<ElementId>> {
+fn shortest(
+    model: &Model,
+    from: ElementId,
+    to: ElementId,
+    avoid_back: Option<ElementId>,
+) -> Option<Vec<ElementId>> {
     let mut prev: HashMap<ElementId, ElementId> = HashMap::new();
     let mut queue = VecDeque::from([from]);
     while let Some(n) = queue.pop_front() {

@@ -239,7 +239,13 @@ struct Builder<'m> {
 }
 
 impl Builder<'_> {
-    fn place(&mut self, kind: PlaceKind, el: ElementId, waiter: Option<ElementId>, pool: usize) -> u32 {
+    fn place(
+        &mut self,
+        kind: PlaceKind,
+        el: ElementId,
+        waiter: Option<ElementId>,
+        pool: usize,
+    ) -> u32 {
         let i = u32::try_from(self.net.places.len()).unwrap_or(u32::MAX);
         self.net.places.push(Place {
             kind,
@@ -425,7 +431,9 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
         for (id, e) in model.children(scope) {
             if let Kind::Other(name) = &e.kind {
                 if !e.links.incoming.is_empty() || !e.links.outgoing.is_empty() {
-                    b.net.unsupported.push((id, format!("{name} in a process flow")));
+                    b.net
+                        .unsupported
+                        .push((id, format!("{name} in a process flow")));
                 }
             }
         }
@@ -538,9 +546,7 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
         let ins = b.in_places(el);
         match &kind {
             Kind::BoundaryEvent => {} // compiled with its host
-            _ if kind.is_sub_process()
-                && e.bool_attr("triggeredByEvent").unwrap_or(false) =>
-            {
+            _ if kind.is_sub_process() && e.bool_attr("triggeredByEvent").unwrap_or(false) => {
                 // An event sub-process is not part of its parent's flow; it is checked
                 // in its own scope. It counts as live when its parent can run.
                 b.net.activities.pop();
@@ -578,10 +584,13 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
             }
             Kind::EndEvent => {
                 let sends = b.sends(el);
-                let terminate =
-                    triggers(model, el).contains(&Kind::TerminateEventDefinition);
+                let terminate = triggers(model, el).contains(&Kind::TerminateEventDefinition);
                 // Filled in once every place exists (see the end of `compile`).
-                let clear: Vec<u32> = if terminate { vec![u32::MAX] } else { Vec::new() };
+                let clear: Vec<u32> = if terminate {
+                    vec![u32::MAX]
+                } else {
+                    Vec::new()
+                };
                 if ins.len() >= 2 {
                     b.net.end_checks.push((el, ins.clone()));
                 }

@@ -2,8 +2,8 @@
 
 pub mod completions;
 pub mod inspect;
-pub mod verify;
+pub mod layout;
 pub mod render;
 pub mod report;
-pub mod layout;
 pub mod simulate;
+pub mod verify;

@@ -70,7 +70,11 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus, CliError> {
                 return Err(CliError::Render(format!(
                     "no diagram with id {id} in {} (diagrams: {})",
                     args.model.display(),
-                    if known.is_empty() { "none".to_owned() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        known.join(", ")
+                    }
                 )));
             }
             found
@@ -96,7 +100,11 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus, CliError> {
             (Some(out), true) => write_atomic(&suffixed(out, &suffix), &args.model, &svg.text)?,
             (None, false) => write_stdout(&svg.text)?,
             (None, true) => {
-                write_atomic(&suffixed(&args.model.with_extension("svg"), &suffix), &args.model, &svg.text)?;
+                write_atomic(
+                    &suffixed(&args.model.with_extension("svg"), &suffix),
+                    &args.model,
+                    &svg.text,
+                )?;
             }
         }
     }
@@ -106,7 +114,10 @@ pub fn run(args: &RenderArgs) -> Result<ExitStatus, CliError> {
     if diagrams.len() > 1 && !args.all && args.diagram.is_none() {
         eprintln!(
             "note: rendered diagram {} (1 of {}); use --all for every diagram or --diagram ID",
-            selected.first().and_then(|d| d.id.as_deref()).unwrap_or("?"),
+            selected
+                .first()
+                .and_then(|d| d.id.as_deref())
+                .unwrap_or("?"),
             diagrams.len()
         );
     }
@@ -134,14 +145,26 @@ fn diagrams_for(model: &Model, mode: LayoutMode) -> Result<Vec<Diagram>, CliErro
 /// A diagram id made safe for a file name.
 fn file_safe(id: &str) -> String {
     id.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
 /// `out.svg` + `D1` -> `out-D1.svg`.
 fn suffixed(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = path.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_else(|| "svg".into());
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "svg".into());
     path.with_file_name(format!("{stem}-{suffix}.{ext}"))
 }
 
@@ -157,8 +180,14 @@ fn write_atomic(path: &Path, input: &Path, text: &str) -> Result<(), CliError> {
             input.display()
         )));
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = std::fs::File::create(&tmp)
         .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))

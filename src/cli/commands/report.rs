@@ -19,8 +19,8 @@ use crate::report::html::{
     self, ActivityTimes, Finding, ModelStatus, PropertyState, ReportInput, ResourceUse,
     SimulationKpis, Source, UnitVerdict, Verdict,
 };
-use crate::simulate::{Scenario, SimOptions};
 use crate::report::render_text;
+use crate::simulate::{Scenario, SimOptions};
 use crate::verify::{Check, VerifyOptions, verify_model};
 
 /// Arguments of `report`.
@@ -76,7 +76,11 @@ fn lint_findings(model: &Model, config: &Config) -> Vec<Finding> {
                 .is_some_and(|r| r.meta().category == Category::Governance);
             Finding {
                 diagnostic: d,
-                source: if governance { Source::Governance } else { Source::Lint },
+                source: if governance {
+                    Source::Governance
+                } else {
+                    Source::Lint
+                },
                 witness: false,
             }
         })
@@ -92,7 +96,10 @@ fn config_for(path: &Path, given: Option<&Config>) -> Result<Config, CliError> {
     if let Some(c) = given {
         return Ok(c.clone());
     }
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     match crate::lint::config::find_upward(&dir) {
         Some(rc) => Config::load(&rc).map_err(|e| CliError::Io {
@@ -233,8 +240,9 @@ pub struct SimulateWith {
 /// The simulator's message when the model cannot be simulated.
 fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, String> {
     use crate::simulate::{analytic, engine, replication_seed, stats};
-    let prepared = crate::simulate::prepare(model, with.scenario.as_ref().map(|s| s.0.clone()), None)
-        .map_err(|e| e.message)?;
+    let prepared =
+        crate::simulate::prepare(model, with.scenario.as_ref().map(|s| s.0.clone()), None)
+            .map_err(|e| e.message)?;
     let options = SimOptions {
         cases: Some(with.cases),
         seed: Some(with.seed),
@@ -266,18 +274,26 @@ fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, Stri
     notes.push(format!(
         "Analytic estimate ({}{}): contention-free mean {}, with queueing {}",
         estimate.method,
-        if estimate.approximate { ", approximate" } else { "" },
+        if estimate.approximate {
+            ", approximate"
+        } else {
+            ""
+        },
         html::duration(estimate.cycle_time.mean),
-        estimate
-            .cycle_mean_with_queueing
-            .map_or_else(|| "not available (a pool is overloaded)".to_owned(), html::duration)
+        estimate.cycle_mean_with_queueing.map_or_else(
+            || "not available (a pool is overloaded)".to_owned(),
+            html::duration
+        )
     ));
     Ok(SimulationKpis {
         scenario: with
             .scenario
             .as_ref()
             .map_or_else(|| prepared.scenario_source.clone(), |s| s.1.clone()),
-        process: net.process_id.clone(),
+        process: model
+            .by_id(&net.process_id)
+            .and_then(|p| model.el(p).label())
+            .map_or_else(|| net.process_id.clone(), str::to_owned),
         cycle_times_s,
         cases_stuck: summary.cases_stuck,
         analytic_mean_s: Some(analytic_mean_s),
@@ -444,11 +460,15 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
     let page_options = PageOptions {
         config,
         max_states: args.max_states,
-        simulate: (!args.no_simulation).then(|| SimulateWith {
-            scenario,
-            cases: args.cases,
-            seed: args.seed,
-        }),
+        simulate: if args.no_simulation {
+            None
+        } else {
+            Some(SimulateWith {
+                scenario,
+                cases: args.cases,
+                seed: args.seed,
+            })
+        },
     };
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).map_err(|e| CliError::Io {
@@ -487,7 +507,8 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
             path.display(),
             st.errors,
             st.warnings,
-            st.verdict.map_or_else(String::new, |v| format!(", {}", v.as_str())),
+            st.verdict
+                .map_or_else(String::new, |v| format!(", {}", v.as_str())),
             out.display()
         );
         statuses.push(st);
@@ -547,8 +568,13 @@ mod tests {
         let mut used = HashSet::new();
         assert_eq!(page_name(Path::new("a/x.bpmn"), &mut used), "x.html");
         assert_eq!(page_name(Path::new("b/x.bpmn"), &mut used), "x-2.html");
-        assert_eq!(page_name(Path::new("index.bpmn"), &mut used), "index-2.html");
-        assert_eq!(page_name(Path::new("we ird<.bpmn"), &mut used), "we_ird_.html");
+        assert_eq!(
+            page_name(Path::new("index.bpmn"), &mut used),
+            "index-2.html"
+        );
+        assert_eq!(
+            page_name(Path::new("we ird<.bpmn"), &mut used),
+            "we_ird_.html"
+        );
     }
-
 }

@@ -241,7 +241,11 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
-    let mut queue: Vec<usize> = discovery.iter().copied().filter(|&v| indeg[v] == 0).collect();
+    let mut queue: Vec<usize> = discovery
+        .iter()
+        .copied()
+        .filter(|&v| indeg[v] == 0)
+        .collect();
     let mut topo = Vec::with_capacity(n);
     let mut qi = 0;
     while qi < queue.len() {
@@ -1077,7 +1081,11 @@ impl Router<'_> {
                     .iter()
                     .all(|&v| (self.ry(v) - sy).abs() < 0.01);
                 if all_same {
-                    let ty = if sy < tb.center().y { tb.y } else { tb.bottom() };
+                    let ty = if sy < tb.center().y {
+                        tb.y
+                    } else {
+                        tb.bottom()
+                    };
                     cands.push(vec![
                         pt(sb.right(), sy),
                         pt(tb.center().x, sy),

@@ -144,9 +144,8 @@ pub fn measure(m: &Model) -> Metrics {
             .edges
             .iter()
             .map(|e| {
-                e.element.is_some_and(|x| {
-                    matches!(m.el(x).kind, Kind::SequenceFlow | Kind::MessageFlow)
-                })
+                e.element
+                    .is_some_and(|x| matches!(m.el(x).kind, Kind::SequenceFlow | Kind::MessageFlow))
             })
             .collect();
         let mut minx = f64::INFINITY;
@@ -181,9 +180,7 @@ pub fn measure(m: &Model) -> Metrics {
             };
             let exempt = |n: ElementId| -> bool {
                 [src, tgt].iter().flatten().any(|&end| {
-                    n == end
-                        || is_ancestor(m, n, end)
-                        || m.el(end).links.attached_to == Some(n)
+                    n == end || is_ancestor(m, n, end) || m.el(end).links.attached_to == Some(n)
                 })
             };
             for w in e.waypoints.windows(2) {

@@ -124,10 +124,22 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
         let plane_id = unique(&mut used, &format!("BPMNPlane_{}", n + 1));
         let mut edges = edges;
         for s in &mut shapes {
-            s.id = Some(unique(&mut used, &format!("{}_di", s.bpmn_element.as_deref().unwrap_or("shape"))).into());
+            s.id = Some(
+                unique(
+                    &mut used,
+                    &format!("{}_di", s.bpmn_element.as_deref().unwrap_or("shape")),
+                )
+                .into(),
+            );
         }
         for e in &mut edges {
-            e.id = Some(unique(&mut used, &format!("{}_di", e.bpmn_element.as_deref().unwrap_or("edge"))).into());
+            e.id = Some(
+                unique(
+                    &mut used,
+                    &format!("{}_di", e.bpmn_element.as_deref().unwrap_or("edge")),
+                )
+                .into(),
+            );
         }
         out.push(Diagram {
             id: Some(diagram_id.into()),
@@ -251,8 +263,7 @@ impl<'a> Ctx<'a> {
             usize,
             usize,
             Vec<(ElementId, usize, usize, usize)>,
-        )> =
-            Vec::new();
+        )> = Vec::new();
         let mut max_depth = 0;
         let mut pool_band: HashMap<ElementId, usize> = HashMap::new();
         // Participants, then (when this is the only collaboration) processes outside any
@@ -401,7 +412,14 @@ impl<'a> Ctx<'a> {
         }
         #[allow(clippy::cast_precision_loss)]
         let left = HEADER * max_depth as f64;
-        let placed = self.place(&[(process, 0)], &[], &band_of, &bands, left, &HashMap::new());
+        let placed = self.place(
+            &[(process, 0)],
+            &[],
+            &band_of,
+            &bands,
+            left,
+            &HashMap::new(),
+        );
         let mut shapes = Vec::new();
         let width = placed.out.width;
         for &(lane, depth, f, c) in &lanes {
@@ -435,7 +453,14 @@ impl<'a> Ctx<'a> {
                 gap_before: 0.0,
             },
         }];
-        let placed = self.place(&[(sub, 0)], &[], &HashMap::new(), &bands, 0.0, &HashMap::new());
+        let placed = self.place(
+            &[(sub, 0)],
+            &[],
+            &HashMap::new(),
+            &bands,
+            0.0,
+            &HashMap::new(),
+        );
         let mut shapes = placed.shapes;
         let mut edges = placed.edges;
         self.post_links(&mut shapes, &mut edges, &placed.consumed);
@@ -516,7 +541,14 @@ impl<'a> Ctx<'a> {
                                 gap_before: 0.0,
                             },
                         }];
-                        let p = self.place(&[(id, 0)], &[], &HashMap::new(), &inner, 0.0, &HashMap::new());
+                        let p = self.place(
+                            &[(id, 0)],
+                            &[],
+                            &HashMap::new(),
+                            &inner,
+                            0.0,
+                            &HashMap::new(),
+                        );
                         w = p.out.width.max(200.0);
                         h = p.out.height.max(120.0);
                         child = Some(p);
@@ -570,7 +602,11 @@ impl<'a> Ctx<'a> {
             #[allow(clippy::cast_precision_loss)]
             let kf = k as f64;
             let labelled = list.iter().any(|&b| external_label(m, b).is_some());
-            let step = if labelled && k > 1 { SAT_LABEL_STEP } else { 45.0 };
+            let step = if labelled && k > 1 {
+                SAT_LABEL_STEP
+            } else {
+                45.0
+            };
             let node = &mut spec.nodes[h];
             if !children.contains_key(&h) {
                 node.w = node.w.max(step * kf + 10.0);
@@ -842,10 +878,7 @@ fn external_label(m: &Model, id: ElementId) -> Option<(f64, f64)> {
     let e = m.el(id);
     let has_external = e.kind.is_event()
         || e.kind.is_gateway()
-        || matches!(
-            e.kind,
-            Kind::DataObjectReference | Kind::DataStoreReference
-        );
+        || matches!(e.kind, Kind::DataObjectReference | Kind::DataStoreReference);
     if !has_external {
         return None;
     }
@@ -891,42 +924,49 @@ fn shape(m: &Model, id: ElementId, bounds: Bounds) -> DiShape {
 
 fn edge(m: &Model, id: ElementId, waypoints: Vec<Point>) -> DiEdge {
     let e = m.el(id);
-    let label = e.label().filter(|_| e.kind == Kind::SequenceFlow).and_then(|name| {
-        let n = waypoints.len();
-        if n < 2 {
-            return None;
-        }
-        let (a, b) = (waypoints[(n - 1) / 2], waypoints[n / 2]);
-        let (a, b) = if n % 2 == 0 { (a, b) } else { (waypoints[n / 2 - 1], waypoints[n / 2]) };
-        let mid = Point {
-            x: (a.x + b.x) / 2.0,
-            y: (a.y + b.y) / 2.0,
-        };
-        let w = text_width(name, 11.0).min(LABEL_W).max(20.0);
-        #[allow(clippy::cast_precision_loss)]
-        let h = wrap_lines(name, LABEL_W, 11.0) as f64 * LABEL_LINE;
-        let horizontal = (a.y - b.y).abs() < 0.01;
-        let bounds = if horizontal {
-            Bounds {
-                x: mid.x - w / 2.0,
-                y: mid.y - h - 4.0,
-                width: w,
-                height: h,
+    let label = e
+        .label()
+        .filter(|_| e.kind == Kind::SequenceFlow)
+        .and_then(|name| {
+            let n = waypoints.len();
+            if n < 2 {
+                return None;
             }
-        } else {
-            Bounds {
-                x: mid.x + 6.0,
-                y: mid.y - h / 2.0,
-                width: w,
-                height: h,
-            }
-        };
-        Some(DiLabel {
-            bounds: Some(bounds),
-            label_style: None,
-            attrs: Vec::new(),
-        })
-    });
+            let (a, b) = (waypoints[(n - 1) / 2], waypoints[n / 2]);
+            let (a, b) = if n % 2 == 0 {
+                (a, b)
+            } else {
+                (waypoints[n / 2 - 1], waypoints[n / 2])
+            };
+            let mid = Point {
+                x: (a.x + b.x) / 2.0,
+                y: (a.y + b.y) / 2.0,
+            };
+            let w = text_width(name, 11.0).min(LABEL_W).max(20.0);
+            #[allow(clippy::cast_precision_loss)]
+            let h = wrap_lines(name, LABEL_W, 11.0) as f64 * LABEL_LINE;
+            let horizontal = (a.y - b.y).abs() < 0.01;
+            let bounds = if horizontal {
+                Bounds {
+                    x: mid.x - w / 2.0,
+                    y: mid.y - h - 4.0,
+                    width: w,
+                    height: h,
+                }
+            } else {
+                Bounds {
+                    x: mid.x + 6.0,
+                    y: mid.y - h / 2.0,
+                    width: w,
+                    height: h,
+                }
+            };
+            Some(DiLabel {
+                bounds: Some(bounds),
+                label_style: None,
+                attrs: Vec::new(),
+            })
+        });
     DiEdge {
         id: None,
         bpmn_element: e.id.clone(),

@@ -109,7 +109,9 @@ pub fn write_di(model: &Model, diagrams: &[Diagram]) -> Result<String, WriteErro
             }
             // keep the closing tag on its own line, after the indented diagrams
             let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-            let only_ws = text[line_start..close].chars().all(|c| c == ' ' || c == '\t');
+            let only_ws = text[line_start..close]
+                .chars()
+                .all(|c| c == ' ' || c == '\t');
             let at = if only_ws { line_start } else { close };
             (at, "  ".to_owned(), only_ws)
         }
@@ -273,7 +275,10 @@ fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str
         }
         let _ = write!(xml, "{i3}</bpmndi:BPMNEdge>{nl}");
     }
-    let _ = write!(xml, "{ind}  </bpmndi:BPMNPlane>{nl}{ind}</bpmndi:BPMNDiagram>{nl}");
+    let _ = write!(
+        xml,
+        "{ind}  </bpmndi:BPMNPlane>{nl}{ind}</bpmndi:BPMNDiagram>{nl}"
+    );
 }
 
 #[cfg(test)]

@@ -164,7 +164,10 @@ mod tests {
     fn wraps_at_spaces_and_keeps_explicit_breaks() {
         let lines = wrap("Check the credit worthiness of the customer", 86.0, 12.0);
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
-        assert_eq!(texts, ["Check the credit ", "worthiness of the ", "customer"]);
+        assert_eq!(
+            texts,
+            ["Check the credit ", "worthiness of the ", "customer"]
+        );
         assert!(lines.iter().all(|l| l.width < 86.0));
         let lines = wrap("a\nb", 86.0, 12.0);
         assert_eq!(lines.len(), 2);

@@ -160,7 +160,8 @@
   function centerOn(v, g, zoomIn) {
     var b = bbox(g), box = v.box;
     var w = box.w;
-    var want = Math.max(700, b.w * 3, b.h * 3 * box.w / box.h);
+    // Close enough to read, never past 1:1.
+    var want = Math.max(v.canvas.clientWidth || 700, b.w * 3, b.h * 3 * box.w / box.h);
     if (zoomIn && w > want) w = want;
     var h = w * box.h / box.w;
     var cx = b.x + b.w / 2, cy = b.y + b.h / 2;
