@@ -14,5 +14,6 @@ mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
 mod render;
+mod report;
 mod simulate;
 mod verify;

@@ -115,6 +115,22 @@ async function checkModelPage(page, file, shot) {
     await page.click("#w-all");
   }
   await page.screenshot({ path: shot });
+  // The waiting-time heat map tints the activities when switched on.
+  if (await page.$("#heat-toggle")) {
+    await page.evaluate(() => document.getElementById("w-close").click());
+    await page.check("#heat-toggle");
+    const tints = await page.$$eval(".canvas:not([hidden]) .bk-heat", (e) => e.length);
+    const wanted = await page.evaluate(() => {
+      const d = JSON.parse(document.getElementById("bk-data").textContent);
+      const c = document.querySelector(".canvas:not([hidden])");
+      const i = Number(c.dataset.diagram);
+      return Object.keys(d.heat.wait).filter((id) => d.diagrams[i].geom[id]).length;
+    });
+    if (tints !== wanted) fail(file, `heat map: ${tints} tinted shapes, ${wanted} expected`);
+    if (await page.$("#heat-legend[hidden]")) fail(file, "heat map legend hidden");
+    await page.click('[data-zoom="fit"]');
+    await page.screenshot({ path: shot.replace(/\.png$/, "-heat.png") });
+  }
 }
 
 let pages = 0;

@@ -921,10 +921,10 @@ fn soundness_section(
 /// The cycle-time histogram with mean, p50, p95 and the analytic estimate marked.
 fn histogram(out: &mut String, sorted: &[f64], marks: &[(&str, f64, &str)]) {
     const W: f64 = 400.0;
-    const H: f64 = 190.0;
+    const H: f64 = 170.0;
     const L: f64 = 36.0;
     const R: f64 = 10.0;
-    const T: f64 = 30.0;
+    const T: f64 = 14.0;
     const B: f64 = 30.0;
     let (Some(&min), Some(&max)) = (sorted.first(), sorted.last()) else {
         return;
@@ -1017,13 +1017,17 @@ fn histogram(out: &mut String, sorted: &[f64], marks: &[(&str, f64, &str)]) {
         (L + W - R) / 2.0,
         H - 4.0
     );
+<<<<<<< HEAD
     // Labels of marks that sit close together are staggered vertically.
     let mut placed: Vec<f64> = Vec::new();
+=======
+>>>>>>> report
     for &(name, v, class) in marks {
         if !v.is_finite() {
             continue;
         }
         let mx = x(v);
+<<<<<<< HEAD
         let row = placed.iter().filter(|&&p| (p - mx).abs() < 60.0).count();
         placed.push(mx);
         #[allow(clippy::cast_precision_loss)]
@@ -1039,17 +1043,37 @@ fn histogram(out: &mut String, sorted: &[f64], marks: &[(&str, f64, &str)]) {
             out,
             "<line class=\"mark {class}\" x1=\"{mx:.1}\" y1=\"{:.1}\" x2=\"{mx:.1}\" y2=\"{:.1}\"><title>{}: {}</title></line>",
             ty + 2.0,
+=======
+        w!(
+            out,
+            "<line class=\"mark {class}\" x1=\"{mx:.1}\" y1=\"{:.1}\" x2=\"{mx:.1}\" y2=\"{:.1}\"><title>{}: {}</title></line>",
+            T - 6.0,
+>>>>>>> report
             H - B,
             Esc(name),
             Esc(&duration(v))
         );
+<<<<<<< HEAD
         w!(
             out,
             "<text class=\"mark-label {class}\" x=\"{mx:.1}\" y=\"{ty:.1}\" text-anchor=\"{anchor}\">{}</text>",
             Esc(name)
         );
+=======
+>>>>>>> report
     }
-    out.push_str("</svg>");
+    out.push_str("</svg><div class=\"marks\">");
+    for &(name, v, class) in marks {
+        if v.is_finite() {
+            w!(
+                out,
+                "<span><i class=\"{class}\"></i>{} {}</span>",
+                Esc(name),
+                Esc(&duration(v))
+            );
+        }
+    }
+    out.push_str("</div>");
 }
 
 fn simulation_section(
@@ -1249,6 +1273,7 @@ fn percent_path(s: &str) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -12,6 +12,7 @@ use crate::cli::commands::inspect::parse_error_diagnostic;
 use crate::cli::{CliError, ExitStatus, files, use_color};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::lint::Category;
+use crate::lint::config::Config;
 use crate::model::{Diagram, Model};
 use crate::parse::parse_file;
 use crate::report::html::{
@@ -47,6 +48,10 @@ pub struct ReportArgs {
     /// Leave the simulation out.
     #[arg(long)]
     pub no_simulation: bool,
+    /// Lint config (`.bpmnlintrc` JSON). Default: the nearest `.bpmnlintrc` above each
+    /// model, else `bpmnlint:recommended`.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// Most states explored per process by the soundness check.
     #[arg(long, value_name = "N", default_value_t = crate::verify::DEFAULT_MAX_STATES)]
     pub max_states: usize,
@@ -55,43 +60,54 @@ pub struct ReportArgs {
     pub read: ReadArgs,
 }
 
-/// The level a rule runs at by default (STYLE.md §2): correctness errors, suspicious and
-/// style warnings; governance and nursery rules need a configuration.
-fn default_severity(category: Category) -> Option<Severity> {
-    match category {
-        Category::Correctness => Some(Severity::Error),
-        Category::Suspicious | Category::Style => Some(Severity::Warning),
-        _ => None,
-    }
-}
-
-/// Lint findings of the rules that are on by default, tagged lint or governance.
-fn lint_findings(model: &Model) -> Vec<Finding> {
-    let rules: Vec<_> = crate::lint::registry::all()
-        .into_iter()
-        .filter_map(|r| default_severity(r.meta().category).map(|s| (r, s)))
+/// Lint findings of the rules the config turns on for this file, tagged lint or
+/// governance by the rule's category.
+fn lint_findings(model: &Model, config: &Config) -> Vec<Finding> {
+    let active = config.rules_for(Path::new(model.source.name()));
+    let rules: Vec<_> = active
+        .iter()
+        .map(|a| (a.rule, a.severity, a.options.as_ref()))
         .collect();
-    let governance: HashSet<&str> = crate::lint::registry::all()
-        .into_iter()
-        .filter(|r| r.meta().category == Category::Governance)
-        .map(|r| r.meta().name)
-        .collect();
-    crate::lint::run(model, &rules)
+    crate::lint::run_with_options(model, &rules)
         .into_iter()
         .map(|d| {
             let name = d.code.strip_prefix("lint::").unwrap_or(&d.code);
-            let source = if governance.contains(name) {
-                Source::Governance
-            } else {
-                Source::Lint
-            };
+            let governance = crate::lint::config::find_rule(name)
+                .is_some_and(|r| r.meta().category == Category::Governance);
             Finding {
                 diagnostic: d,
-                source,
+                source: if governance {
+                    Source::Governance
+                } else {
+                    Source::Lint
+                },
                 witness: false,
             }
         })
         .collect()
+}
+
+/// The lint config for a model: the one given, else the nearest `.bpmnlintrc` above the
+/// model, else `bpmnlint:recommended`.
+///
+/// # Errors
+/// A `.bpmnlintrc` that cannot be read or is invalid.
+fn config_for(path: &Path, given: Option<&Config>) -> Result<Config, CliError> {
+    if let Some(c) = given {
+        return Ok(c.clone());
+    }
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    match crate::lint::config::find_upward(&dir) {
+        Some(rc) => Config::load(&rc).map_err(|e| CliError::Io {
+            path: rc.display().to_string(),
+            message: e.to_string(),
+        }),
+        None => Ok(Config::builtin_default()),
+    }
 }
 
 fn property_state(c: Check) -> Option<PropertyState> {
@@ -196,10 +212,12 @@ fn diagrams_of(model: &Model) -> (Vec<Diagram>, Option<Diagnostic>) {
 }
 
 /// What the page shows besides the model itself.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PageOptions {
     /// State budget of the soundness check.
     pub max_states: usize,
+    /// The lint config (`None`: the nearest `.bpmnlintrc`, else `bpmnlint:recommended`).
+    pub config: Option<Config>,
     /// Simulate, with this scenario (or the model's own parameters or the defaults).
     pub simulate: Option<SimulateWith>,
 }
@@ -272,7 +290,10 @@ fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, Stri
             .scenario
             .as_ref()
             .map_or_else(|| prepared.scenario_source.clone(), |s| s.1.clone()),
-        process: net.process_id.clone(),
+        process: model
+            .by_id(&net.process_id)
+            .and_then(|p| model.el(p).label())
+            .map_or_else(|| net.process_id.clone(), str::to_owned),
         cycle_times_s,
         cases_stuck: summary.cases_stuck,
         analytic_mean_s: Some(analytic_mean_s),
@@ -301,8 +322,11 @@ fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, Stri
 }
 
 /// Builds the page of one parsed model.
-#[must_use]
-pub fn page_for(model: &Model, options: &PageOptions) -> html::Page {
+///
+/// # Errors
+/// An invalid lint config.
+pub fn page_for(model: &Model, options: &PageOptions) -> Result<html::Page, CliError> {
+    let config = config_for(Path::new(model.source.name()), options.config.as_ref())?;
     let mut findings: Vec<Finding> = model
         .diagnostics
         .iter()
@@ -312,7 +336,7 @@ pub fn page_for(model: &Model, options: &PageOptions) -> html::Page {
             witness: false,
         })
         .collect();
-    findings.extend(lint_findings(model));
+    findings.extend(lint_findings(model, &config));
     let (diagrams, note) = diagrams_of(model);
     findings.extend(note.map(|d| Finding {
         diagnostic: d,
@@ -337,7 +361,7 @@ pub fn page_for(model: &Model, options: &PageOptions) -> html::Page {
     }
     input.findings = findings;
     input.soundness = Some(units);
-    html::render(&input)
+    Ok(html::render(&input))
 }
 
 /// Where pages go.
@@ -426,13 +450,25 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
         }
         None => None,
     };
+    let config = match &args.config {
+        Some(path) => Some(Config::load(path).map_err(|e| CliError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?),
+        None => None,
+    };
     let page_options = PageOptions {
+        config,
         max_states: args.max_states,
-        simulate: (!args.no_simulation).then(|| SimulateWith {
-            scenario,
-            cases: args.cases,
-            seed: args.seed,
-        }),
+        simulate: if args.no_simulation {
+            None
+        } else {
+            Some(SimulateWith {
+                scenario,
+                cases: args.cases,
+                seed: args.seed,
+            })
+        },
     };
     if let Target::Dir(dir) = &target {
         std::fs::create_dir_all(dir).map_err(|e| CliError::Io {
@@ -455,7 +491,7 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
                 continue;
             }
         };
-        let page = page_for(&model, &page_options);
+        let page = page_for(&model, &page_options)?;
         if page.status.errors > 0 {
             status = status.max(ExitStatus::Findings);
         }

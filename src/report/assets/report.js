@@ -160,11 +160,23 @@
   function centerOn(v, g, zoomIn) {
     var b = bbox(g), box = v.box;
     var w = box.w;
-    var want = Math.max(700, b.w * 3, b.h * 3 * box.w / box.h);
+    // Close enough to read, never past 1:1.
+    var want = Math.max(v.canvas.clientWidth || 700, b.w * 3, b.h * 3 * box.w / box.h);
     if (zoomIn && w > want) w = want;
     var h = w * box.h / box.w;
     var cx = b.x + b.w / 2, cy = b.y + b.h / 2;
     setBox(v, { x: cx - w / 2, y: cy - h / 2, w: w, h: h });
+  }
+
+  // Shows the boxes `bs` whole, with a margin, no closer than 1:1.
+  function fitTo(v, bs) {
+    if (!bs.length) return;
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    bs.forEach(function (b) { x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h); });
+    var pad = 60, cw = v.canvas.clientWidth || 1000, ch = v.canvas.clientHeight || 700;
+    var w = Math.max(x1 - x0 + 2 * pad, (y1 - y0 + 2 * pad) * cw / ch, cw);
+    var h = w * ch / cw;
+    setBox(v, { x: (x0 + x1) / 2 - w / 2, y: (y0 + y1) / 2 - h / 2, w: w, h: h });
   }
 
   // ---- findings on the diagram: outline + count badge per element -------------------
@@ -344,8 +356,8 @@
       ? "All " + n + " steps (use ◀ ▶ to walk through)"
       : "Step " + (k + 1) + " of " + n + ": " + (names[st.id] || st.id);
     var x = witness.nodes[k];
-    if (!all && x) centerOn(witness.v, x.g, false);
-    else if (all) setBox(witness.v, Object.assign({}, witness.v.home));
+    if (!all && x) centerOn(witness.v, x.g, true);
+    else if (all) fitTo(witness.v, witness.nodes.filter(Boolean).map(function (n) { return bbox(n.g); }));
   }
   document.getElementById("w-prev").addEventListener("click", function () { if (witness) stepTo(witness.step - 1); });
   document.getElementById("w-next").addEventListener("click", function () {
@@ -397,7 +409,7 @@
         var g = v.geom[id];
         if (!g || isLine(g)) return;
         var t = svgEl("text", { x: g[0] + g[2] / 2, y: g[1] + g[3] + 19, "class": "bk-heat-label" }, v.layers.marks);
-        t.textContent = "⏱ " + DATA.heat.wait[id][1];
+        t.textContent = "wait " + DATA.heat.wait[id][1];
         t.setAttribute("data-heat-label", "1");
       });
     });
