@@ -967,18 +967,11 @@ impl Painter<'_> {
             ""
         };
         let opacity = if *kind == Kind::BoundaryEvent {
-<<<<<<< HEAD
             " fill-opacity=\"1\""
         } else {
             ""
         };
 
-=======
-            ""
-        } else {
-            " fill-opacity=\".95\""
-        };
->>>>>>> report
         match kind {
             Kind::StartEvent => w!(
                 self.body,
@@ -1458,19 +1451,11 @@ impl Painter<'_> {
                         Esc(&line)
                     );
                     if let Some(name) = model.el(msg).label() {
-<<<<<<< HEAD
-=======
-                        self.body.push_str("<g>");
->>>>>>> report
                         self.external_label(
                             name,
                             (mid.x, mid.y + 10.0, 90.0),
                             colors.label.as_deref(),
                         );
-<<<<<<< HEAD
-=======
-                        self.body.push_str("</g>");
->>>>>>> report
                     }
                 }
             }
@@ -1539,18 +1524,11 @@ impl Painter<'_> {
             self.bbox.add_rect(0.0, 0.0, 0.0, 0.0);
         }
         let bb = self.bbox;
-<<<<<<< HEAD
         // Whole pixels, so that strokes stay crisp when the SVG is shown at 100 %.
         let (x, y) = ((bb.min_x - PADDING).floor(), (bb.min_y - PADDING).floor());
         let (w, h) = (
             (bb.max_x + PADDING - x).ceil(),
             (bb.max_y + PADDING - y).ceil(),
-=======
-        let (x, y) = (bb.min_x - PADDING, bb.min_y - PADDING);
-        let (w, h) = (
-            bb.max_x - bb.min_x + 2.0 * PADDING,
-            bb.max_y - bb.min_y + 2.0 * PADDING,
->>>>>>> report
         );
         let p = &self.prefix;
         let mut out = String::with_capacity(self.body.len() + 4096);
@@ -1626,7 +1604,6 @@ fn transform_for(s: f64, tx: f64, ty: f64) -> String {
 
 fn marker_def(out: &mut String, p: &str, i: usize, kind: MarkerKind, color: &str) {
     let c = Esc(color);
-<<<<<<< HEAD
     // Marker boxes are 20×20 units; message flow markers are drawn 1.5 times larger, as
     // bpmn.io scales them with the flow's stroke width.
     let size = if matches!(kind, MarkerKind::MessageStart | MarkerKind::MessageEnd) {
@@ -1637,11 +1614,6 @@ fn marker_def(out: &mut String, p: &str, i: usize, kind: MarkerKind, color: &str
     w!(
         out,
         "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"{size}\" markerHeight=\"{size}\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" "
-=======
-    w!(
-        out,
-        "<marker id=\"{p}-m{i}\" viewBox=\"0 0 20 20\" markerWidth=\"20\" markerHeight=\"20\" markerUnits=\"userSpaceOnUse\" orient=\"auto\" "
->>>>>>> report
     );
     match kind {
         MarkerKind::SequenceEnd => w!(
@@ -1753,22 +1725,9 @@ fn rounded_path(pts: &[Point], radius: f64) -> String {
                     x: p.x + (next.x - p.x) / d_out * r,
                     y: p.y + (next.y - p.y) / d_out * r,
                 };
-<<<<<<< HEAD
                 line_to(&mut s, cur, a);
                 w!(s, "Q{} {} {} {}", N(p.x), N(p.y), N(b.x), N(b.y));
                 cur = b;
-=======
-                w!(
-                    s,
-                    "L{} {}Q{} {} {} {}",
-                    N(a.x),
-                    N(a.y),
-                    N(p.x),
-                    N(p.y),
-                    N(b.x),
-                    N(b.y)
-                );
->>>>>>> report
                 continue;
             }
         }
@@ -1852,7 +1811,6 @@ mod tests {
             Point { x: 100.0, y: 0.0 },
             Point { x: 100.0, y: 50.0 },
         ];
-<<<<<<< HEAD
         assert_eq!(rounded_path(&pts, 5.0), "M0 0H95Q100 0 100 5V50");
         let straight = [
             Point { x: 0.0, y: 0.0 },
@@ -1860,8 +1818,5 @@ mod tests {
             Point { x: 100.0, y: 0.0 },
         ];
         assert_eq!(straight_path(&straight), "M0 0H100");
-=======
-        assert_eq!(rounded_path(&pts, 5.0), "M0 0L95 0Q100 0 100 5L100 50");
->>>>>>> report
     }
 }

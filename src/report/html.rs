@@ -1017,50 +1017,19 @@ fn histogram(out: &mut String, sorted: &[f64], marks: &[(&str, f64, &str)]) {
         (L + W - R) / 2.0,
         H - 4.0
     );
-<<<<<<< HEAD
-    // Labels of marks that sit close together are staggered vertically.
-    let mut placed: Vec<f64> = Vec::new();
-=======
->>>>>>> report
     for &(name, v, class) in marks {
         if !v.is_finite() {
             continue;
         }
         let mx = x(v);
-<<<<<<< HEAD
-        let row = placed.iter().filter(|&&p| (p - mx).abs() < 60.0).count();
-        placed.push(mx);
-        #[allow(clippy::cast_precision_loss)]
-        let ty = 10.0 + 10.0 * (row % 3) as f64;
-        let anchor = if mx > W - 70.0 {
-            "end"
-        } else if mx < L + 40.0 {
-            "start"
-        } else {
-            "middle"
-        };
-        w!(
-            out,
-            "<line class=\"mark {class}\" x1=\"{mx:.1}\" y1=\"{:.1}\" x2=\"{mx:.1}\" y2=\"{:.1}\"><title>{}: {}</title></line>",
-            ty + 2.0,
-=======
         w!(
             out,
             "<line class=\"mark {class}\" x1=\"{mx:.1}\" y1=\"{:.1}\" x2=\"{mx:.1}\" y2=\"{:.1}\"><title>{}: {}</title></line>",
             T - 6.0,
->>>>>>> report
             H - B,
             Esc(name),
             Esc(&duration(v))
         );
-<<<<<<< HEAD
-        w!(
-            out,
-            "<text class=\"mark-label {class}\" x=\"{mx:.1}\" y=\"{ty:.1}\" text-anchor=\"{anchor}\">{}</text>",
-            Esc(name)
-        );
-=======
->>>>>>> report
     }
     out.push_str("</svg><div class=\"marks\">");
     for &(name, v, class) in marks {

@@ -939,11 +939,7 @@ fn edge(m: &Model, id: ElementId, waypoints: Vec<Point>) -> DiEdge {
                 x: (a.x + b.x) / 2.0,
                 y: (a.y + b.y) / 2.0,
             };
-<<<<<<< HEAD
             let w = text_width(name, 11.0).clamp(20.0, LABEL_W);
-=======
-            let w = text_width(name, 11.0).min(LABEL_W).max(20.0);
->>>>>>> report
             #[allow(clippy::cast_precision_loss)]
             let h = wrap_lines(name, LABEL_W, 11.0) as f64 * LABEL_LINE;
             let horizontal = (a.y - b.y).abs() < 0.01;

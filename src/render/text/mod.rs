@@ -203,11 +203,7 @@ mod tests {
         let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
         assert_eq!(
             texts,
-<<<<<<< HEAD
             ["Check the ", "credit ", "worthiness of ", "the customer"]
-=======
-            ["Check the credit ", "worthiness of the ", "customer"]
->>>>>>> report
         );
         assert!(lines.iter().all(|l| l.width < 86.0));
         let lines = wrap("a\nb", 86.0, 12.0);
