@@ -577,15 +577,4 @@ mod tests {
             "we_ird_.html"
         );
     }
-
-    #[test]
-    fn default_levels_follow_the_categories() {
-        assert_eq!(
-            default_severity(Category::Correctness),
-            Some(Severity::Error)
-        );
-        assert_eq!(default_severity(Category::Style), Some(Severity::Warning));
-        assert_eq!(default_severity(Category::Governance), None);
-        assert_eq!(default_severity(Category::Nursery), None);
-    }
 }
