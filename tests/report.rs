@@ -148,7 +148,12 @@ fn the_flawed_sample_shows_each_finding_and_witness() {
         codes.contains(&"verify::lack-of-synchronization"),
         "{codes:?}"
     );
-    for f in &verify {
+    // Deadlocks and lacks of synchronisation carry a path from the start; a dead activity
+    // has none by nature (no run reaches it).
+    for f in verify
+        .iter()
+        .filter(|f| f["code"] != "verify::dead-activity")
+    {
         let steps = f["steps"].as_array().unwrap();
         assert!(steps.len() > 3, "{f}");
         // The path ends at the element at fault, and consecutive steps are joined by flows.
@@ -164,7 +169,11 @@ fn the_flawed_sample_shows_each_finding_and_witness() {
         let msg = bpmnkit::report::html::Esc(f["msg"].as_str().unwrap()).to_string();
         assert!(html.contains(&msg), "message of finding {i} not shown");
     }
-    assert!(html.matches("class=\"show-witness\"").count() >= 2 * verify.len());
+    let with_witness = verify
+        .iter()
+        .filter(|f| f["code"] != "verify::dead-activity")
+        .count();
+    assert!(html.matches("class=\"show-witness\"").count() >= 2 * with_witness);
     assert!(html.contains("<span class=\"chip v-unsound\">unsound</span>"));
     assert!(html.contains("Deadlock"));
 }

@@ -494,11 +494,15 @@ fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
         "verify::lack-of-synchronization",
         "Gateway_JoinSourcing",
     );
-    // A whole-process search stops at the first: every run deadlocks before the second
-    // defect, so everything after the deadlocked join is dead.
+    // The inclusive split lets the cases where both conditions hold past the deadlocking
+    // join, so a whole-process search reaches the second defect as well.
     let e = verify_path(&path, Method::Exhaustive);
     assert_violation(&e, "verify::deadlock", "Gateway_JoinAmount");
-    assert_violation(&e, "verify::dead-activity", "Activity_RequestQuotes");
+    assert_violation(
+        &e,
+        "verify::lack-of-synchronization",
+        "Gateway_JoinSourcing",
+    );
 }
 
 /// The checked-in JSON Schema of the report matches the types (set UPDATE_SCHEMAS=1 to
