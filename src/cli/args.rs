@@ -33,6 +33,8 @@ pub enum Command {
     /// Check models against lint rules (bpmnlint's and governance rules), configured by
     /// `.bpmnlintrc`.
     Lint(commands::lint::LintArgs),
+    /// Lint and verify in one pass (the command CI runs): findings of both, one exit code.
+    Check(commands::check::CheckArgs),
     /// List the lint rules, or show one rule's documentation.
     Rules(commands::rules::RulesArgs),
     /// Estimate cycle times: discrete-event simulation and an analytic estimate.

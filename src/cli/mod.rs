@@ -79,6 +79,12 @@ pub fn run(cli: Cli) -> ExitStatus {
                 ExitStatus::Error
             });
         }
+        Command::Check(args) => {
+            return commands::check::run(&args).unwrap_or_else(|err| {
+                eprintln!("{:?}", miette::Report::new(err));
+                ExitStatus::Error
+            });
+        }
         Command::Rules(args) => {
             return commands::rules::run(&args).unwrap_or_else(|err| {
                 eprintln!("{:?}", miette::Report::new(err));

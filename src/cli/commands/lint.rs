@@ -145,6 +145,7 @@ fn lint_one(
     path: &Path,
     cfg: &Config,
     read: &crate::parse::ParseOptions,
+    verify: Option<&crate::verify::VerifyOptions>,
 ) -> (Vec<FileDiagnostic>, bool) {
     match parse_file(path, read) {
         Ok(model) => {
@@ -152,6 +153,9 @@ fn lint_one(
             let rules = cfg.rules_for(&abs);
             let mut all = model.diagnostics.clone();
             all.extend(crate::lint::check(&model, &rules));
+            if let Some(options) = verify {
+                all.extend(crate::verify::verify_model(&model, options).diagnostics);
+            }
             all.sort_by(|a, b| {
                 (a.span.map(|s| s.start), &a.code, &a.element_id).cmp(&(
                     b.span.map(|s| s.start),
@@ -177,6 +181,18 @@ fn lint_one(
 /// # Errors
 /// Unusable configs or paths, and output failures.
 pub fn run(args: &LintArgs) -> Result<ExitStatus, LintError> {
+    run_with(args, None)
+}
+
+/// Runs `lint`, and with `verify` also the soundness checks on every model read (the
+/// `check` command): one parse per file, one report.
+///
+/// # Errors
+/// Unusable configs or paths, and output failures.
+pub fn run_with(
+    args: &LintArgs,
+    verify: Option<&crate::verify::VerifyOptions>,
+) -> Result<ExitStatus, LintError> {
     if args.init {
         return init();
     }
@@ -186,7 +202,7 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, LintError> {
     let results: Vec<(Vec<FileDiagnostic>, bool)> = paths
         .par_iter()
         .zip(configs.par_iter())
-        .map(|(p, c)| lint_one(p, c, &read))
+        .map(|(p, c)| lint_one(p, c, &read, verify))
         .collect();
     let mut unreadable = false;
     let mut linted = Vec::with_capacity(paths.len());
@@ -214,9 +230,14 @@ pub fn run(args: &LintArgs) -> Result<ExitStatus, LintError> {
             let color = use_color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
             let mut s = render_text(&all, color);
             s.push_str(&format!(
-                "{} file{} linted: {errors} error{}, {warnings} warning{}, {infos} info\n",
+                "{} file{} {}: {errors} error{}, {warnings} warning{}, {infos} info\n",
                 paths.len(),
                 plural(paths.len()),
+                if verify.is_some() {
+                    "checked"
+                } else {
+                    "linted"
+                },
                 plural(errors),
                 plural(warnings)
             ));

@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod check;
 pub mod completions;
 pub mod inspect;
 pub mod layout;
