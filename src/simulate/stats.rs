@@ -312,7 +312,7 @@ pub fn compare(net: &Net, sim: &SimSummary, an: &Analytic) -> Vec<String> {
     }
     if let Some(q) = an.cycle_mean_with_queueing {
         out.push(format!(
-            "with queueing (M/M/c or M/G/c waits per pool added) the analytic estimate is {:.0} s; the simulation is {:+.0}% from it",
+            "the queueing estimate (analytic cycle time plus M/M/c or M/G/c waits per pool) is {:.0} s, {:+.0}% from the simulation",
             q,
             (s - q) / q * 100.0
         ));
