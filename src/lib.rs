@@ -23,6 +23,7 @@ pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod report;
+pub mod testing;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{ElementId, Kind, Model};

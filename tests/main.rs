@@ -8,4 +8,6 @@
 
 mod common;
 mod corpus;
+mod hostile;
 mod parse_errors;
+mod props;
