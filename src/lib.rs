@@ -26,6 +26,7 @@ pub mod render;
 pub mod report;
 pub mod simulate;
 pub mod verify;
+pub mod testing;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{ElementId, Kind, Model};

@@ -17,3 +17,5 @@ mod render;
 mod report;
 mod simulate;
 mod verify;
+mod hostile;
+mod props;

@@ -57,6 +57,18 @@ pub struct SourceText {
     name: String,
     text: String,
     lines: OnceLock<Vec<u32>>,
+    /// Characters before each 4 KiB block of `text`: makes a column lookup O(4 KiB)
+    /// instead of O(line length) (a one-line 50 MB file with many diagnostics would
+    /// otherwise be quadratic).
+    blocks: OnceLock<Vec<u32>>,
+}
+
+const BLOCK_SHIFT: usize = 12;
+
+/// Characters in a byte range of UTF-8 (counting bytes that start a character; works on
+/// any byte boundaries).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl SourceText {
@@ -67,6 +79,7 @@ impl SourceText {
             name: name.into(),
             text,
             lines: OnceLock::new(),
+            blocks: OnceLock::new(),
         }
     }
 
@@ -94,6 +107,38 @@ impl SourceText {
         })
     }
 
+    /// Characters before a byte offset.
+    fn chars_before(&self, offset: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let blocks = self.blocks.get_or_init(|| {
+            let mut acc = 0u32;
+            let mut out = Vec::with_capacity((bytes.len() >> BLOCK_SHIFT) + 1);
+            for block in bytes.chunks(1 << BLOCK_SHIFT) {
+                out.push(acc);
+                acc = acc.saturating_add(u32::try_from(count_chars(block)).unwrap_or(u32::MAX));
+            }
+            out.push(acc);
+            out
+        });
+        let offset = offset.min(bytes.len());
+        let block = offset >> BLOCK_SHIFT;
+        let base = blocks.get(block).copied().unwrap_or(0) as usize;
+        base + count_chars(&bytes[block << BLOCK_SHIFT..offset])
+    }
+
+    /// The byte range of the line holding `offset`, without its line break.
+    #[must_use]
+    pub fn line_bounds(&self, offset: u32) -> Span {
+        let starts = self.line_starts();
+        let offset = (offset as usize).min(self.text.len());
+        let line = starts.partition_point(|&s| s as usize <= offset).max(1);
+        let start = starts[line - 1] as usize;
+        let end = starts
+            .get(line)
+            .map_or(self.text.len(), |&next| (next as usize).saturating_sub(1));
+        Span::new(start, end.max(start))
+    }
+
     /// The 1-based line and column of a byte offset (clamped to the text).
     #[must_use]
     pub fn line_col(&self, offset: u32) -> LineCol {
@@ -101,10 +146,7 @@ impl SourceText {
         let offset = (offset as usize).min(self.text.len());
         let line = starts.partition_point(|&s| s as usize <= offset).max(1);
         let start = starts[line - 1] as usize;
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        let column = self.chars_before(offset) - self.chars_before(start);
         LineCol {
             line: u32::try_from(line).unwrap_or(u32::MAX),
             column: u32::try_from(column + 1).unwrap_or(u32::MAX),
@@ -132,5 +174,21 @@ mod tests {
         assert_eq!(s.line_col(7), LineCol { line: 2, column: 4 });
         assert_eq!(s.line_col(8), LineCol { line: 3, column: 1 });
         assert_eq!(s.line_col(100), LineCol { line: 3, column: 2 });
+        assert_eq!(s.line_bounds(4), Span::new(3, 7));
+        assert_eq!(s.line_bounds(8), Span::new(8, 9));
+    }
+
+    #[test]
+    fn columns_on_long_lines_count_characters() {
+        let line = "é".repeat(10_000) + "x";
+        let s = SourceText::new("x", format!("a\n{line}"));
+        let at = u32::try_from(2 + 20_000).unwrap_or(0);
+        assert_eq!(
+            s.line_col(at),
+            LineCol {
+                line: 2,
+                column: 10_001
+            }
+        );
     }
 }

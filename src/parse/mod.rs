@@ -169,7 +169,7 @@ fn check_size(name: &str, len: usize, options: &ParseOptions) -> Result<(), Pars
 
 fn decode_error(name: &str, bytes: &[u8], err: decode::DecodeError) -> ParseError {
     // Show the snippet from a lossy reading; offsets before the problem are the same.
-    let lossy = String::from_utf8_lossy(bytes).into_owned();
+    let lossy = reader::printable_source(&String::from_utf8_lossy(bytes));
     let (message, offset, help) = match err {
         decode::DecodeError::UnknownEncoding { label, offset } => (
             format!("Unsupported encoding \"{label}\""),

@@ -57,11 +57,49 @@ impl SourceCode for SharedSource {
 struct MietteView<'a> {
     d: &'a Diagnostic,
     source: SharedSource,
+    /// Whether the snippet is shown: not for spans on very long lines (a one-line file
+    /// would print megabytes per diagnostic, and miette cannot pad past 65,535 columns).
+    snippet: bool,
+}
+
+/// Longest line shown in a snippet, in bytes.
+const MAX_SNIPPET_LINE: usize = 2_000;
+
+impl<'a> MietteView<'a> {
+    fn new(item: &'a FileDiagnostic) -> Self {
+        let d = &item.diagnostic;
+        let snippet = d
+            .span
+            .into_iter()
+            .chain(d.labels.iter().map(|l| l.span))
+            .all(|s| {
+                item.source.line_bounds(s.start).len() <= MAX_SNIPPET_LINE
+                    && item.source.line_bounds(s.end).len() <= MAX_SNIPPET_LINE
+            });
+        MietteView {
+            d,
+            source: SharedSource(Arc::clone(&item.source)),
+            snippet,
+        }
+    }
 }
 
 impl std::fmt::Display for MietteView<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.d.message)
+        f.write_str(&self.d.message)?;
+        match self.d.span {
+            Some(span) if !self.snippet => {
+                let lc = self.source.0.line_col(span.start);
+                write!(
+                    f,
+                    "\n[{}:{}:{}] (the line is too long to show)",
+                    self.source.0.name(),
+                    lc.line,
+                    lc.column
+                )
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -95,10 +133,13 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        Some(&self.source)
+        self.snippet.then_some(&self.source as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if !self.snippet {
+            return None;
+        }
         let primary = self.d.span.map(|span| {
             let text = self
                 .d
@@ -129,10 +170,7 @@ pub fn render_text(items: &[FileDiagnostic], color: bool) -> String {
         .with_width(100);
     let mut out = String::new();
     for item in items {
-        let view = MietteView {
-            d: &item.diagnostic,
-            source: SharedSource(Arc::clone(&item.source)),
-        };
+        let view = MietteView::new(item);
         if handler.render_report(&mut out, &view).is_err() {
             out.push_str(&item.diagnostic.message);
         }

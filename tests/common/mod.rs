@@ -34,3 +34,6 @@ pub fn rel(path: &Path) -> String {
         .to_string_lossy()
         .replace('\\', "/")
 }
+
+pub mod hostile;
+pub mod mutate;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Time and peak memory of `bpmnkit inspect` on generated hostile files (bounds are
+# measured here, not asserted in tests). Usage: bench/hostile.sh [OUT_DIR]
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+out=${1:-$(mktemp -d)}
+cd "$here"
+cargo build --release --quiet
+bin=${CARGO_TARGET_DIR:-$here/target}/release/bpmnkit
+BPMNKIT_HOSTILE_OUT="$out" cargo test --release --quiet --test main \
+    hostile::write_generated_files -- --ignored > /dev/null
+cp tests/hostile/*.bpmn "$out/"
+printf '%-36s %10s %6s %9s %10s\n' file bytes exit seconds max_rss_kb
+for f in "$out"/*.bpmn; do
+    for args in "" "--max-depth 1000000 --max-attributes 100000 --max-attribute-length 100000000"; do
+        case "$(basename "$f")" in
+            deep-nesting*|many-attributes*|long-attribute*) ;;
+            *) [ -n "$args" ] && continue ;;
+        esac
+        stats=$( { /usr/bin/time -f '%e %M' "$bin" inspect --format json $args "$f" > /dev/null 2>/dev/null; echo "rc=$?" >&2; } 2>&1 | tail -2 | tr '\n' ' ')
+        rc=$(echo "$stats" | grep -o 'rc=[0-9]*' | cut -d= -f2)
+        secs=$(echo "$stats" | awk '{print $1}')
+        rss=$(echo "$stats" | awk '{print $2}')
+        name=$(basename "$f")${args:+ (raised)}
+        printf '%-36s %10s %6s %9s %10s\n' "$name" "$(stat -c %s "$f")" "$rc" "$secs" "$rss"
+    done
+done
