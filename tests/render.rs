@@ -192,8 +192,8 @@ fn every_event_definition_and_task_type_is_drawn() {
     let doc = check_xml(&svg.text);
     let prefix = doc.root_element().attribute("id").unwrap();
     for icon in [
-        "msg", "tmr", "cnd", "sig", "esc", "lnk", "err", "cmp", "trm", "usr", "srv", "scr", "man",
-        "env", "brt", "gx", "gp", "go", "ge", "sp", "lp", "mip", "mis",
+        "msg", "tmr", "cnd", "sig", "esc", "lnk", "err", "trm", "usr", "srv", "scr", "man", "env",
+        "brt", "gx", "gp", "go", "ge", "sp", "lp", "mip", "mis",
     ] {
         let id = format!("{prefix}-{icon}");
         assert!(
