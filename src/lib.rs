@@ -25,8 +25,8 @@ pub mod parse;
 pub mod render;
 pub mod report;
 pub mod simulate;
-pub mod verify;
 pub mod testing;
+pub mod verify;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{ElementId, Kind, Model};

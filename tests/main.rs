@@ -9,13 +9,13 @@
 mod common;
 mod corpus;
 mod governance;
+mod hostile;
 mod layout;
 mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
+mod props;
 mod render;
 mod report;
 mod simulate;
 mod verify;
-mod hostile;
-mod props;
