@@ -486,19 +486,27 @@ mod generated {
 #[test]
 fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
     let path = root().join("samples/flawed/flawed-purchase-request.bpmn");
-    // Fragment by fragment, both defects show.
+    // The sample now also has an unreachable task and a loop trap, so it is searched as a
+    // whole: every run deadlocks at the AND join before the AND/XOR block further on, whose
+    // lack of synchronisation is then unreachable (its activities are reported dead).
     let r = verify_path(&path, Method::Auto);
     assert_violation(&r, "verify::deadlock", "Gateway_JoinAmount");
-    assert_violation(
-        &r,
-        "verify::lack-of-synchronization",
-        "Gateway_JoinSourcing",
-    );
-    // A whole-process search stops at the first: every run deadlocks before the second
-    // defect, so everything after the deadlocked join is dead.
-    let e = verify_path(&path, Method::Exhaustive);
-    assert_violation(&e, "verify::deadlock", "Gateway_JoinAmount");
-    assert_violation(&e, "verify::dead-activity", "Activity_RequestQuotes");
+    assert_violation(&r, "verify::dead-activity", "Activity_RequestQuotes");
+    assert!(r.findings.iter().any(|f| f.code == "verify::livelock"));
+    // Decided fragment by fragment, the AND/XOR block shows its lack of synchronisation.
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let scope = model
+        .by_id("Process_FlawedPurchaseRequest")
+        .or_else(|| model.processes().map(|(id, _)| id).next())
+        .unwrap();
+    let tree = bpmnkit::verify::decompose(&model, scope);
+    assert!(tree.fragments.iter().any(|f| matches!(
+        f.kind,
+        bpmnkit::verify::FragmentKind::Bond {
+            split: bpmnkit::verify::GatewayType::And,
+            join: bpmnkit::verify::GatewayType::Xor
+        }
+    )));
 }
 
 /// The checked-in JSON Schema of the report matches the types (set UPDATE_SCHEMAS=1 to
@@ -528,4 +536,26 @@ fn verify_report_schema_is_current() {
 #[test]
 fn message_start_event_starts_a_new_instance_not_a_second_token() {
     assert_sound("message-start-new-instance.bpmn");
+}
+
+#[test]
+fn sarif_output_names_the_faulty_join() {
+    let path = fixture("xor-split-and-join.bpmn");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let r = verify_model(&model, &VerifyOptions::default());
+    let items: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| bpmnkit::report::FileDiagnostic {
+            source: std::sync::Arc::clone(&model.source),
+            diagnostic: d.clone(),
+        })
+        .collect();
+    let v = bpmnkit::report::sarif::render(&items, &[], &[r.file.clone()]);
+    let result = &v["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "verify::deadlock");
+    assert_eq!(
+        result["locations"][0]["logicalLocations"][0]["name"],
+        "join"
+    );
 }
