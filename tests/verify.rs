@@ -551,7 +551,7 @@ fn sarif_output_names_the_faulty_join() {
             diagnostic: d.clone(),
         })
         .collect();
-    let v = bpmnkit::report::sarif::render(&items, &[], &[r.file.clone()]);
+    let v = bpmnkit::report::sarif::render(&items, &[], std::slice::from_ref(&r.file));
     let result = &v["runs"][0]["results"][0];
     assert_eq!(result["ruleId"], "verify::deadlock");
     assert_eq!(
