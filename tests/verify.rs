@@ -486,7 +486,7 @@ mod generated {
 #[test]
 fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
     let path = root().join("samples/flawed/flawed-purchase-request.bpmn");
-    // Fragment by fragment, both defects show.
+    // The sample also has an unreachable task and a loop trap, so it is searched as a whole.
     let r = verify_path(&path, Method::Auto);
     assert_violation(&r, "verify::deadlock", "Gateway_JoinAmount");
     assert_violation(
@@ -503,6 +503,7 @@ fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
         "verify::lack-of-synchronization",
         "Gateway_JoinSourcing",
     );
+    assert!(r.findings.iter().any(|f| f.code == "verify::livelock"));
 }
 
 /// The checked-in JSON Schema of the report matches the types (set UPDATE_SCHEMAS=1 to
@@ -532,4 +533,26 @@ fn verify_report_schema_is_current() {
 #[test]
 fn message_start_event_starts_a_new_instance_not_a_second_token() {
     assert_sound("message-start-new-instance.bpmn");
+}
+
+#[test]
+fn sarif_output_names_the_faulty_join() {
+    let path = fixture("xor-split-and-join.bpmn");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let r = verify_model(&model, &VerifyOptions::default());
+    let items: Vec<_> = r
+        .diagnostics
+        .iter()
+        .map(|d| bpmnkit::report::FileDiagnostic {
+            source: std::sync::Arc::clone(&model.source),
+            diagnostic: d.clone(),
+        })
+        .collect();
+    let v = bpmnkit::report::sarif::render(&items, &[], std::slice::from_ref(&r.file));
+    let result = &v["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "verify::deadlock");
+    assert_eq!(
+        result["locations"][0]["logicalLocations"][0]["name"],
+        "join"
+    );
 }

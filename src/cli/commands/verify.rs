@@ -27,6 +27,8 @@ pub enum VerifyFormat {
     Text,
     /// One JSON report per file (verdicts, properties, findings with traces).
     Json,
+    /// SARIF 2.1.0 (the shared writer of `lint`); witness steps become related locations.
+    Sarif,
 }
 
 /// Arguments of `verify`.
@@ -79,6 +81,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
     let color = use_color(std::io::IsTerminal::is_terminal(&std::io::stdout()));
     let mut status = ExitStatus::Success;
     let mut json = Vec::new();
+    let mut sarif_items: Vec<FileDiagnostic> = Vec::new();
     let mut text = String::new();
     for path in &paths {
         let t0 = std::time::Instant::now();
@@ -112,6 +115,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
                         file: None,
                     }),
                     VerifyFormat::Text => write_text(&mut text, &report, &diags, color),
+                    VerifyFormat::Sarif => sarif_items.extend(diags),
                 }
             }
             Err(err) => {
@@ -127,6 +131,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
                         let _ = writeln!(text, "{}: unreadable", path.display());
                         text.push_str(&render_text(&[d], color));
                     }
+                    VerifyFormat::Sarif => sarif_items.push(d),
                 }
             }
         }
@@ -134,6 +139,11 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
     match args.format {
         VerifyFormat::Json => write_stdout(&(serde_json::to_string_pretty(&json)? + "\n"))?,
         VerifyFormat::Text => write_stdout(&text)?,
+        VerifyFormat::Sarif => {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            let log = crate::report::sarif::render(&sarif_items, &[], &names);
+            write_stdout(&(serde_json::to_string_pretty(&log)? + "\n"))?;
+        }
     }
     Ok(status)
 }
