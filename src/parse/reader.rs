@@ -57,6 +57,9 @@ impl Frame<'_> {
     }
 }
 
+/// Deepest nesting of raw (extension or foreign) content that is kept.
+const MAX_RAW_DEPTH: usize = 256;
+
 struct Reader<'a> {
     source: &'a Arc<SourceText>,
     /// The decoded text: every name and value the XML reader hands out points into it.
@@ -78,6 +81,9 @@ struct Reader<'a> {
     text: String,
     element_count: usize,
     doctype_warned: bool,
+    /// Raw (extension or foreign) elements currently open, innermost last.
+    raw_depth: usize,
+    raw_depth_warned: bool,
     unknown_prefixes: Vec<String>,
 }
 
@@ -251,6 +257,8 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
         text: String::new(),
         element_count: 0,
         doctype_warned: false,
+        raw_depth: 0,
+        raw_depth_warned: false,
         unknown_prefixes: Vec::new(),
     };
     r.ids.reserve(r.elements.capacity());
@@ -809,6 +817,21 @@ impl<'a> Reader<'a> {
                     self.raw_node(self.ns_uri(resolved, prefix), e, local, span)?
                 }
             }
+            Some(Frame::Raw(_)) if self.raw_depth >= MAX_RAW_DEPTH => {
+                // Extension content this deep is never meaningful, and keeping it would make
+                // every walk over raw nodes (drop, clone, search) recurse without bound.
+                if !self.raw_depth_warned {
+                    self.raw_depth_warned = true;
+                    self.diagnostics.push(
+                        Diagnostic::warning(
+                            "parse::deep-extension",
+                            format!("Extension content nested deeper than {MAX_RAW_DEPTH} levels is not kept"),
+                        )
+                        .with_span(span),
+                    );
+                }
+                Frame::Skip
+            }
             Some(Frame::Raw(_)) => self.raw_node(self.ns_uri(resolved, prefix), e, local, span)?,
             Some(Frame::Diagram) if ns == Some(Known::BpmnDi) && local == "BPMNPlane" => {
                 let attrs = self.attrs(e, span)?;
@@ -947,6 +970,9 @@ impl<'a> Reader<'a> {
             )
             | None => Frame::Skip,
         };
+        if matches!(frame, Frame::Raw(_)) {
+            self.raw_depth += 1;
+        }
         self.stack.push(frame);
         Ok(())
     }
@@ -994,6 +1020,9 @@ impl<'a> Reader<'a> {
     }
 
     fn close(&mut self) {
+        if matches!(self.stack.last(), Some(Frame::Raw(_))) {
+            self.raw_depth -= 1;
+        }
         let Some(frame) = self.stack.pop() else {
             return;
         };
