@@ -76,6 +76,28 @@ fn stages(model: &Model) {
         let _ = model.shape(id);
         let _ = model.edge(id);
     }
+    // Every later stage too: all lint rules (default options), verification under a small
+    // state budget, SVG of every diagram, and the auto-layout.
+    let rules: Vec<(&dyn crate::lint::Rule, crate::Severity)> = crate::lint::registry::all()
+        .into_iter()
+        .map(|r| (r, crate::Severity::Warning))
+        .collect();
+    let _ = crate::lint::run(model, &rules);
+    let options = crate::verify::VerifyOptions {
+        max_states: 20_000,
+        ..crate::verify::VerifyOptions::default()
+    };
+    let _ = crate::verify::verify_model(model, &options);
+    for diagram in &model.diagrams {
+        let _ = crate::render::svg::render(model, diagram);
+    }
+    if let Ok(diagrams) =
+        crate::render::layout::layout(model, &crate::render::layout::LayoutOptions::default())
+    {
+        for diagram in &diagrams {
+            let _ = crate::render::svg::render(model, diagram);
+        }
+    }
     let items: Vec<FileDiagnostic> = model
         .diagnostics
         .iter()
