@@ -616,6 +616,15 @@ fn z_order(model: &Model) -> HashMap<ElementId, usize> {
 fn reachable(model: &Model, root: ElementId) -> std::collections::HashSet<ElementId> {
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![root];
+    // Under a collaboration plane, bpmn-js also draws the processes no pool shows.
+    if model.el(root).kind == Kind::Collaboration {
+        stack.extend(
+            model
+                .processes()
+                .filter(|(_, p)| p.links.participant.is_none())
+                .map(|(id, _)| id),
+        );
+    }
     while let Some(cur) = stack.pop() {
         if !seen.insert(cur) {
             continue;
