@@ -4,9 +4,22 @@ use clap::{Parser, Subcommand};
 
 use super::commands;
 
+/// `bpmnkit --version`: the tool's version and the rule set it checks against.
+pub const LONG_VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    "\nrule set: bpmnlint 11.15.0 (all 28 rules, same names and verdicts) + bpmnkit governance rules",
+    "\nsimulation scenarios: Prosimos 2.1.0 JSON, BPSim, QBP"
+);
+
 /// bpmnkit: parse, lint, verify, simulate and render BPMN 2.0 process models.
 #[derive(Debug, Parser)]
-#[command(name = "bpmnkit", version, about, propagate_version = true)]
+#[command(
+    name = "bpmnkit",
+    version,
+    long_version = LONG_VERSION,
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -87,5 +100,19 @@ impl ReadArgs {
             max_attribute_len: self.max_attribute_length,
             strict_encoding: self.strict,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// `--version` names the bpmnlint rule count: keep it true.
+    #[test]
+    fn long_version_matches_the_registry() {
+        let bpmnlint = crate::lint::registry::all()
+            .iter()
+            .filter(|r| r.meta().source == Some("bpmnlint"))
+            .count();
+        assert_eq!(bpmnlint, 28);
+        assert!(super::LONG_VERSION.contains("all 28 rules"));
     }
 }
