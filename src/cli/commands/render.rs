@@ -1,6 +1,5 @@
 //! `bpmnkit render`: one SVG per BPMN diagram, from the file's DI or the auto-layout.
 
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -160,35 +159,13 @@ fn suffixed(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(format!("{stem}-{suffix}.{ext}"))
 }
 
-/// Writes through a temporary file and a rename, never over the input model.
+/// Writes through the shared atomic writer, never over the input model.
 fn write_atomic(path: &Path, input: &Path, text: &str) -> Result<(), CliError> {
-    let same = match (std::fs::canonicalize(path), std::fs::canonicalize(input)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => false,
-    };
-    if same {
-        return Err(CliError::Render(format!(
-            "refusing to overwrite the input model {}",
-            input.display()
-        )));
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(|e| CliError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    })
+    crate::cli::output::write_atomic(
+        path,
+        text.as_bytes(),
+        &[input.to_path_buf()],
+        crate::cli::output::Overwrite::Refuse,
+    )
+    .map_err(|e| CliError::Render(e.to_string()))
 }

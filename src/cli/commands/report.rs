@@ -522,41 +522,15 @@ pub fn run(args: &ReportArgs) -> Result<ExitStatus, CliError> {
     Ok(status)
 }
 
-/// Writes through a temporary file in the same directory and a rename; never over an
-/// input model.
+/// Writes through the shared atomic writer; never over an input model.
 fn write_atomic(path: &Path, inputs: &[PathBuf], text: &str) -> Result<(), CliError> {
-    use std::io::Write as _;
-    let io = |e: std::io::Error| CliError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    if let Ok(target) = std::fs::canonicalize(path) {
-        if inputs
-            .iter()
-            .any(|i| std::fs::canonicalize(i).is_ok_and(|c| c == target))
-        {
-            return Err(CliError::Render(format!(
-                "refusing to overwrite the input model {}",
-                path.display()
-            )));
-        }
-    }
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&tmp)
-        .and_then(|mut f| f.write_all(text.as_bytes()).and_then(|()| f.sync_all()))
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(io)
+    crate::cli::output::write_atomic(
+        path,
+        text.as_bytes(),
+        inputs,
+        crate::cli::output::Overwrite::Refuse,
+    )
+    .map_err(|e| CliError::Render(e.to_string()))
 }
 
 #[cfg(test)]
