@@ -170,6 +170,7 @@ fn lint_one(
                     diagnostic: d,
                 })
                 .collect();
+            files::dispose(model);
             (items, true)
         }
         Err(e) => (vec![parse_error_diagnostic(e)], false),
