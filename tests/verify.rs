@@ -504,6 +504,94 @@ fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
         "Gateway_JoinSourcing",
     );
     assert!(r.findings.iter().any(|f| f.code == "verify::livelock"));
+    // One finding per defect: the elements after the exclusive join that then carry two
+    // tokens are listed with it, not reported on their own.
+    for rep in [&r, &e] {
+        let count = |code: &str| rep.findings.iter().filter(|f| f.code == code).count();
+        assert_eq!(count("verify::deadlock"), 1, "{:#?}", rep.findings);
+        assert_eq!(
+            count("verify::lack-of-synchronization"),
+            1,
+            "{:#?}",
+            rep.findings
+        );
+        let lack = rep
+            .findings
+            .iter()
+            .find(|f| f.code == "verify::lack-of-synchronization")
+            .unwrap();
+        assert_eq!(lack.related[0].id, "Gateway_SplitSourcing");
+        assert!(lack.affected.iter().any(|s| s.id == "Activity_SendOrder"));
+    }
+}
+
+#[test]
+fn lack_of_synchronisation_is_reported_once_at_its_root() {
+    let r = check("lack-of-sync-cascade.bpmn");
+    assert_violation(&r, "verify::lack-of-synchronization", "join");
+    let e = verify_path(&fixture("lack-of-sync-cascade.bpmn"), Method::Exhaustive);
+    let lacks: Vec<_> = e
+        .findings
+        .iter()
+        .filter(|f| f.code == "verify::lack-of-synchronization")
+        .collect();
+    // Two independent defects, each once, each at its join, with the split it fails to
+    // synchronise and a witness that ends at the join.
+    let at: Vec<&str> = lacks.iter().map(|f| f.element.id.as_str()).collect();
+    assert_eq!(at, ["join", "join2"], "{:#?}", e.findings);
+    assert_eq!(e.findings.len(), 2, "{:#?}", e.findings);
+    assert_eq!(lacks[0].related[0].id, "split");
+    assert_eq!(lacks[1].related[0].id, "split2");
+    assert_eq!(lacks[0].trace.last().unwrap().id, "join");
+    let affected: Vec<&str> = lacks[0].affected.iter().map(|s| s.id.as_str()).collect();
+    for id in ["t1", "t2", "choice", "c", "d", "merge"] {
+        assert!(affected.contains(&id), "{id} not in {affected:?}");
+    }
+    assert!(
+        lacks[0].message.ends_with(&format!(
+            "; {} elements after it get two tokens",
+            affected.len()
+        )),
+        "{}",
+        lacks[0].message
+    );
+}
+
+#[test]
+fn activities_after_a_deadlock_are_reported_with_it() {
+    let r = check("deadlock-cascade.bpmn");
+    assert_violation(&r, "verify::deadlock", "join");
+    let codes: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.element.id.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("verify::deadlock", "join"),
+            ("verify::dead-activity", "orphan")
+        ]
+    );
+    let ids = |i: usize| -> Vec<&str> {
+        r.findings[i]
+            .affected
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect()
+    };
+    assert_eq!(ids(0), ["t1", "t2"]);
+    assert_eq!(ids(1), ["after_orphan"]);
+    assert!(
+        r.findings[0]
+            .message
+            .ends_with("; 2 activities after it never run")
+    );
+    // The property still says what is wrong.
+    assert_eq!(
+        r.units[0].properties.no_dead_activities,
+        bpmnkit::verify::Check::Violated
+    );
 }
 
 /// The checked-in JSON Schema of the report matches the types (set UPDATE_SCHEMAS=1 to

@@ -32,6 +32,13 @@ pub(crate) struct RawFinding {
     /// Further elements involved (the split of a mismatched block, the other waiters).
     pub related: Vec<ElementId>,
     pub trace: Vec<ElementId>,
+    /// The firings (transition indices) of the witness run, for violations whose cause is
+    /// traced back along it (lack of synchronisation, improper completion).
+    pub run: Vec<u32>,
+    /// Further elements broken by the same cause, reported with this finding instead of
+    /// on their own (elements after a lack of synchronisation that get two tokens,
+    /// activities after a deadlock that never run).
+    pub affected: Vec<(Problem, ElementId)>,
 }
 
 /// The result of exploring one net.
@@ -95,6 +102,17 @@ impl Space {
 
     fn len(&self) -> usize {
         self.parent.len()
+    }
+
+    /// The transitions fired from an initial state to state `i`.
+    fn run(&self, mut i: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        while self.via[i as usize] != u32::MAX {
+            out.push(self.via[i as usize]);
+            i = self.parent[i as usize];
+        }
+        out.reverse();
+        out
     }
 
     /// The elements fired from an initial state to state `i`.
@@ -239,6 +257,8 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
                     element: *end,
                     related: Vec::new(),
                     trace: space.trace(net, si),
+                    run: space.run(si),
+                    affected: Vec::new(),
                 });
             }
         }
@@ -283,11 +303,15 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
                     if reported.insert((Problem::LackOfSync, node)) {
                         let mut trace = space.trace(net, si);
                         trace.push(node);
+                        let mut run = space.run(si);
+                        run.push(u32::try_from(t).unwrap_or(u32::MAX));
                         findings.push(RawFinding {
                             problem: Problem::LackOfSync,
                             element: node,
                             related: Vec::new(),
                             trace,
+                            run,
+                            affected: Vec::new(),
                         });
                     }
                 }
@@ -313,6 +337,7 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
         }
     }
     let states = space.len();
+    super::causes::group_lack_of_sync(net, &mut findings);
     if !complete {
         return Outcome {
             states,
@@ -347,9 +372,12 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
                 element: a,
                 related: Vec::new(),
                 trace: Vec::new(),
+                run: Vec::new(),
+                affected: Vec::new(),
             });
         }
     }
+    super::causes::fold_dead_activities(model, net, &mut findings, &fired);
     Outcome {
         states,
         complete,
@@ -413,6 +441,8 @@ fn report_deadlock(
             element: fault,
             related,
             trace,
+            run: Vec::new(),
+            affected: Vec::new(),
         });
     }
 }
@@ -507,6 +537,8 @@ fn report_livelock(
         element: fault,
         related: cycle,
         trace,
+        run: Vec::new(),
+        affected: Vec::new(),
     });
 }
 
