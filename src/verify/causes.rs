@@ -196,7 +196,9 @@ pub(crate) fn group_lack_of_sync(net: &Net, findings: &mut Vec<RawFinding>) {
         out.push(RawFinding {
             problem: Problem::LackOfSync,
             element: root,
-            related: cause[&rep].1.into_iter().collect(),
+            // A split is named when the tokens parted before the root (not when the
+            // root itself sends tokens round a loop back to itself).
+            related: cause[&rep].1.filter(|&s| s != root).into_iter().collect(),
             trace,
             run: old[rep].run.clone(),
             affected,

@@ -9,10 +9,12 @@
 //! How: every scope is first decomposed into single-entry single-exit fragments
 //! ([`fragments::decompose`], linear time). When a scope reduces completely, its verdict
 //! comes from the gateway types of its bonds without any search. Everything else is
-//! decided by exhaustive breadth-first search over markings (bitsets interned in a hash
-//! table) under a state budget, which yields shortest witnesses; when the budget runs out
-//! the answer is "unknown", never a guess. Elements the semantics does not cover are
-//! reported as `verify::unsupported`, never dropped.
+//! decided by breadth-first search over markings (bitsets interned in a hash table) under
+//! a state budget, with partial-order reduction (stubborn sets, `por.rs`) so that
+//! concurrent branches are not interleaved in every order; when the budget runs out the
+//! answer is "unknown", never a guess. A defect is reported once, at its root cause
+//! (`causes.rs`), with the elements it breaks attached. Elements the semantics does not
+//! cover are reported as `verify::unsupported`, never dropped.
 //!
 //! ```
 //! let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
@@ -34,6 +36,7 @@ mod causes;
 mod explore;
 pub mod fragments;
 mod net;
+mod por;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -55,7 +58,8 @@ pub enum Method {
     /// Structural decision for scopes that decompose completely, search for the rest.
     #[default]
     Auto,
-    /// Always search the state space (the exact reference the fast path is tested against).
+    /// Always search the full state space, without partial-order reduction (the exact
+    /// reference the fast path is tested against; its witnesses are shortest runs).
     Exhaustive,
 }
 
@@ -124,7 +128,7 @@ pub struct Properties {
 pub enum Decision {
     /// By fragment decomposition and gateway types, without search.
     Structural,
-    /// By exhaustive state-space search.
+    /// By state-space search (with partial-order reduction unless `Method::Exhaustive`).
     StateSpace,
 }
 
@@ -262,7 +266,13 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         } else {
             let net = net::compile(model, &unit);
             unsupported.clone_from(&net.unsupported);
-            let outcome = explore::explore(model, &net, options.max_states, unit.scopes.len());
+            let outcome = explore::explore(
+                model,
+                &net,
+                options.max_states,
+                unit.scopes.len(),
+                options.method == Method::Auto,
+            );
             complete = outcome.complete;
             states = outcome.states;
             raw = outcome.findings;

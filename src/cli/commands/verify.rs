@@ -43,7 +43,8 @@ pub struct VerifyArgs {
     /// Most states explored per process before answering "unknown (budget)".
     #[arg(long, value_name = "N", default_value_t = crate::verify::DEFAULT_MAX_STATES)]
     pub max_states: usize,
-    /// Search the state space even where the structural decomposition decides.
+    /// Search the full state space: no structural shortcut, no partial-order reduction
+    /// (the reference the fast path is tested against; it may run out of --max-states).
     #[arg(long)]
     pub exhaustive: bool,
     /// Print read and verify times per file on stderr (`timing<TAB>file<TAB>read ms<TAB>verify ms`).
