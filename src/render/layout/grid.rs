@@ -1005,17 +1005,14 @@ impl Router<'_> {
         let (from, to) = self.ends[edge];
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            let mut near: Vec<usize> = Vec::new();
-            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                    if let Some(list) = self.buckets.get(&(bx, by)) {
-                        near.extend_from_slice(list);
-                    }
-                }
-            }
-            near.sort_unstable();
-            near.dedup();
-            for o in near.iter().map(|&i| &self.obstacles[i]) {
+            // (an obstacle in several buckets is checked more than once: harmless)
+            let near = (bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)))
+                .flat_map(|bx| {
+                    (bucket(a.y.min(b.y))..=bucket(a.y.max(b.y))).map(move |by| (bx, by))
+                })
+                .filter_map(|k| self.buckets.get(&k))
+                .flatten();
+            for o in near.map(|&i| &self.obstacles[i]) {
                 if o.owner == Some(edge) {
                     continue;
                 }

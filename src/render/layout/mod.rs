@@ -32,7 +32,7 @@ mod grid;
 pub mod metrics;
 mod write;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use grid::{BandSpec, EdgeKind, EdgeSpec, End, NodeSpec, Spec};
 pub use write::{WriteError, strip_di, write_di};
@@ -96,7 +96,7 @@ const SAT_LABEL_STEP: f64 = 64.0;
 pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, LayoutError> {
     let mut cx = Ctx::new(model, options);
     let mut diagrams = Vec::new();
-    let mut pooled: HashSet<ElementId> = HashSet::new();
+    let mut pooled: HashSet<ElementId> = HashSet::default();
     for (collab, _) in model.of_kind(&Kind::Collaboration) {
         let plane = cx.collaboration(collab, &mut pooled);
         diagrams.push(plane);
@@ -187,7 +187,7 @@ fn place_groups(model: &Model, diagrams: &mut [PlaneParts]) {
                 })
                 .map(|(id, _)| id)
                 .collect(),
-            None => HashSet::new(),
+            None => HashSet::default(),
         };
         // the diagram showing most members, else the one showing the group's scope
         let mut best: Option<(usize, usize)> = None;
@@ -384,7 +384,7 @@ impl<'a> Ctx<'a> {
     fn collaboration(&mut self, collab: ElementId, pooled: &mut HashSet<ElementId>) -> PlaneParts {
         let m = self.model;
         let mut bands: Vec<BandIn> = Vec::new();
-        let mut band_of: HashMap<ElementId, usize> = HashMap::new();
+        let mut band_of: HashMap<ElementId, usize> = HashMap::default();
         let mut scopes: Vec<(ElementId, usize)> = Vec::new();
         // (participant, first band, band count, lanes with (lane, depth, first, count))
         #[allow(clippy::type_complexity)]
@@ -395,7 +395,7 @@ impl<'a> Ctx<'a> {
             Vec<(ElementId, usize, usize, usize)>,
         )> = Vec::new();
         let mut max_depth = 0;
-        let mut pool_band: HashMap<ElementId, usize> = HashMap::new();
+        let mut pool_band: HashMap<ElementId, usize> = HashMap::default();
         // Participants, then (when this is the only collaboration) processes outside any
         // pool, drawn as bands without a pool shape, as modelling tools do.
         let mut entries: Vec<(Option<ElementId>, Option<ElementId>)> = m
@@ -514,7 +514,7 @@ impl<'a> Ctx<'a> {
         let m = self.model;
         let leaves = lane_leaves(m, process);
         let mut bands = Vec::new();
-        let mut band_of = HashMap::new();
+        let mut band_of = HashMap::default();
         let mut max_depth = 0;
         let mut lanes = Vec::new();
         if leaves.is_empty() {
@@ -548,7 +548,7 @@ impl<'a> Ctx<'a> {
             &band_of,
             &bands,
             left,
-            &HashMap::new(),
+            &HashMap::default(),
         );
         let mut shapes = Vec::new();
         let width = placed.out.width;
@@ -586,10 +586,10 @@ impl<'a> Ctx<'a> {
         let placed = self.place(
             &[(sub, 0)],
             &[],
-            &HashMap::new(),
+            &HashMap::default(),
             &bands,
             0.0,
-            &HashMap::new(),
+            &HashMap::default(),
         );
         let mut shapes = placed.shapes;
         let mut edges = placed.edges;
@@ -640,9 +640,9 @@ impl<'a> Ctx<'a> {
             ..Spec::default()
         };
         let mut elems: Vec<ElementId> = Vec::new();
-        let mut node_of: HashMap<ElementId, usize> = HashMap::new();
-        let mut sat_of: HashMap<ElementId, (usize, usize)> = HashMap::new();
-        let mut children: HashMap<usize, Placed> = HashMap::new();
+        let mut node_of: HashMap<ElementId, usize> = HashMap::default();
+        let mut sat_of: HashMap<ElementId, (usize, usize)> = HashMap::default();
+        let mut children: HashMap<usize, Placed> = HashMap::default();
         let mut artifacts: Vec<(ElementId, usize)> = Vec::new();
         let mut boundaries: Vec<(ElementId, ElementId)> = Vec::new();
         for &(scope, default_band) in scopes {
@@ -674,10 +674,10 @@ impl<'a> Ctx<'a> {
                         let p = self.place(
                             &[(id, 0)],
                             &[],
-                            &HashMap::new(),
+                            &HashMap::default(),
                             &inner,
                             0.0,
-                            &HashMap::new(),
+                            &HashMap::default(),
                         );
                         w = p.out.width.max(200.0);
                         h = p.out.height.max(120.0);
@@ -713,7 +713,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // Boundary events on their host's bottom border.
-        let mut per_host: HashMap<usize, Vec<ElementId>> = HashMap::new();
+        let mut per_host: HashMap<usize, Vec<ElementId>> = HashMap::default();
         let mut host_order = Vec::new();
         for &(b, host) in &boundaries {
             if let Some(&h) = node_of.get(&host) {
