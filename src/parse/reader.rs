@@ -906,12 +906,27 @@ impl<'a> Reader<'a> {
     }
 
     fn attrs(&self, e: &BytesStart<'_>, span: Span) -> Result<Vec<Attr>, ParseError> {
+        self.attrs_taking(e, span, &mut [])
+    }
+
+    /// [`Self::attrs`], but the unprefixed attributes named in `taken` go into their slot
+    /// there instead of the list (the DI's `id` and `bpmnElement`, kept in fields of their
+    /// own: one allocation each instead of a copy in the list and one in the field).
+    fn attrs_taking(
+        &self,
+        e: &BytesStart<'_>,
+        span: Span,
+        taken: &mut [(&str, Option<Box<str>>)],
+    ) -> Result<Vec<Attr>, ParseError> {
         // One allocation of the right size: every attribute has a `=` (values may add
         // some, so this can only over-count, and is capped by the attribute limit).
         let raw = e.attributes_raw().as_bytes();
-        let guess = memchr::memchr_iter(b'=', raw).count();
+        let guess = memchr::memchr_iter(b'=', raw)
+            .count()
+            .saturating_sub(taken.len());
         let mut out = Vec::with_capacity(guess.min(self.options.max_attributes));
         let mut seen = SeenKeys::new();
+        let mut count = 0;
         let mut iter = e.attributes();
         iter.with_checks(false);
         for attr in iter {
@@ -921,8 +936,13 @@ impl<'a> Reader<'a> {
             if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
                 continue; // declarations: see `declare`
             }
-            self.check_attr(&attr, out.len(), &mut seen, span)?;
+            self.check_attr(&attr, count, &mut seen, span)?;
+            count += 1;
             let value = self.value(&attr, span)?;
+            if let Some(slot) = taken.iter_mut().find(|(name, _)| *name == raw_key) {
+                slot.1 = Some(to_box(&value));
+                continue;
+            }
             // Unprefixed attributes have no namespace (Namespaces in XML, 6.2): no lookup.
             let (prefix, local) = split_qname(key.0);
             let (ns, prefix) = match prefix {
@@ -1123,10 +1143,12 @@ impl<'a> Reader<'a> {
             Some(Frame::Plane | Frame::ExtraPlane)
                 if ns == Some(Known::BpmnDi) && local == "BPMNShape" =>
             {
-                let attrs = self.attrs(e, span)?;
+                let mut taken = [("id", None), ("bpmnElement", None)];
+                let attrs = self.attrs_taking(e, span, &mut taken)?;
+                let [(_, id), (_, bpmn_element)] = taken;
                 let shape = DiShape {
-                    id: find(&attrs, "id"),
-                    bpmn_element: find(&attrs, "bpmnElement"),
+                    id,
+                    bpmn_element,
                     element: None,
                     bounds: Bounds::default(),
                     is_expanded: find_bool(&attrs, "isExpanded"),
@@ -1145,10 +1167,12 @@ impl<'a> Reader<'a> {
             Some(Frame::Plane | Frame::ExtraPlane)
                 if ns == Some(Known::BpmnDi) && local == "BPMNEdge" =>
             {
-                let attrs = self.attrs(e, span)?;
+                let mut taken = [("id", None), ("bpmnElement", None)];
+                let attrs = self.attrs_taking(e, span, &mut taken)?;
+                let [(_, id), (_, bpmn_element)] = taken;
                 let edge = DiEdge {
-                    id: find(&attrs, "id"),
-                    bpmn_element: find(&attrs, "bpmnElement"),
+                    id,
+                    bpmn_element,
                     element: None,
                     waypoints: Vec::new(),
                     label: None,
