@@ -12,7 +12,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${SHARED:-$ROOT/../shared}"
 [ -d "$SHARED/corpus" ] || SHARED=/work/shared
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-shared}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 (cd "$ROOT" && cargo build --release --quiet)
 ANCHOR="$SHARED/anchors/bpmnjs/run.sh"
 WORK="$(mktemp -d)"

@@ -110,6 +110,20 @@ pub fn write_atomic(
     inputs: &[PathBuf],
     overwrite: Overwrite,
 ) -> Result<(), OutputError> {
+    write_atomic_with(target, inputs, overwrite, |w| w.write_all(bytes))
+}
+
+/// [`write_atomic`] for output produced piece by piece (an event log of millions of
+/// rows): `fill` writes into a buffered writer on the temporary file.
+///
+/// # Errors
+/// As [`write_atomic`], and whatever `fill` returns.
+pub fn write_atomic_with(
+    target: &Path,
+    inputs: &[PathBuf],
+    overwrite: Overwrite,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), OutputError> {
     let shown = target.display().to_string();
     let replaces_input = is_input(target, inputs);
     if overwrite == Overwrite::Refuse && replaces_input {
@@ -131,7 +145,11 @@ pub fn write_atomic(
         .suffix(".tmp")
         .tempfile_in(dir)
         .map_err(io)?;
-    tmp.write_all(bytes).map_err(io)?;
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        fill(&mut w).map_err(io)?;
+        w.flush().map_err(io)?;
+    }
     // Readers never see a half-written file either way (the rename is atomic). Forcing the
     // data to disk before the rename also keeps a crash from leaving an empty file in its
     // place; that costs ~15 ms a file, so it is done where the old content is the user's
