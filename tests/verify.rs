@@ -765,6 +765,20 @@ mod reduction {
         let r = run(&parallel(15, 4, 3, "lack-of-sync"), Method::Auto, BUDGET);
         assert_violation(&r, "verify::lack-of-synchronization", "y3");
         assert!(r.findings.iter().all(|f| f.code != "verify::budget"));
+        // The witness keeps only the firings the fault depends on, not the other 14
+        // branches the reduced search interleaved: start, split, the two branches that
+        // meet, the join twice.
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "verify::lack-of-synchronization")
+            .unwrap();
+        let ids: Vec<&str> = f.trace.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["start", "split", "t2_0", "t3_0", "x2", "y3", "y3"],
+            "{ids:?}"
+        );
     }
 
     #[test]

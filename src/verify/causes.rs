@@ -75,6 +75,81 @@ fn replay(net: &Net, run: &[u32]) -> (Vec<Option<History>>, Option<(History, His
     (marks, conflict)
 }
 
+/// The firings of `run` that the last one depends on: those that produced a token it
+/// consumes or the token already on the flow it fills, and so on back. When the reduced
+/// search interleaved unrelated branches into the witness, this leaves them out; the
+/// result is used only if it replays from an initial marking and still ends in the
+/// unsafe firing.
+fn causal_core(net: &Net, run: &[u32]) -> Option<Vec<u32>> {
+    let n = run.len();
+    if n == 0 {
+        return None;
+    }
+    let mut producer: Vec<Option<usize>> = vec![None; net.places.len()];
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (k, &t) in run.iter().enumerate() {
+        let tr = net.transitions.get(t as usize)?;
+        let joined: &[u32] = tr
+            .or_join
+            .and_then(|j| net.or_joins.get(j as usize))
+            .map_or(&[], |j| &j.ins[..]);
+        for &p in tr.pre.iter().chain(joined) {
+            if let Some(e) = producer[p as usize].take() {
+                deps[k].push(e);
+            }
+        }
+        if k + 1 == n {
+            deps[k].extend(tr.post.iter().filter_map(|&p| producer[p as usize]));
+        }
+        for &p in &tr.clear {
+            producer[p as usize] = None;
+        }
+        for &p in &tr.post {
+            producer[p as usize] = Some(k);
+        }
+    }
+    let mut needed = vec![false; n];
+    needed[n - 1] = true;
+    for k in (0..n).rev() {
+        if needed[k] {
+            for &e in &deps[k] {
+                needed[e] = true;
+            }
+        }
+    }
+    let core: Vec<u32> = run
+        .iter()
+        .zip(&needed)
+        .filter(|(_, keep)| **keep)
+        .map(|(&t, _)| t)
+        .collect();
+    if core.len() == n {
+        return None;
+    }
+    // Replay it with the real rules from each initial marking.
+    let words = net.words();
+    let mut next = Vec::with_capacity(words);
+    'alt: for alt in &net.initial {
+        let mut m = vec![0u64; words];
+        for &p in alt {
+            super::explore::set(&mut m, p);
+        }
+        for (k, &t) in core.iter().enumerate() {
+            let t = t as usize;
+            if !super::explore::enabled(net, t, &m) {
+                continue 'alt;
+            }
+            let ok = super::explore::fire(net, t, &m, &mut next).is_ok();
+            if ok == (k + 1 == core.len()) {
+                continue 'alt;
+            }
+            std::mem::swap(&mut m, &mut next);
+        }
+        return Some(core);
+    }
+    None
+}
+
 /// Where two token histories parted (the last element they share from the start) and
 /// where they met again (the first element both passed after parting).
 fn meet(a: &[ElementId], b: &[ElementId]) -> (Option<ElementId>, Option<ElementId>) {
@@ -170,7 +245,15 @@ pub(crate) fn group_lack_of_sync(net: &Net, findings: &mut Vec<RawFinding>) {
             .min_by_key(|&m| old[m].trace.len())
             .or_else(|| group.iter().copied().min_by_key(|&m| old[m].trace.len()))
             .unwrap_or(i);
-        let mut trace = old[rep].trace.clone();
+        let (mut trace, run) = match causal_core(net, &old[rep].run) {
+            Some(core) => (
+                core.iter()
+                    .map(|&t| net.transitions[t as usize].node)
+                    .collect::<Vec<_>>(),
+                core,
+            ),
+            None => (old[rep].trace.clone(), old[rep].run.clone()),
+        };
         if old[rep].element != root {
             // End the witness where the tokens met the second time.
             if let Some(k) = trace.iter().rposition(|&e| e == root) {
@@ -200,7 +283,7 @@ pub(crate) fn group_lack_of_sync(net: &Net, findings: &mut Vec<RawFinding>) {
             // root itself sends tokens round a loop back to itself).
             related: cause[&rep].1.filter(|&s| s != root).into_iter().collect(),
             trace,
-            run: old[rep].run.clone(),
+            run,
             affected,
         });
     }

@@ -132,7 +132,7 @@ fn has(m: &[u64], p: u32) -> bool {
     m[p as usize / 64] & (1 << (p % 64)) != 0
 }
 
-fn set(m: &mut [u64], p: u32) {
+pub(super) fn set(m: &mut [u64], p: u32) {
     m[p as usize / 64] |= 1 << (p % 64);
 }
 
@@ -147,7 +147,7 @@ fn is_token(kind: PlaceKind) -> bool {
     )
 }
 
-fn enabled(net: &Net, t: usize, m: &[u64]) -> bool {
+pub(super) fn enabled(net: &Net, t: usize, m: &[u64]) -> bool {
     let tr = &net.transitions[t];
     if !tr.pre.iter().all(|&p| has(m, p)) || tr.inhibit.iter().any(|&p| has(m, p)) {
         return false;
@@ -182,7 +182,7 @@ fn unsafe_firing(net: &Net, t: usize, m: &[u64]) -> bool {
 }
 
 /// Fires `t`; `Err(place)` when a token place would hold two tokens.
-fn fire(net: &Net, t: usize, m: &[u64], out: &mut Vec<u64>) -> Result<(), u32> {
+pub(super) fn fire(net: &Net, t: usize, m: &[u64], out: &mut Vec<u64>) -> Result<(), u32> {
     let tr = &net.transitions[t];
     out.clear();
     out.extend_from_slice(m);
