@@ -13,7 +13,6 @@ mod kind;
 mod source;
 mod summary;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 pub use di::{Bounds, DiEdge, DiLabel, DiShape, Diagram, Plane, Point};
@@ -230,8 +229,9 @@ pub struct Model {
     pub source: Arc<SourceText>,
     /// All semantic elements; index 0 is `definitions`.
     pub elements: Vec<Element>,
-    /// Ids of semantic elements.
-    pub ids: HashMap<Box<str>, ElementId>,
+    /// Ids of semantic elements (hashbrown with its randomly seeded foldhash: faster than
+    /// SipHash, and still not predictable from a hostile file).
+    pub ids: hashbrown::HashMap<Box<str>, ElementId>,
     /// Every `BPMNDiagram`, in document order.
     pub diagrams: Vec<Diagram>,
     /// Namespace declarations of the root element, as (prefix, URI); `""` is the default.

@@ -8,7 +8,7 @@
 //! copied once, and `dc:Bounds`/`di:waypoint` numbers are parsed straight from the tag
 //! without building attribute lists.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -67,7 +67,7 @@ struct Reader<'a> {
     text_src: &'a str,
     options: &'a ParseOptions,
     elements: Vec<Element>,
-    ids: HashMap<Box<str>, ElementId>,
+    ids: hashbrown::HashMap<Box<str>, ElementId>,
     diagrams: Vec<Diagram>,
     namespaces: Vec<(Box<str>, Box<str>)>,
     diagnostics: Vec<Diagnostic>,
@@ -384,7 +384,7 @@ impl<'a> Reader<'a> {
             text_src: text,
             options,
             elements: Vec::with_capacity(estimate_elements(text, options.max_elements)),
-            ids: HashMap::new(),
+            ids: hashbrown::HashMap::new(),
             diagrams: Vec::new(),
             namespaces: Vec::new(),
             diagnostics: Vec::new(),
@@ -1383,7 +1383,7 @@ impl<'a> Reader<'a> {
         let xml_id = find(&attrs, "id");
         if let Some(xml_id) = &xml_id {
             match self.ids.entry(xml_id.clone()) {
-                std::collections::hash_map::Entry::Occupied(first) => {
+                hashbrown::hash_map::Entry::Occupied(first) => {
                     let first_span = self.elements[first.get().index()].span;
                     self.diagnostics.push(
                         Diagnostic::error(
@@ -1397,7 +1397,7 @@ impl<'a> Reader<'a> {
                         .with_help("ids must be unique in a file; rename one of them"),
                     );
                 }
-                std::collections::hash_map::Entry::Vacant(slot) => {
+                hashbrown::hash_map::Entry::Vacant(slot) => {
                     slot.insert(id);
                 }
             }
