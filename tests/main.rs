@@ -19,3 +19,4 @@ mod render;
 mod report;
 mod simulate;
 mod verify;
+mod workspace;
