@@ -11,6 +11,7 @@ mod corpus;
 mod governance;
 mod hostile;
 mod layout;
+mod odd_ids;
 mod lint_outputs;
 mod lint_parity;
 mod parse_errors;
