@@ -3,7 +3,8 @@
 //!
 //! A [`Workspace`] is the set of models one command reads together: the files given on
 //! the command line, plus the files they `import` (by a `location` relative to the
-//! importing file; URLs are never fetched). Each member is kept as a small [`ModelIndex`]
+//! importing file, inside its folder, ending in `.bpmn` or `.xml`; URLs are never fetched,
+//! absolute paths and `..` never followed: give such files on the command line). Each member is kept as a small [`ModelIndex`]
 //! (its target namespace, the processes and global tasks it defines, its call activities
 //! and imports), not the whole model, so a workspace of thousands of files stays small.
 //!
@@ -186,9 +187,25 @@ impl ModelIndex {
     }
 
     /// The file an import's location names, relative to this model's file; `None` for
-    /// URLs and when this model has no path.
+    /// URLs, when this model has no path, and (models are untrusted input) for locations
+    /// that leave the model's folder: absolute paths and `..` components are not followed,
+    /// and only `.bpmn` and `.xml` files are read.
     fn import_path(&self, location: &str) -> Option<PathBuf> {
         if location.is_empty() || location.contains("://") {
+            return None;
+        }
+        let rel = Path::new(location);
+        let inside = rel.components().all(|c| {
+            matches!(
+                c,
+                std::path::Component::Normal(_) | std::path::Component::CurDir
+            )
+        });
+        let ext = rel
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if !inside || !matches!(ext.as_deref(), Some("bpmn" | "xml")) {
             return None;
         }
         let dir = self.path.as_deref()?.parent()?;
@@ -432,6 +449,9 @@ impl Workspace {
                 Some(loc) if loc.contains("://") => {
                     format!("namespace {ns} is imported from {loc}, a URL, which is never fetched")
                 }
+                Some(loc) if me.path.is_some() && me.import_path(loc).is_none() => format!(
+                    "namespace {ns} is imported from \"{loc}\", which is outside this file's folder or not a .bpmn/.xml file, and not followed: give it on the command line"
+                ),
                 Some(loc) => format!(
                     "namespace {ns} is imported from \"{loc}\", which is not found next to this file"
                 ),

@@ -165,3 +165,34 @@ fn verify_reports_each_call_of_the_multi_file_fixture() {
     );
     assert!(text.contains("workspace::unresolved-call"), "{text}");
 }
+
+#[test]
+fn imports_outside_the_models_folder_are_not_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = dir.path().join("models");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::copy(
+        hostile("multi-callee.bpmn"),
+        dir.path().join("multi-callee.bpmn"),
+    )
+    .unwrap();
+    let caller = sub.join("caller.bpmn");
+    let xml = std::fs::read_to_string(hostile("multi-caller.bpmn"))
+        .unwrap()
+        .replace(
+            r#"location="multi-callee.bpmn""#,
+            r#"location="../multi-callee.bpmn""#,
+        );
+    std::fs::write(&caller, xml).unwrap();
+    let (_, out) = run(&[&caller], &["lint", "--format", "json"]);
+    let found = workspace_findings(&serde_json::from_str(&out).unwrap());
+    // `..` is not followed: CallIt does not resolve (the file exists, but outside).
+    assert!(
+        found
+            .iter()
+            .any(|(c, id, t)| c == "workspace::unresolved-call"
+                && id == "CallIt"
+                && t.contains("outside this file's folder")),
+        "{found:?}"
+    );
+}
