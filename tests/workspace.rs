@@ -164,6 +164,9 @@ fn verify_reports_each_call_of_the_multi_file_fixture() {
         "{text}"
     );
     assert!(text.contains("workspace::unresolved-call"), "{text}");
+    // Given alone, the caller's import is read and its process verified as well.
+    let (_, alone) = run(&[&hostile("multi-caller.bpmn")], &["verify"]);
+    assert!(alone.contains("multi-callee.bpmn (sound)"), "{alone}");
 }
 
 #[test]

@@ -143,6 +143,34 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
             .map(|u| u.verdict)
             .max()
     };
+    // Imported files that define a called process are verified too (once each), so that
+    // every call gets its callee's verdict.
+    let mut imported: std::collections::HashMap<usize, Option<VerifyReport>> =
+        std::collections::HashMap::new();
+    for link in ws.calls() {
+        if let crate::workspace::CallTarget::Resolved { member, .. } = link.target {
+            if member_of.contains(&Some(member)) || imported.contains_key(&member) {
+                continue;
+            }
+            let report = ws.members[member]
+                .index
+                .path
+                .as_deref()
+                .and_then(|p| parse_file(p, &options).ok())
+                .map(|model| verify_model(&model, &vopts));
+            imported.insert(member, report);
+        }
+    }
+    let imported_verdict = |member: usize, id: &str| -> Option<Verdict> {
+        imported
+            .get(&member)?
+            .as_ref()?
+            .units
+            .iter()
+            .filter(|u| u.scopes.iter().any(|s| s == id))
+            .map(|u| u.verdict)
+            .max()
+    };
     let mut calls_of = Vec::new();
     for m in &member_of {
         let Some(m) = *m else {
@@ -155,7 +183,7 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
             .zip(ws.calls().iter().filter(|l| l.caller == m))
         {
             if let crate::workspace::CallTarget::Resolved { member, id, .. } = &site.target {
-                c.verdict = verdict_of(*member, id);
+                c.verdict = verdict_of(*member, id).or_else(|| imported_verdict(*member, id));
             }
         }
         calls_of.push((calls, ws.diagnostics(m), ws.members[m].index.source.clone()));
@@ -293,7 +321,7 @@ fn write_calls(out: &mut String, calls: &[CallReport]) {
         };
         let verdict = match (c.verdict, c.status) {
             (Some(v), _) => format!(" ({})", verdict_word(v)),
-            (None, "local" | "resolved") => " (not verified: imported, not given)".to_owned(),
+            (None, "local" | "resolved") => " (not verified: unreadable)".to_owned(),
             _ => String::new(),
         };
         let _ = writeln!(out, "  call {who} -> {to}{verdict}");
