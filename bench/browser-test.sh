@@ -17,7 +17,7 @@ cd "$ROOT"
 OUT="$ROOT/bench/out"
 CORPUS="${CORPUS:-$ROOT/../shared/corpus}"
 [ -d "$CORPUS" ] || CORPUS=/work/shared/corpus
-GEN="${GEN:-/work/shared/anchors/bpmnjs/run.sh}"
+GEN="${GEN:-$CORPUS/../anchors/bpmnjs/run.sh}"
 export CHROMIUM="${CHROMIUM:-/usr/bin/chromium}"
 
 if [ -z "${SKIP_INSTALL:-}" ]; then

@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 SHARED="${SHARED:-$ROOT/../shared}"
 [ -d "$SHARED/anchors" ] || SHARED=/work/shared
 TASKS="${1:-1000}"; RUNS="${2:-10}"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-shared}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 (cd "$ROOT" && cargo build --release --quiet)
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 cp "$CARGO_TARGET_DIR/release/bpmnkit" "$WORK/bpmnkit"
@@ -25,8 +25,11 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 # prints "wall cpu" (seconds; cpu = user + sys) per run
 time_runs() { # command...
   for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %U %S' -o "$WORK/t" "$@" >/dev/null 2>&1
-    awk '{printf "%s %.3f\n", $1, $2 + $3}' "$WORK/t"
+    # Wall time from bash's microsecond clock (GNU time's %e has 10 ms steps); CPU from time.
+    local t0=$EPOCHREALTIME
+    /usr/bin/time -f '%U %S' -o "$WORK/t" "$@" >/dev/null 2>&1
+    local t1=$EPOCHREALTIME
+    awk -v a="$t0" -v b="$t1" '{printf "%.4f %.3f\n", b - a, $1 + $2}' "$WORK/t"
   done > "$WORK/runs"
   echo "$(cut -d' ' -f1 "$WORK/runs" | median) $(cut -d' ' -f2 "$WORK/runs" | median)"
 }
@@ -37,7 +40,7 @@ nodes=$(grep -c '<bpmndi:BPMNShape' "$WORK/ours.bpmn")
 printf 'model: %s tasks, %s shapes laid out; %s runs each, medians (load average now: %s)\n' \
   "$TASKS" "$nodes" "$RUNS" "$(cut -d' ' -f1 /proc/loadavg)"
 printf '%-20s %10s %10s\n' "" "wall s" "cpu s"
-printf '%-20s %10.3f %10.3f\n' "bpmnkit layout" "$ours_wall" "$ours_cpu"
+printf '%-20s %10.4f %10.3f\n' "bpmnkit layout" "$ours_wall" "$ours_cpu"
 printf '%-20s %10.3f %10.3f\n' "bpmn-auto-layout" "$bal_wall" "$bal_cpu"
 ratio() { if [ "$(echo "$2 > 0" | bc)" = 1 ]; then printf '%.1fx' "$(echo "$1 / $2" | bc -l)"; else echo "n/a (below timer resolution)"; fi; }
 printf '%-20s %10s %10s\n' "ratio" "$(ratio "$bal_wall" "$ours_wall")" "$(ratio "$bal_cpu" "$ours_cpu")"

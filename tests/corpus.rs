@@ -126,3 +126,59 @@ fn samples_read_without_any_diagnostic_and_counts_match() {
         assert_eq!(summary.counts, independent_counts(&text), "{name}: counts");
     }
 }
+
+/// Reading the diagrams on a second thread (large files) gives the same model, the same
+/// diagnostics and the same errors as reading everything on one: checked by forcing the
+/// split on every corpus file, sample and parse fixture (valid or not).
+#[test]
+fn reading_diagrams_on_a_second_thread_changes_nothing() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = bpmn_files(&corpus());
+    files.extend(bpmn_files(&root.join("samples")));
+    files.extend(bpmn_files(&root.join("tests/fixtures")));
+    let one = ParseOptions {
+        parallel_min_bytes: usize::MAX,
+        ..ParseOptions::default()
+    };
+    let two = ParseOptions {
+        parallel_min_bytes: 0,
+        ..ParseOptions::default()
+    };
+    let mut errors = 0;
+    for path in &files {
+        let name = rel(path);
+        match (parse_file(path, &one), parse_file(path, &two)) {
+            (Ok(mut a), Ok(mut b)) => {
+                // Hash maps print in a random order: compare the ids sorted.
+                let ids_a: BTreeMap<_, _> = a.ids.drain().collect();
+                let ids_b: BTreeMap<_, _> = b.ids.drain().collect();
+                assert_eq!(ids_a, ids_b, "{name}");
+                same(&name, &format!("{a:?}"), &format!("{b:?}"));
+            }
+            (Err(a), Err(b)) => {
+                errors += 1;
+                same(&name, &format!("{a:?}"), &format!("{b:?}"));
+            }
+            (a, b) => panic!("{name}: {:?} vs {:?}", a.err(), b.err()),
+        }
+    }
+    assert!(
+        files.len() > 300 && errors > 5,
+        "{} files, {errors} errors",
+        files.len()
+    );
+}
+
+/// Asserts two debug renderings are equal, showing where they first differ.
+fn same(name: &str, a: &str, b: &str) {
+    if a != b {
+        let at = a.bytes().zip(b.bytes()).take_while(|(x, y)| x == y).count();
+        let from = a[..at].char_indices().rev().nth(300).map_or(0, |(i, _)| i);
+        let show = |s: &str| s[from..].chars().take(600).collect::<String>();
+        panic!(
+            "{name}: differs at byte {at}\n one thread: {}\n two threads: {}",
+            show(a),
+            show(b)
+        );
+    }
+}

@@ -136,6 +136,39 @@ fn lanes_keep_their_nodes_inside_their_band() {
     assert!(checked > 10);
 }
 
+#[test]
+fn groups_get_a_box_around_their_members_or_an_empty_one_below() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+      <category id="c"><categoryValue id="cv" value="Billing"/></category>
+      <category id="c2"><categoryValue id="cv2" value="Nobody"/></category>
+      <process id="p">
+        <startEvent id="s"/>
+        <task id="a"><categoryValueRef>cv</categoryValueRef></task>
+        <task id="b"><categoryValueRef>cv</categoryValueRef></task>
+        <endEvent id="e"/>
+        <sequenceFlow id="f1" sourceRef="s" targetRef="a"/>
+        <sequenceFlow id="f2" sourceRef="a" targetRef="b"/>
+        <sequenceFlow id="f3" sourceRef="b" targetRef="e"/>
+        <group id="g" categoryValueRef="cv"/>
+        <group id="g2" categoryValueRef="cv2"/>
+      </process></definitions>"#;
+    let bare = parse("groups.bpmn", xml);
+    let laid = parse(
+        "laid.bpmn",
+        &write_di(&bare, &layout(&bare, &LayoutOptions::default()).unwrap()).unwrap(),
+    );
+    let at = |id: &str| laid.shape(laid.ids[id]).unwrap().bounds;
+    let (g, a, b, s, e) = (at("g"), at("a"), at("b"), at("s"), at("e"));
+    for m in [a, b] {
+        assert!(g.x < m.x && g.right() > m.right() && g.y < m.y && g.bottom() > m.bottom());
+    }
+    // the group hugs its members: the start and end events stay outside
+    assert!(g.x > s.right() && g.right() < e.x, "{g:?} {s:?} {e:?}");
+    // a group without members: an empty box below everything
+    let g2 = at("g2");
+    assert!(g2.y > a.bottom().max(g.bottom()));
+}
+
 fn cli(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_bpmnkit"))
         .args(args)

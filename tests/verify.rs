@@ -406,7 +406,7 @@ mod generated {
         }
     }
 
-    fn xml(nodes: &[String], flows: &[(String, String)]) -> String {
+    pub(super) fn xml(nodes: &[String], flows: &[(String, String)]) -> String {
         let mut s = String::from(
             r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p">"#,
         );
@@ -435,6 +435,28 @@ mod generated {
         );
         let structural = fast.units[0].decision == bpmnkit::verify::Decision::Structural;
         (exact.verdict != Verdict::Unknown).then_some((fast.verdict, exact.verdict, structural))
+    }
+
+    /// Properties found by the reduced and by the full search, when the fast path searched
+    /// and the full search finished.
+    fn searched_properties(text: &str) -> Option<(String, String)> {
+        let model = parse_str("gen.bpmn", text, &ParseOptions::default()).unwrap();
+        let fast = verify_model(&model, &VerifyOptions::default());
+        let exact = verify_model(
+            &model,
+            &VerifyOptions {
+                max_states: 200_000,
+                method: Method::Exhaustive,
+            },
+        );
+        (fast.units[0].decision == bpmnkit::verify::Decision::StateSpace
+            && exact.verdict != Verdict::Unknown)
+            .then(|| {
+                (
+                    format!("{:?}", fast.units[0].properties),
+                    format!("{:?}", exact.units[0].properties),
+                )
+            })
     }
 
     proptest! {
@@ -479,6 +501,11 @@ mod generated {
             if let Some((fast, exact, _)) = both(&text) {
                 prop_assert_eq!(fast, exact, "{}", text);
             }
+            // The reduced search (searched models of the fast path) decides every property
+            // as the full search does.
+            if let Some((reduced, full)) = searched_properties(&text) {
+                prop_assert_eq!(reduced, full, "{}", text);
+            }
         }
     }
 }
@@ -504,6 +531,94 @@ fn flawed_sample_shows_deadlock_and_lack_of_synchronisation() {
         "Gateway_JoinSourcing",
     );
     assert!(r.findings.iter().any(|f| f.code == "verify::livelock"));
+    // One finding per defect: the elements after the exclusive join that then carry two
+    // tokens are listed with it, not reported on their own.
+    for rep in [&r, &e] {
+        let count = |code: &str| rep.findings.iter().filter(|f| f.code == code).count();
+        assert_eq!(count("verify::deadlock"), 1, "{:#?}", rep.findings);
+        assert_eq!(
+            count("verify::lack-of-synchronization"),
+            1,
+            "{:#?}",
+            rep.findings
+        );
+        let lack = rep
+            .findings
+            .iter()
+            .find(|f| f.code == "verify::lack-of-synchronization")
+            .unwrap();
+        assert_eq!(lack.related[0].id, "Gateway_SplitSourcing");
+        assert!(lack.affected.iter().any(|s| s.id == "Activity_SendOrder"));
+    }
+}
+
+#[test]
+fn lack_of_synchronisation_is_reported_once_at_its_root() {
+    let r = check("lack-of-sync-cascade.bpmn");
+    assert_violation(&r, "verify::lack-of-synchronization", "join");
+    let e = verify_path(&fixture("lack-of-sync-cascade.bpmn"), Method::Exhaustive);
+    let lacks: Vec<_> = e
+        .findings
+        .iter()
+        .filter(|f| f.code == "verify::lack-of-synchronization")
+        .collect();
+    // Two independent defects, each once, each at its join, with the split it fails to
+    // synchronise and a witness that ends at the join.
+    let at: Vec<&str> = lacks.iter().map(|f| f.element.id.as_str()).collect();
+    assert_eq!(at, ["join", "join2"], "{:#?}", e.findings);
+    assert_eq!(e.findings.len(), 2, "{:#?}", e.findings);
+    assert_eq!(lacks[0].related[0].id, "split");
+    assert_eq!(lacks[1].related[0].id, "split2");
+    assert_eq!(lacks[0].trace.last().unwrap().id, "join");
+    let affected: Vec<&str> = lacks[0].affected.iter().map(|s| s.id.as_str()).collect();
+    for id in ["t1", "t2", "choice", "c", "d", "merge"] {
+        assert!(affected.contains(&id), "{id} not in {affected:?}");
+    }
+    assert!(
+        lacks[0].message.ends_with(&format!(
+            "; {} elements after it get two tokens",
+            affected.len()
+        )),
+        "{}",
+        lacks[0].message
+    );
+}
+
+#[test]
+fn activities_after_a_deadlock_are_reported_with_it() {
+    let r = check("deadlock-cascade.bpmn");
+    assert_violation(&r, "verify::deadlock", "join");
+    let codes: Vec<(&str, &str)> = r
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.element.id.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("verify::deadlock", "join"),
+            ("verify::dead-activity", "orphan")
+        ]
+    );
+    let ids = |i: usize| -> Vec<&str> {
+        r.findings[i]
+            .affected
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect()
+    };
+    assert_eq!(ids(0), ["t1", "t2"]);
+    assert_eq!(ids(1), ["after_orphan"]);
+    assert!(
+        r.findings[0]
+            .message
+            .ends_with("; 2 activities after it never run")
+    );
+    // The property still says what is wrong.
+    assert_eq!(
+        r.units[0].properties.no_dead_activities,
+        bpmnkit::verify::Check::Violated
+    );
 }
 
 /// The checked-in JSON Schema of the report matches the types (set UPDATE_SCHEMAS=1 to
@@ -555,4 +670,138 @@ fn sarif_output_names_the_faulty_join() {
         result["locations"][0]["logicalLocations"][0]["name"],
         "join"
     );
+}
+
+mod reduction {
+    //! Partial-order reduction: many parallel branches, unstructured by cross links.
+
+    use super::*;
+
+    /// A parallel split into `branches` branches of `tasks` tasks and a parallel join;
+    /// after the first task of branch i a parallel split also feeds a parallel join in
+    /// front of the second task of branch i+1 (for the first `cross` branches), so the
+    /// model does not decompose. `defect` turns the first cross split exclusive
+    /// ("deadlock") or the last cross join exclusive ("lack-of-sync").
+    /// (The same generator as `bench/gen_parallel.py`.)
+    pub(super) fn parallel(branches: usize, tasks: usize, cross: usize, defect: &str) -> String {
+        let mut nodes = vec![
+            r#"<startEvent id="start"/>"#.to_owned(),
+            r#"<parallelGateway id="split"/>"#.to_owned(),
+            r#"<parallelGateway id="join"/>"#.to_owned(),
+            r#"<endEvent id="end"/>"#.to_owned(),
+        ];
+        let mut flows: Vec<(String, String)> = vec![
+            ("start".into(), "split".into()),
+            ("join".into(), "end".into()),
+        ];
+        let cross = cross.min(branches - 1);
+        for b in 0..branches {
+            for k in 0..tasks {
+                nodes.push(format!(r#"<task id="t{b}_{k}"/>"#));
+            }
+        }
+        for i in 0..cross {
+            let x = if defect == "deadlock" && i == 0 {
+                "exclusiveGateway"
+            } else {
+                "parallelGateway"
+            };
+            nodes.push(format!(r#"<{x} id="x{i}"/>"#));
+            let y = if defect == "lack-of-sync" && i + 1 == cross {
+                "exclusiveGateway"
+            } else {
+                "parallelGateway"
+            };
+            nodes.push(format!(r#"<{y} id="y{}"/>"#, i + 1));
+        }
+        for b in 0..branches {
+            flows.push(("split".into(), format!("t{b}_0")));
+            for k in 1..tasks {
+                let mut src = format!("t{b}_{}", k - 1);
+                if k == 1 && b < cross {
+                    flows.push((src, format!("x{b}")));
+                    src = format!("x{b}");
+                }
+                if k == 1 && b > 0 && b <= cross {
+                    flows.push((src, format!("y{b}")));
+                    flows.push((format!("x{}", b - 1), format!("y{b}")));
+                    src = format!("y{b}");
+                }
+                flows.push((src, format!("t{b}_{k}")));
+            }
+            flows.push((format!("t{b}_{}", tasks - 1), "join".into()));
+        }
+        generated::xml(&nodes, &flows)
+    }
+
+    fn run(text: &str, method: Method, max_states: usize) -> VerifyReport {
+        let model = parse_str("parallel.bpmn", text, &ParseOptions::default()).unwrap();
+        verify_model(&model, &VerifyOptions { max_states, method })
+    }
+
+    const BUDGET: usize = 100_000;
+
+    #[test]
+    fn fifteen_parallel_branches_are_decided_within_the_budget() {
+        // 15 branches of 4 tasks: more than 5^12 reachable markings in full.
+        let text = parallel(15, 4, 3, "none");
+        let full = run(&text, Method::Exhaustive, BUDGET);
+        assert_eq!(full.verdict, Verdict::Unknown, "the full search runs out");
+        let r = run(&text, Method::Auto, BUDGET);
+        assert_eq!(r.verdict, Verdict::Sound, "{:#?}", r.findings);
+        assert_eq!(r.units[0].decision, bpmnkit::verify::Decision::StateSpace);
+        assert!(r.units[0].states < 5_000, "{} states", r.units[0].states);
+    }
+
+    #[test]
+    fn deadlock_among_parallel_branches_is_found_within_the_budget() {
+        let r = run(&parallel(15, 4, 3, "deadlock"), Method::Auto, BUDGET);
+        assert_violation(&r, "verify::deadlock", "join");
+        assert!(r.findings.iter().all(|f| f.code != "verify::budget"));
+    }
+
+    #[test]
+    fn lack_of_synchronisation_among_parallel_branches_is_found_within_the_budget() {
+        let r = run(&parallel(15, 4, 3, "lack-of-sync"), Method::Auto, BUDGET);
+        assert_violation(&r, "verify::lack-of-synchronization", "y3");
+        assert!(r.findings.iter().all(|f| f.code != "verify::budget"));
+        // The witness keeps only the firings the fault depends on, not the other 14
+        // branches the reduced search interleaved: start, split, the two branches that
+        // meet, the join twice.
+        let f = r
+            .findings
+            .iter()
+            .find(|f| f.code == "verify::lack-of-synchronization")
+            .unwrap();
+        let ids: Vec<&str> = f.trace.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["start", "split", "t2_0", "t3_0", "x2", "y3", "y3"],
+            "{ids:?}"
+        );
+    }
+
+    #[test]
+    fn reduced_search_agrees_with_full_search_on_small_models() {
+        // Small enough for the full search: every property and the faulty elements agree.
+        for defect in ["none", "deadlock", "lack-of-sync"] {
+            let text = parallel(4, 3, 3, defect);
+            let full = run(&text, Method::Exhaustive, BUDGET);
+            let reduced = run(&text, Method::Auto, BUDGET);
+            assert_eq!(full.verdict, reduced.verdict, "{defect}");
+            assert_eq!(
+                format!("{:?}", full.units[0].properties),
+                format!("{:?}", reduced.units[0].properties),
+                "{defect}"
+            );
+            let codes = |r: &VerifyReport| -> Vec<(String, String)> {
+                r.findings
+                    .iter()
+                    .map(|f| (f.code.clone(), f.element.id.clone()))
+                    .collect()
+            };
+            assert_eq!(codes(&full), codes(&reduced), "{defect}");
+            assert!(reduced.units[0].states < full.units[0].states, "{defect}");
+        }
+    }
 }

@@ -99,6 +99,7 @@ impl ReadArgs {
             max_attributes: self.max_attributes,
             max_attribute_len: self.max_attribute_length,
             strict_encoding: self.strict,
+            ..crate::parse::ParseOptions::default()
         }
     }
 }

@@ -59,3 +59,14 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     }
     Ok(out)
 }
+
+/// Frees a large model on a thread of its own, so that the caller (often about to print
+/// and exit) does not wait for tens of thousands of small deallocations. Small models
+/// are dropped in place.
+pub fn dispose(model: crate::model::Model) {
+    const BACKGROUND_MIN_ELEMENTS: usize = 5_000;
+    if model.elements.len() >= BACKGROUND_MIN_ELEMENTS {
+        // If the thread cannot be started, the model is dropped here as usual.
+        let _ = std::thread::Builder::new().spawn(move || drop(model));
+    }
+}

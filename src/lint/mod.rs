@@ -232,17 +232,31 @@ pub fn run(model: &Model, rules: &[(&dyn Rule, Severity)]) -> Vec<Diagnostic> {
     run_with_options(model, &with_options)
 }
 
+/// Models with at least this many elements have their rules run in parallel (below it,
+/// spreading the work costs more than it saves).
+const PARALLEL_RULES_MIN_ELEMENTS: usize = 2_000;
+
 /// Like [`run`], with each rule's options (the config's JSON value, if any).
 #[must_use]
 pub fn run_with_options(
     model: &Model,
     rules: &[(&dyn Rule, Severity, Option<&serde_json::Value>)],
 ) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for &(rule, severity, options) in rules {
+    // Rules are independent: on a large model they run on all cores (each collects its
+    // own findings; concatenated in rule order, the result is the same as one by one).
+    let run = |&(rule, severity, options): &(&dyn Rule, Severity, Option<&serde_json::Value>)| {
         let cx = LintContext::new(model, severity).with_options(options);
-        rule.check(&cx, &mut out);
-    }
+        let mut found = Vec::new();
+        rule.check(&cx, &mut found);
+        found
+    };
+    let mut out: Vec<Diagnostic> = if model.elements.len() >= PARALLEL_RULES_MIN_ELEMENTS {
+        use rayon::prelude::*;
+        let per_rule: Vec<Vec<Diagnostic>> = rules.par_iter().map(run).collect();
+        per_rule.into_iter().flatten().collect()
+    } else {
+        rules.iter().flat_map(run).collect()
+    };
     out.sort_by(|a, b| {
         (a.span.map(|s| s.start), &a.code, &a.element_id).cmp(&(
             b.span.map(|s| s.start),

@@ -89,7 +89,8 @@ pub struct DiShape {
     pub is_message_visible: Option<bool>,
     /// The label, if any.
     pub label: Option<DiLabel>,
-    /// All attributes (including `bioc:` and `color:` ones).
+    /// The other attributes (`isExpanded` and the like, `bioc:` and `color:` ones); `id`
+    /// and `bpmnElement` are in their own fields.
     pub attrs: Vec<Attr>,
     /// Start tag in the source.
     pub span: Span,
@@ -108,7 +109,8 @@ pub struct DiEdge {
     pub waypoints: Vec<Point>,
     /// The label, if any.
     pub label: Option<DiLabel>,
-    /// All attributes.
+    /// The other attributes (`bioc:`, `color:`, `messageVisibleKind`, ...); `id` and
+    /// `bpmnElement` are in their own fields.
     pub attrs: Vec<Attr>,
     /// Start tag in the source.
     pub span: Span,

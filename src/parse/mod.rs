@@ -33,6 +33,10 @@ pub struct ParseOptions {
     /// Treat bytes that are invalid in the declared encoding as an error instead of
     /// reading them as windows-1252 with a warning.
     pub strict_encoding: bool,
+    /// Files at least this large (in bytes) read their diagram interchange on a second
+    /// thread while the semantic part is read on the calling one. The result is the same
+    /// either way; `usize::MAX` reads everything on the calling thread.
+    pub parallel_min_bytes: usize,
 }
 
 impl Default for ParseOptions {
@@ -44,6 +48,7 @@ impl Default for ParseOptions {
             max_attributes: 1024,
             max_attribute_len: 1024 * 1024,
             strict_encoding: false,
+            parallel_min_bytes: 256 * 1024,
         }
     }
 }

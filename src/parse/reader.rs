@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
@@ -71,6 +72,8 @@ struct Reader<'a> {
     namespaces: Vec<(Box<str>, Box<str>)>,
     diagnostics: Vec<Diagnostic>,
     stack: Vec<Frame<'a>>,
+    /// Qualified names of the open elements, for matching end tags.
+    names: Vec<std::borrow::Cow<'a, str>>,
     /// In-scope namespace declarations, innermost last: (prefix, URI); prefix `""` is the
     /// default namespace and an empty URI undeclares it.
     bindings: Vec<(Box<str>, Box<str>, Known)>,
@@ -136,6 +139,13 @@ enum Resolved {
     Bound(Known, Option<usize>),
     /// A prefix that is not declared.
     Unknown,
+}
+
+/// The warning for an undeclared namespace prefix.
+fn unknown_prefix_message(prefix: &str) -> String {
+    format!(
+        "Namespace prefix \"{prefix}\" is not declared; its elements are kept as foreign content"
+    )
 }
 
 /// Splits a qualified name into (prefix, local name).
@@ -234,173 +244,434 @@ pub(super) fn read(source: Arc<SourceText>, options: &ParseOptions) -> Result<Mo
             ),
         });
     }
-    let mut xml = quick_xml::Reader::from_str(text);
-    {
-        let config = xml.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
-        config.check_comments = false;
-    }
-    let mut r = Reader {
-        source: &source,
-        text_src: text,
-        options,
-        elements: Vec::with_capacity(estimate_elements(text, options.max_elements)),
-        ids: HashMap::new(),
-        diagrams: Vec::new(),
-        namespaces: Vec::new(),
-        diagnostics: Vec::new(),
-        stack: Vec::with_capacity(32),
-        bindings: Vec::new(),
-        scopes: Vec::with_capacity(32),
-        xmlns: memchr::memmem::Finder::new("xmlns"),
-        text: String::new(),
-        element_count: 0,
-        doctype_warned: false,
-        raw_depth: 0,
-        raw_depth_warned: false,
-        unknown_prefixes: Vec::new(),
+    let mut r = Reader::new(&source, options);
+    let split = if text.len() >= options.parallel_min_bytes {
+        di_split(text)
+    } else {
+        None
     };
-    r.ids.reserve(r.elements.capacity());
-    let mut seen_root = false;
-    loop {
-        let start = usize::try_from(xml.buffer_position()).unwrap_or(usize::MAX);
-        let event = match xml.read_event() {
-            Ok(ok) => ok,
-            Err(err) => {
-                let at = usize::try_from(xml.error_position()).unwrap_or(0);
-                return Err(r.fatal(
-                    "parse::malformed-xml",
-                    format!("Malformed XML: {err}"),
-                    Span::new(at, at + 1),
-                    "fix the XML so that it is well-formed",
-                ));
-            }
-        };
-        let end = usize::try_from(xml.buffer_position()).unwrap_or(start);
-        let span = Span::new(start, end);
-        match event {
-            Event::Start(_) | Event::Empty(_) if seen_root && r.stack.is_empty() => {
-                return Err(r.fatal(
-                    "parse::malformed-xml",
-                    "Malformed XML: content after the root element".to_owned(),
-                    span,
-                    "a document has exactly one root element",
-                ));
-            }
-            Event::Start(e) => {
-                let is_root = !seen_root;
-                seen_root = true;
-                r.open(&e, span, is_root)?;
-            }
-            Event::Empty(e) => {
-                let is_root = !seen_root;
-                seen_root = true;
-                r.open(&e, span, is_root)?;
-                r.close();
-            }
-            Event::End(_) => r.close(),
-            Event::Text(t) => {
-                if r.stack.last().is_some_and(Frame::wants_text) {
-                    let raw = t.into_inner();
-                    if !(r.text.is_empty() && raw.trim().is_empty()) {
-                        r.text.push_str(&raw);
-                    }
-                }
-            }
-            Event::CData(c) => {
-                if r.stack.last().is_some_and(Frame::wants_text) {
-                    r.text.push_str(&c.into_inner());
-                }
-            }
-            Event::GeneralRef(reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(ch)) => Some(ch),
-                    Ok(None) => {
-                        let name: &str = &reference;
-                        match quick_xml::escape::resolve_predefined_entity(name) {
-                            Some(s) => s.chars().next(),
-                            None => None,
-                        }
-                    }
-                    Err(_) => None,
+    match split {
+        None => {
+            r.run(0, &mut Mode::Whole)?;
+        }
+        Some(at) => {
+            let cancel = AtomicBool::new(false);
+            std::thread::scope(|scope| {
+                let di = scope.spawn(|| read_di(&source, options, at, &cancel));
+                let join = move || di.join().ok().flatten();
+                let mut mode = Mode::Main {
+                    at,
+                    join: Some(Box::new(join)),
+                    cancel: &cancel,
                 };
-                if let Some(ch) = resolved.filter(|&c| is_forbidden_control(c)) {
-                    return Err(r.fatal(
-                        "parse::malformed-xml",
-                        format!(
-                            "Malformed XML: character reference to U+{:04X} is not allowed",
-                            u32::from(ch)
-                        ),
-                        span,
-                        "XML allows no control characters but tab, line feed and carriage return",
-                    ));
-                }
-                match resolved {
-                    Some(ch) => {
-                        if r.stack.last().is_some_and(Frame::wants_text) {
-                            r.text.push(ch);
-                        }
-                    }
-                    None => {
-                        let name = reference.to_string();
-                        return Err(r.fatal(
-                            "parse::entity",
-                            format!("Entity reference &{name}; is not expanded"),
-                            span,
-                            "bpmnkit expands only XML's predefined entities and character references; DTD entities are never expanded",
-                        ));
-                    }
-                }
-            }
-            Event::DocType(d) => {
-                let body: &str = &d;
-                if (body.contains("<!ENTITY") || body.contains("SYSTEM") || body.contains("PUBLIC"))
-                    && !r.doctype_warned
-                {
-                    r.doctype_warned = true;
-                    r.diagnostics.push(
-                        Diagnostic::warning(
-                            "parse::doctype",
-                            "DOCTYPE declarations are ignored: no entity is expanded and no external DTD is read",
-                        )
-                        .with_span(span)
-                        .with_help("remove the DOCTYPE; BPMN files do not need one"),
-                    );
-                }
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+                let result = r.run(0, &mut mode);
+                // Stops the other thread if it is still reading (an error came first).
+                cancel.store(true, Ordering::Relaxed);
+                result
+            })?;
         }
     }
-    if !r.stack.is_empty() {
-        let at = text.len();
-        return Err(r.fatal(
-            "parse::malformed-xml",
-            "Malformed XML: the file ends before all elements are closed".to_owned(),
-            Span::new(at.saturating_sub(1), at),
-            "the file looks truncated",
-        ));
+    r.into_model()
+}
+
+/// Where the diagram interchange probably starts: the first `<BPMNDiagram` or
+/// `<prefix:BPMNDiagram` tag. Only a guess (it may sit in a comment or deeper down): the
+/// main reader uses it only if it meets a `BPMNDiagram` start tag there, as a child of
+/// the root.
+fn di_split(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let finder = memchr::memmem::Finder::new("BPMNDiagram");
+    let mut from = 0;
+    while let Some(found) = finder.find(&bytes[from..]) {
+        let at = from + found;
+        from = at + 1;
+        let after = bytes.get(at + "BPMNDiagram".len()).copied();
+        if !matches!(after, Some(b' ' | b'\t' | b'\r' | b'\n' | b'>' | b'/')) {
+            continue;
+        }
+        // Back over an optional `prefix:` to the `<`.
+        let mut i = at;
+        if i > 0 && bytes[i - 1] == b':' {
+            i -= 1;
+            while i > 0 && !matches!(bytes[i - 1], b'<' | b' ' | b'\t' | b'\r' | b'\n' | b'>') {
+                i -= 1;
+            }
+        }
+        if i > 0 && bytes[i - 1] == b'<' {
+            return Some(i - 1);
+        }
     }
-    if r.elements.is_empty() {
-        return Err(r.fatal(
-            "parse::not-bpmn",
-            "Not a BPMN file: no BPMN 2.0 definitions element".to_owned(),
-            Span::new(0, 1.min(text.len())),
-            "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
-        ));
+    None
+}
+
+/// What the diagram thread read: its diagrams and diagnostics, and where it stopped
+/// (the first thing after the diagrams that is not a diagram, for the main reader to
+/// go on from).
+struct DiPart {
+    diagrams: Vec<Diagram>,
+    diagnostics: Vec<Diagnostic>,
+    unknown_prefixes: Vec<String>,
+    element_count: usize,
+    stop: usize,
+}
+
+/// Reads the diagrams from `at` on (a second thread). `None` when it gives up (the guess
+/// was wrong, or the main reader no longer needs it): the main reader then reads them.
+fn read_di(
+    source: &Arc<SourceText>,
+    options: &ParseOptions,
+    at: usize,
+    cancel: &AtomicBool,
+) -> Option<Result<DiPart, ParseError>> {
+    let text = source.text();
+    let mut r = Reader::new(source, options);
+    // The root's namespace declarations are in scope for the diagrams: read its tag.
+    let mut xml = quick_xml::Reader::from_str(text);
+    let root = loop {
+        let start = usize::try_from(xml.buffer_position()).ok()?;
+        match xml.read_event().ok()? {
+            Event::Start(e) => {
+                let end = usize::try_from(xml.buffer_position()).ok()?;
+                break (e, Span::new(start, end));
+            }
+            Event::Empty(_) | Event::End(_) | Event::Eof => return None,
+            _ => {}
+        }
+    };
+    if usize::try_from(root.1.end).map_or(true, |end| end > at) {
+        return None;
     }
-    let namespaces = std::mem::take(&mut r.namespaces);
-    // Give back what the estimate over-reserved (a realloc that shrinks in place).
-    r.elements.shrink_to_fit();
-    Ok(Model {
-        source: Arc::clone(&source),
-        elements: r.elements,
-        ids: r.ids,
+    r.declare(&root.0, root.1).ok()?;
+    let id = r.push_element(Kind::Definitions, Vec::new(), root.1, None);
+    r.stack.push(Frame::Sem(id));
+    let stop = match r.run(at, &mut Mode::Di { cancel }) {
+        Ok(Some(stop)) => stop,
+        Ok(None) => return None,
+        Err(err) => return Some(Err(err)),
+    };
+    Some(Ok(DiPart {
         diagrams: r.diagrams,
-        namespaces,
         diagnostics: r.diagnostics,
-    })
+        unknown_prefixes: r.unknown_prefixes,
+        element_count: r.element_count,
+        stop,
+    }))
+}
+
+/// Hands over the diagram thread's result (waiting for it).
+type Join<'s> = Box<dyn FnOnce() -> Option<Result<DiPart, ParseError>> + 's>;
+
+/// How [`Reader::run`] reads.
+enum Mode<'s> {
+    /// The whole document, on this thread.
+    Whole,
+    /// The whole document, but the diagrams starting at `at` come from the other thread.
+    Main {
+        at: usize,
+        join: Option<Join<'s>>,
+        cancel: &'s AtomicBool,
+    },
+    /// Only the diagrams from where it starts: stops at the first child of the root that
+    /// is not a `BPMNDiagram`, or at the root's end tag.
+    Di { cancel: &'s AtomicBool },
+}
+
+impl<'a> Reader<'a> {
+    fn new(source: &'a Arc<SourceText>, options: &'a ParseOptions) -> Self {
+        let text = source.text();
+        let mut r = Reader {
+            source,
+            text_src: text,
+            options,
+            elements: Vec::with_capacity(estimate_elements(text, options.max_elements)),
+            ids: HashMap::new(),
+            diagrams: Vec::new(),
+            namespaces: Vec::new(),
+            diagnostics: Vec::new(),
+            stack: Vec::with_capacity(32),
+            names: Vec::with_capacity(32),
+            bindings: Vec::new(),
+            scopes: Vec::with_capacity(32),
+            xmlns: memchr::memmem::Finder::new("xmlns"),
+            text: String::new(),
+            element_count: 0,
+            doctype_warned: false,
+            raw_depth: 0,
+            raw_depth_warned: false,
+            unknown_prefixes: Vec::new(),
+        };
+        r.ids.reserve(r.elements.capacity());
+        r
+    }
+
+    fn into_model(mut self) -> Result<Model, ParseError> {
+        let text = self.text_src;
+        if !self.stack.is_empty() {
+            let at = text.len();
+            return Err(self.fatal(
+                "parse::malformed-xml",
+                "Malformed XML: the file ends before all elements are closed".to_owned(),
+                Span::new(at.saturating_sub(1), at),
+                "the file looks truncated",
+            ));
+        }
+        if self.elements.is_empty() {
+            return Err(self.fatal(
+                "parse::not-bpmn",
+                "Not a BPMN file: no BPMN 2.0 definitions element".to_owned(),
+                Span::new(0, 1.min(text.len())),
+                "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
+            ));
+        }
+        // Give back what the estimate over-reserved (a realloc that shrinks in place).
+        self.elements.shrink_to_fit();
+        Ok(Model {
+            source: Arc::clone(self.source),
+            elements: self.elements,
+            ids: self.ids,
+            diagrams: self.diagrams,
+            namespaces: self.namespaces,
+            diagnostics: self.diagnostics,
+        })
+    }
+
+    /// Whether a child of the root is a `BPMNDiagram` (for the diagram thread's stop).
+    fn is_diagram(&self, e: &BytesStart<'_>) -> bool {
+        let (prefix, local) = split_qname(e.name().0);
+        local == "BPMNDiagram"
+            && matches!(
+                self.resolve_prefix(prefix),
+                Resolved::Bound(Known::BpmnDi, _)
+            )
+            && self.xmlns.find(e.attributes_raw().as_bytes()).is_none()
+    }
+
+    /// Takes over what the diagram thread read, as if read here at `span`.
+    fn merge(&mut self, part: DiPart, span: Span) -> Result<(), ParseError> {
+        self.diagrams.extend(part.diagrams);
+        for d in part.diagnostics {
+            let repeated = d.code == "parse::unknown-prefix"
+                && self
+                    .unknown_prefixes
+                    .iter()
+                    .any(|p| d.message == unknown_prefix_message(p));
+            if !repeated {
+                self.diagnostics.push(d);
+            }
+        }
+        for p in part.unknown_prefixes {
+            if !self.unknown_prefixes.contains(&p) {
+                self.unknown_prefixes.push(p);
+            }
+        }
+        self.element_count += part.element_count;
+        if self.element_count > self.options.max_elements {
+            return Err(self.too_many_elements(span));
+        }
+        self.text.clear();
+        Ok(())
+    }
+
+    /// The event loop, from byte `base` of the text. Returns where a [`Mode::Di`] read
+    /// stopped (`None` if it gave up); other modes read to the end.
+    #[allow(clippy::too_many_lines)] // one match over the event kinds
+    fn run(&mut self, mut base: usize, mode: &mut Mode<'_>) -> Result<Option<usize>, ParseError> {
+        let text = self.text_src;
+        let mut seen_root = !self.stack.is_empty();
+        let mut events: u32 = 0;
+        'reader: loop {
+            let Some(rest) = text.get(base..) else {
+                return Ok(None);
+            };
+            let mut xml = quick_xml::Reader::from_str(rest);
+            {
+                let config = xml.config_mut();
+                // End tags are matched against `names` here: the reader may start mid-way.
+                config.check_end_names = false;
+                config.allow_unmatched_ends = true;
+                config.expand_empty_elements = false;
+                config.check_comments = false;
+            }
+            loop {
+                let start = base + usize::try_from(xml.buffer_position()).unwrap_or(0);
+                if let Mode::Di { cancel } = mode {
+                    events = events.wrapping_add(1);
+                    if events % 1024 == 0 && cancel.load(Ordering::Relaxed) {
+                        return Ok(None);
+                    }
+                }
+                let event = match xml.read_event() {
+                    Ok(ok) => ok,
+                    Err(err) => {
+                        if matches!(mode, Mode::Di { .. }) && self.stack.len() == 1 {
+                            return Ok(Some(start)); // the main reader reports it
+                        }
+                        let at = base + usize::try_from(xml.error_position()).unwrap_or(0);
+                        return Err(self.fatal(
+                            "parse::malformed-xml",
+                            format!("Malformed XML: {err}"),
+                            Span::new(at, at + 1),
+                            "fix the XML so that it is well-formed",
+                        ));
+                    }
+                };
+                let end = base + usize::try_from(xml.buffer_position()).unwrap_or(0);
+                let span = Span::new(start, end);
+                if self.stack.len() == 1 {
+                    match (&event, &mut *mode) {
+                        (Event::Start(e) | Event::Empty(e), Mode::Di { .. })
+                            if !self.is_diagram(e) =>
+                        {
+                            return Ok(Some(start));
+                        }
+                        (Event::End(_) | Event::Eof, Mode::Di { .. }) => return Ok(Some(start)),
+                        (Event::Start(_) | Event::Empty(_), Mode::Main { at, join, .. })
+                            if *at == start =>
+                        {
+                            match join.take().and_then(|join| join()) {
+                                Some(Ok(part)) => {
+                                    let stop = part.stop;
+                                    self.merge(part, span)?;
+                                    base = stop;
+                                    continue 'reader;
+                                }
+                                Some(Err(err)) => return Err(err),
+                                None => {} // read the diagrams here
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                if let Mode::Main { at, join, cancel } = mode {
+                    if join.is_some() && start > *at {
+                        // The guess was not a diagram of the root: stop the other thread.
+                        cancel.store(true, Ordering::Relaxed);
+                        *join = None;
+                    }
+                }
+                match event {
+                    Event::Start(_) | Event::Empty(_) if seen_root && self.stack.is_empty() => {
+                        return Err(self.fatal(
+                            "parse::malformed-xml",
+                            "Malformed XML: content after the root element".to_owned(),
+                            span,
+                            "a document has exactly one root element",
+                        ));
+                    }
+                    Event::Start(e) => {
+                        let is_root = !seen_root;
+                        seen_root = true;
+                        self.open(&e, span, is_root)?;
+                        let name = e.name().0;
+                        self.names.push(match self.in_source(name) {
+                            Some(name) => std::borrow::Cow::Borrowed(name),
+                            None => std::borrow::Cow::Owned(name.to_owned()),
+                        });
+                    }
+                    Event::Empty(e) => {
+                        let is_root = !seen_root;
+                        seen_root = true;
+                        self.open(&e, span, is_root)?;
+                        self.close();
+                    }
+                    Event::End(e) => {
+                        let found = e.name().0;
+                        let problem = match self.names.pop() {
+                            Some(expected) if expected == found => None,
+                            Some(expected) => Some(format!(
+                                "expected `</{expected}>`, but `</{found}>` was found"
+                            )),
+                            None => Some(format!(
+                                "close tag `</{found}>` does not match any open tag"
+                            )),
+                        };
+                        if let Some(problem) = problem {
+                            return Err(self.fatal(
+                                "parse::malformed-xml",
+                                format!("Malformed XML: ill-formed document: {problem}"),
+                                Span::new(start, start + 1),
+                                "fix the XML so that it is well-formed",
+                            ));
+                        }
+                        self.close();
+                    }
+                    Event::Text(t) => {
+                        if self.stack.last().is_some_and(Frame::wants_text) {
+                            let raw = t.into_inner();
+                            if !(self.text.is_empty() && raw.trim().is_empty()) {
+                                self.text.push_str(&raw);
+                            }
+                        }
+                    }
+                    Event::CData(c) => {
+                        if self.stack.last().is_some_and(Frame::wants_text) {
+                            self.text.push_str(&c.into_inner());
+                        }
+                    }
+                    Event::GeneralRef(reference) => {
+                        let resolved = match reference.resolve_char_ref() {
+                            Ok(Some(ch)) => Some(ch),
+                            Ok(None) => {
+                                let name: &str = &reference;
+                                match quick_xml::escape::resolve_predefined_entity(name) {
+                                    Some(s) => s.chars().next(),
+                                    None => None,
+                                }
+                            }
+                            Err(_) => None,
+                        };
+                        if let Some(ch) = resolved.filter(|&c| is_forbidden_control(c)) {
+                            return Err(self.fatal(
+                                "parse::malformed-xml",
+                                format!(
+                                    "Malformed XML: character reference to U+{:04X} is not allowed",
+                                    u32::from(ch)
+                                ),
+                                span,
+                                "XML allows no control characters but tab, line feed and carriage return",
+                            ));
+                        }
+                        match resolved {
+                            Some(ch) => {
+                                if self.stack.last().is_some_and(Frame::wants_text) {
+                                    self.text.push(ch);
+                                }
+                            }
+                            None => {
+                                let name = reference.to_string();
+                                return Err(self.fatal(
+                                    "parse::entity",
+                                    format!("Entity reference &{name}; is not expanded"),
+                                    span,
+                                    "bpmnkit expands only XML's predefined entities and character references; DTD entities are never expanded",
+                                ));
+                            }
+                        }
+                    }
+                    Event::DocType(d) => {
+                        let body: &str = &d;
+                        if (body.contains("<!ENTITY")
+                            || body.contains("SYSTEM")
+                            || body.contains("PUBLIC"))
+                            && !self.doctype_warned
+                        {
+                            self.doctype_warned = true;
+                            self.diagnostics.push(
+                                Diagnostic::warning(
+                                    "parse::doctype",
+                                    "DOCTYPE declarations are ignored: no entity is expanded and no external DTD is read",
+                                )
+                                .with_span(span)
+                                .with_help("remove the DOCTYPE; BPMN files do not need one"),
+                            );
+                        }
+                    }
+                    Event::Eof => return Ok(None),
+                    Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+                }
+            }
+        }
+    }
 }
 
 /// Up to this many attributes, duplicates are found by comparing names pairwise (no
@@ -526,12 +797,11 @@ impl<'a> Reader<'a> {
         }
         self.unknown_prefixes.push(prefix.to_owned());
         self.diagnostics.push(
-            Diagnostic::warning(
-                "parse::unknown-prefix",
-                format!("Namespace prefix \"{prefix}\" is not declared; its elements are kept as foreign content"),
-            )
-            .with_span(span)
-            .with_help(format!("declare it with xmlns:{prefix}=\"...\" on the root element")),
+            Diagnostic::warning("parse::unknown-prefix", unknown_prefix_message(prefix))
+                .with_span(span)
+                .with_help(format!(
+                    "declare it with xmlns:{prefix}=\"...\" on the root element"
+                )),
         );
     }
 
@@ -636,12 +906,27 @@ impl<'a> Reader<'a> {
     }
 
     fn attrs(&self, e: &BytesStart<'_>, span: Span) -> Result<Vec<Attr>, ParseError> {
+        self.attrs_taking(e, span, &mut [])
+    }
+
+    /// [`Self::attrs`], but the unprefixed attributes named in `taken` go into their slot
+    /// there instead of the list (the DI's `id` and `bpmnElement`, kept in fields of their
+    /// own: one allocation each instead of a copy in the list and one in the field).
+    fn attrs_taking(
+        &self,
+        e: &BytesStart<'_>,
+        span: Span,
+        taken: &mut [(&str, Option<Box<str>>)],
+    ) -> Result<Vec<Attr>, ParseError> {
         // One allocation of the right size: every attribute has a `=` (values may add
         // some, so this can only over-count, and is capped by the attribute limit).
         let raw = e.attributes_raw().as_bytes();
-        let guess = memchr::memchr_iter(b'=', raw).count();
+        let guess = memchr::memchr_iter(b'=', raw)
+            .count()
+            .saturating_sub(taken.len());
         let mut out = Vec::with_capacity(guess.min(self.options.max_attributes));
         let mut seen = SeenKeys::new();
+        let mut count = 0;
         let mut iter = e.attributes();
         iter.with_checks(false);
         for attr in iter {
@@ -651,8 +936,13 @@ impl<'a> Reader<'a> {
             if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
                 continue; // declarations: see `declare`
             }
-            self.check_attr(&attr, out.len(), &mut seen, span)?;
+            self.check_attr(&attr, count, &mut seen, span)?;
+            count += 1;
             let value = self.value(&attr, span)?;
+            if let Some(slot) = taken.iter_mut().find(|(name, _)| *name == raw_key) {
+                slot.1 = Some(to_box(&value));
+                continue;
+            }
             // Unprefixed attributes have no namespace (Namespaces in XML, 6.2): no lookup.
             let (prefix, local) = split_qname(key.0);
             let (ns, prefix) = match prefix {
@@ -726,12 +1016,7 @@ impl<'a> Reader<'a> {
     fn open(&mut self, e: &BytesStart<'_>, span: Span, is_root: bool) -> Result<(), ParseError> {
         self.element_count += 1;
         if self.element_count > self.options.max_elements {
-            return Err(self.fatal(
-                "parse::limit",
-                format!("File has more than {} elements", self.options.max_elements),
-                span,
-                "raise the limit with --max-elements if the file is trusted",
-            ));
+            return Err(self.too_many_elements(span));
         }
         if self.stack.len() >= self.options.max_depth {
             return Err(self.fatal(
@@ -858,10 +1143,12 @@ impl<'a> Reader<'a> {
             Some(Frame::Plane | Frame::ExtraPlane)
                 if ns == Some(Known::BpmnDi) && local == "BPMNShape" =>
             {
-                let attrs = self.attrs(e, span)?;
+                let mut taken = [("id", None), ("bpmnElement", None)];
+                let attrs = self.attrs_taking(e, span, &mut taken)?;
+                let [(_, id), (_, bpmn_element)] = taken;
                 let shape = DiShape {
-                    id: find(&attrs, "id"),
-                    bpmn_element: find(&attrs, "bpmnElement"),
+                    id,
+                    bpmn_element,
                     element: None,
                     bounds: Bounds::default(),
                     is_expanded: find_bool(&attrs, "isExpanded"),
@@ -880,10 +1167,12 @@ impl<'a> Reader<'a> {
             Some(Frame::Plane | Frame::ExtraPlane)
                 if ns == Some(Known::BpmnDi) && local == "BPMNEdge" =>
             {
-                let attrs = self.attrs(e, span)?;
+                let mut taken = [("id", None), ("bpmnElement", None)];
+                let attrs = self.attrs_taking(e, span, &mut taken)?;
+                let [(_, id), (_, bpmn_element)] = taken;
                 let edge = DiEdge {
-                    id: find(&attrs, "id"),
-                    bpmn_element: find(&attrs, "bpmnElement"),
+                    id,
+                    bpmn_element,
                     element: None,
                     waypoints: Vec::new(),
                     label: None,
@@ -975,6 +1264,15 @@ impl<'a> Reader<'a> {
         }
         self.stack.push(frame);
         Ok(())
+    }
+
+    fn too_many_elements(&self, span: Span) -> ParseError {
+        self.fatal(
+            "parse::limit",
+            format!("File has more than {} elements", self.options.max_elements),
+            span,
+            "raise the limit with --max-elements if the file is trusted",
+        )
     }
 
     fn not_bpmn_root(&self, local: &str, ns: Option<&str>, span: Span) -> ParseError {

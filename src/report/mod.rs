@@ -37,19 +37,55 @@ impl SourceCode for SharedSource {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .0
-            .text()
-            .read_span(span, context_lines_before, context_lines_after)?;
+        // miette's own reading walks the text from its first byte for every snippet, which
+        // is quadratic for a large file with many findings. It only looks at lines from
+        // `context_lines_before` above the span on: hand it the text from a line start
+        // above that, then shift offsets and line numbers back (breaks counted as miette
+        // counts them: `\n`, `\r\n` and a lone `\r`).
+        let bytes = self.0.text().as_bytes();
+        let from = snippet_start(bytes, span.offset().min(bytes.len()), context_lines_before);
+        let lines_before = line_breaks(&bytes[..from]);
+        let shifted = SourceSpan::new((span.offset() - from.min(span.offset())).into(), span.len());
+        let inner = bytes[from..].read_span(&shifted, context_lines_before, context_lines_after)?;
+        let inner_span = inner.span();
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.0.name().to_owned(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            SourceSpan::new((inner_span.offset() + from).into(), inner_span.len()),
+            inner.line() + lines_before,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + lines_before,
         )))
     }
+}
+
+/// A line start at least `before + 1` line breaks above `offset` (or 0): reading from
+/// there gives miette the same lines of context as reading from the top.
+fn snippet_start(bytes: &[u8], offset: usize, before: usize) -> usize {
+    let mut end = offset;
+    for _ in 0..before + 2 {
+        match memchr::memrchr2(b'\n', b'\r', &bytes[..end]) {
+            // `\r\n` is one break: step over both.
+            Some(at) if bytes[at] == b'\n' && at > 0 && bytes[at - 1] == b'\r' => end = at - 1,
+            Some(at) => end = at,
+            None => return 0,
+        }
+    }
+    // `end` is the last break found; the line after it starts past its `\n` (or lone `\r`).
+    if bytes.get(end) == Some(&b'\r') && bytes.get(end + 1) == Some(&b'\n') {
+        end + 2
+    } else {
+        end + 1
+    }
+}
+
+/// Line breaks as miette counts them: `\n`, `\r\n` (once) and a lone `\r`.
+fn line_breaks(bytes: &[u8]) -> usize {
+    let lf = memchr::memchr_iter(b'\n', bytes).count();
+    let lone_cr = memchr::memchr_iter(b'\r', bytes)
+        .filter(|&at| bytes.get(at + 1) != Some(&b'\n'))
+        .count();
+    lf + lone_cr
 }
 
 /// The miette view of a [`FileDiagnostic`].
@@ -168,16 +204,28 @@ pub fn render_text(items: &[FileDiagnostic], color: bool) -> String {
     let handler = miette::GraphicalReportHandler::new_themed(theme)
         .with_context_lines(1)
         .with_width(100);
-    let mut out = String::new();
-    for item in items {
+    let render = |item: &FileDiagnostic| {
+        let mut one = String::new();
         let view = MietteView::new(item);
-        if handler.render_report(&mut out, &view).is_err() {
-            out.push_str(&item.diagnostic.message);
+        if handler.render_report(&mut one, &view).is_err() {
+            one.push_str(&item.diagnostic.message);
         }
-        out.push('\n');
-    }
-    out
+        one.push('\n');
+        one
+    };
+    // Rendering a snippet costs far more than finding it: many findings use every core
+    // (in order: rayon's collect keeps it).
+    let parts: Vec<String> = if items.len() >= PARALLEL_RENDER_MIN {
+        use rayon::prelude::*;
+        items.par_iter().map(render).collect()
+    } else {
+        items.iter().map(render).collect()
+    };
+    parts.concat()
 }
+
+/// From this many findings on, text rendering is spread over the cores.
+const PARALLEL_RENDER_MIN: usize = 64;
 
 /// A position in a file for machine-readable output.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, schemars::JsonSchema)]
@@ -305,5 +353,56 @@ pub fn render_short(item: &FileDiagnostic) -> String {
             d.code,
             d.message
         ),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// Our snippet reading gives exactly what miette's reading of the whole text gives,
+    /// for every span of texts with `\n`, `\r\n` and lone `\r` breaks, blank lines and
+    /// spans at line starts, and for 0 to 3 lines of context.
+    #[test]
+    fn snippets_match_miettes_own_reading() {
+        let texts = [
+            "a\nbb\n\nccc\ndddd\ne\n",
+            "<a>\r\n  <b/>\r\n\r\n  <c>x</c>\r\n</a>\r\n",
+            "one\rtwo\r\rthree\rfour",
+            "mixed\r\nlf\nlone\rcr\r\n\n\rend",
+            "no breaks at all",
+        ];
+        for text in texts {
+            let source = SharedSource(Arc::new(SourceText::new("t", text.to_owned())));
+            for offset in 0..text.len() {
+                for len in [0, 1, 3, 7] {
+                    if offset + len > text.len() {
+                        continue;
+                    }
+                    let span = SourceSpan::new(offset.into(), len);
+                    for context in 0..4 {
+                        let want = text.as_bytes().read_span(&span, context, context);
+                        let got = source.read_span(&span, context, context);
+                        match (want, got) {
+                            (Ok(w), Ok(g)) => {
+                                let case = format!("{text:?} {offset}+{len} ctx {context}");
+                                assert_eq!(w.data(), g.data(), "{case}");
+                                assert_eq!(w.span(), g.span(), "{case}");
+                                assert_eq!(w.line(), g.line(), "{case}");
+                                assert_eq!(w.column(), g.column(), "{case}");
+                                assert_eq!(w.line_count(), g.line_count(), "{case}");
+                            }
+                            (Err(_), Err(_)) => {}
+                            (w, g) => panic!(
+                                "{text:?} {offset}+{len}: {:?} vs {:?}",
+                                w.is_ok(),
+                                g.is_ok()
+                            ),
+                        }
+                    }
+                }
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
 use super::net::{Net, PlaceKind};
+use super::por::Reducer;
 use crate::model::{ElementId, Kind, Model};
 
 /// What went wrong, as found by a checker.
@@ -32,6 +33,13 @@ pub(crate) struct RawFinding {
     /// Further elements involved (the split of a mismatched block, the other waiters).
     pub related: Vec<ElementId>,
     pub trace: Vec<ElementId>,
+    /// The firings (transition indices) of the witness run, for violations whose cause is
+    /// traced back along it (lack of synchronisation, improper completion).
+    pub run: Vec<u32>,
+    /// Further elements broken by the same cause, reported with this finding instead of
+    /// on their own (elements after a lack of synchronisation that get two tokens,
+    /// activities after a deadlock that never run).
+    pub affected: Vec<(Problem, ElementId)>,
 }
 
 /// The result of exploring one net.
@@ -97,6 +105,17 @@ impl Space {
         self.parent.len()
     }
 
+    /// The transitions fired from an initial state to state `i`.
+    fn run(&self, mut i: u32) -> Vec<u32> {
+        let mut out = Vec::new();
+        while self.via[i as usize] != u32::MAX {
+            out.push(self.via[i as usize]);
+            i = self.parent[i as usize];
+        }
+        out.reverse();
+        out
+    }
+
     /// The elements fired from an initial state to state `i`.
     fn trace(&self, net: &Net, mut i: u32) -> Vec<ElementId> {
         let mut out = Vec::new();
@@ -113,7 +132,7 @@ fn has(m: &[u64], p: u32) -> bool {
     m[p as usize / 64] & (1 << (p % 64)) != 0
 }
 
-fn set(m: &mut [u64], p: u32) {
+pub(super) fn set(m: &mut [u64], p: u32) {
     m[p as usize / 64] |= 1 << (p % 64);
 }
 
@@ -128,7 +147,7 @@ fn is_token(kind: PlaceKind) -> bool {
     )
 }
 
-fn enabled(net: &Net, t: usize, m: &[u64]) -> bool {
+pub(super) fn enabled(net: &Net, t: usize, m: &[u64]) -> bool {
     let tr = &net.transitions[t];
     if !tr.pre.iter().all(|&p| has(m, p)) || tr.inhibit.iter().any(|&p| has(m, p)) {
         return false;
@@ -147,8 +166,23 @@ fn enabled(net: &Net, t: usize, m: &[u64]) -> bool {
     true
 }
 
+/// Whether firing enabled `t` in `m` would put a second token on a place.
+fn unsafe_firing(net: &Net, t: usize, m: &[u64]) -> bool {
+    let tr = &net.transitions[t];
+    let joined: &[u32] = tr
+        .or_join
+        .map_or(&[], |j| &net.or_joins[j as usize].ins[..]);
+    tr.post.iter().any(|&p| {
+        has(m, p)
+            && is_token(net.places[p as usize].kind)
+            && !tr.pre.contains(&p)
+            && !joined.contains(&p)
+            && !tr.clear.contains(&p)
+    })
+}
+
 /// Fires `t`; `Err(place)` when a token place would hold two tokens.
-fn fire(net: &Net, t: usize, m: &[u64], out: &mut Vec<u64>) -> Result<(), u32> {
+pub(super) fn fire(net: &Net, t: usize, m: &[u64], out: &mut Vec<u64>) -> Result<(), u32> {
     let tr = &net.transitions[t];
     out.clear();
     out.extend_from_slice(m);
@@ -174,7 +208,17 @@ fn fire(net: &Net, t: usize, m: &[u64], out: &mut Vec<u64>) -> Result<(), u32> {
 
 /// Explores the state space of `net` up to `max_states` states.
 #[allow(clippy::too_many_lines)]
-pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize) -> Outcome {
+///
+/// With `reduce`, each state fires only a stubborn set of its enabled transitions (see
+/// [`super::por`]); every property is decided as by the full search.
+pub(crate) fn explore(
+    model: &Model,
+    net: &Net,
+    max_states: usize,
+    pools: usize,
+    reduce: bool,
+) -> Outcome {
+    let mut reducer = if reduce { Reducer::new(net) } else { None };
     let words = net.words();
     let mut space = Space {
         words,
@@ -223,6 +267,8 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
     let mut next = Vec::with_capacity(words);
     let mut candidates: Vec<u32> = Vec::new();
     let mut stamp = vec![u32::MAX; net.transitions.len()];
+    let mut en_stamp = vec![u32::MAX; net.transitions.len()];
+    let mut en: Vec<u32> = Vec::new();
     while cur < space.len() {
         let si = u32::try_from(cur).unwrap_or(u32::MAX);
         let m: Vec<u64> = space.state(si).to_vec();
@@ -239,6 +285,8 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
                     element: *end,
                     related: Vec::new(),
                     trace: space.trace(net, si),
+                    run: space.run(si),
+                    affected: Vec::new(),
                 });
             }
         }
@@ -260,38 +308,72 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
             }
         }
         candidates.sort_unstable();
-        let mut any = false;
-        let mut bad = false;
+        en.clear();
         for &t in &candidates {
-            let t = t as usize;
-            if !enabled(net, t, &m) {
-                continue;
+            if enabled(net, t as usize, &m) {
+                en_stamp[t as usize] = si;
+                en.push(t);
             }
-            any = true;
-            fired[t] = true;
-            match fire(net, t, &m, &mut next) {
-                Ok(()) => {
-                    let (j, new) = space.intern(&next, si, u32::try_from(t).unwrap_or(u32::MAX));
-                    succ.push(j);
-                    if new && space.len() > max_states {
-                        complete = false;
+        }
+        let any = !en.is_empty();
+        let mut bad = false;
+        let mut todo: Vec<u32> = match reducer.as_mut() {
+            Some(r) if en.len() > 1 => {
+                r.choose(net, &m, &en, &|t| en_stamp[t as usize] == si, &|t| {
+                    unsafe_firing(net, t as usize, &m)
+                })
+            }
+            _ => en.clone(),
+        };
+        let mut full = todo.len() == en.len();
+        loop {
+            let mut revisit = false;
+            for &t in &todo {
+                let t = t as usize;
+                fired[t] = true;
+                match fire(net, t, &m, &mut next) {
+                    Ok(()) => {
+                        let (j, new) =
+                            space.intern(&next, si, u32::try_from(t).unwrap_or(u32::MAX));
+                        succ.push(j);
+                        revisit |= !new;
+                        if new && space.len() > max_states {
+                            complete = false;
+                        }
+                    }
+                    Err(_place) => {
+                        bad = true;
+                        let node = net.transitions[t].node;
+                        if reported.insert((Problem::LackOfSync, node)) {
+                            let mut trace = space.trace(net, si);
+                            trace.push(node);
+                            let mut run = space.run(si);
+                            run.push(u32::try_from(t).unwrap_or(u32::MAX));
+                            findings.push(RawFinding {
+                                problem: Problem::LackOfSync,
+                                element: node,
+                                related: Vec::new(),
+                                trace,
+                                run,
+                                affected: Vec::new(),
+                            });
+                        }
                     }
                 }
-                Err(_place) => {
-                    bad = true;
-                    let node = net.transitions[t].node;
-                    if reported.insert((Problem::LackOfSync, node)) {
-                        let mut trace = space.trace(net, si);
-                        trace.push(node);
-                        findings.push(RawFinding {
-                            problem: Problem::LackOfSync,
-                            element: node,
-                            related: Vec::new(),
-                            trace,
-                        });
-                    }
-                }
             }
+            // The cycle proviso: a reduced state that reaches a known state is expanded
+            // fully, so no transition is ignored forever round a cycle. An unsafe firing
+            // ends its run, so it depends on every other transition: expand fully too.
+            let cyclic = reducer.as_ref().is_some_and(|r| r.cyclic);
+            if full || !(bad || (revisit && cyclic)) {
+                break;
+            }
+            todo = en
+                .iter()
+                .copied()
+                .filter(|t| todo.binary_search(t).is_err())
+                .collect();
+            full = true;
         }
         if !any && !fin {
             bad = true;
@@ -313,6 +395,7 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
         }
     }
     let states = space.len();
+    super::causes::group_lack_of_sync(net, &mut findings);
     if !complete {
         return Outcome {
             states,
@@ -347,9 +430,12 @@ pub(crate) fn explore(model: &Model, net: &Net, max_states: usize, pools: usize)
                 element: a,
                 related: Vec::new(),
                 trace: Vec::new(),
+                run: Vec::new(),
+                affected: Vec::new(),
             });
         }
     }
+    super::causes::fold_dead_activities(model, net, &mut findings, &fired);
     Outcome {
         states,
         complete,
@@ -413,6 +499,8 @@ fn report_deadlock(
             element: fault,
             related,
             trace,
+            run: Vec::new(),
+            affected: Vec::new(),
         });
     }
 }
@@ -507,6 +595,8 @@ fn report_livelock(
         element: fault,
         related: cycle,
         trace,
+        run: Vec::new(),
+        affected: Vec::new(),
     });
 }
 

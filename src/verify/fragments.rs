@@ -14,7 +14,7 @@
 //! XOR/XOR, AND/AND, OR/OR, XOR/OR and AND/OR bonds are sound, XOR/AND and OR/AND bonds
 //! deadlock at the join, AND/XOR and OR/XOR bonds lack synchronisation at the join.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -122,14 +122,18 @@ struct Reducer {
 #[must_use]
 pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
     let mut eligible = true;
+    // Sized up front: a scope's children bound its nodes and flows, and every reduction
+    // step adds at most one fragment per node or flow.
+    let size = model.el(scope).children.len();
     let mut r = Reducer {
-        nodes: Vec::new(),
-        edges: Vec::new(),
-        frags: Vec::new(),
+        nodes: Vec::with_capacity(size),
+        edges: Vec::with_capacity(size),
+        frags: Vec::with_capacity(2 * size + 1),
         problems: Vec::new(),
-        work: Vec::new(),
+        work: Vec::with_capacity(size),
     };
-    let mut index: HashMap<ElementId, u32> = HashMap::new();
+    let mut index: FxHashMap<ElementId, u32> =
+        FxHashMap::with_capacity_and_hasher(size, rustc_hash::FxBuildHasher);
     let mut starts = 0;
     for (id, e) in model.flow_nodes(scope) {
         if e.kind.is_sub_process() && e.bool_attr("triggeredByEvent").unwrap_or(false) {
@@ -534,7 +538,7 @@ impl Reducer {
 
 /// Keeps the fragments reachable from the root (merging leaves emptied ones behind),
 /// children before parents, the root last.
-fn compact(frags: Vec<Fragment>, root: usize) -> Vec<Fragment> {
+fn compact(mut frags: Vec<Fragment>, root: usize) -> Vec<Fragment> {
     let mut order = Vec::new();
     let mut stack = vec![(root, false)];
     while let Some((f, done)) = stack.pop() {
@@ -551,11 +555,20 @@ fn compact(frags: Vec<Fragment>, root: usize) -> Vec<Fragment> {
     for (i, &f) in order.iter().enumerate() {
         new_index[f] = i;
     }
+    // Each fragment appears once in `order`: move it out instead of cloning it.
     order
         .iter()
         .map(|&f| {
-            let mut fr = frags[f].clone();
-            fr.children = fr.children.iter().map(|&c| new_index[c]).collect();
+            let mut fr = Fragment {
+                kind: frags[f].kind,
+                entry: frags[f].entry,
+                exit: frags[f].exit,
+                children: std::mem::take(&mut frags[f].children),
+                elements: std::mem::take(&mut frags[f].elements),
+            };
+            for c in &mut fr.children {
+                *c = new_index[*c];
+            }
             fr
         })
         .collect()

@@ -9,10 +9,12 @@
 //! How: every scope is first decomposed into single-entry single-exit fragments
 //! ([`fragments::decompose`], linear time). When a scope reduces completely, its verdict
 //! comes from the gateway types of its bonds without any search. Everything else is
-//! decided by exhaustive breadth-first search over markings (bitsets interned in a hash
-//! table) under a state budget, which yields shortest witnesses; when the budget runs out
-//! the answer is "unknown", never a guess. Elements the semantics does not cover are
-//! reported as `verify::unsupported`, never dropped.
+//! decided by breadth-first search over markings (bitsets interned in a hash table) under
+//! a state budget, with partial-order reduction (stubborn sets, `por.rs`) so that
+//! concurrent branches are not interleaved in every order; when the budget runs out the
+//! answer is "unknown", never a guess. A defect is reported once, at its root cause
+//! (`causes.rs`), with the elements it breaks attached. Elements the semantics does not
+//! cover are reported as `verify::unsupported`, never dropped.
 //!
 //! ```
 //! let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
@@ -30,9 +32,11 @@
 //! # Ok::<(), bpmnkit::ParseError>(())
 //! ```
 
+mod causes;
 mod explore;
 pub mod fragments;
 mod net;
+mod por;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -54,7 +58,8 @@ pub enum Method {
     /// Structural decision for scopes that decompose completely, search for the rest.
     #[default]
     Auto,
-    /// Always search the state space (the exact reference the fast path is tested against).
+    /// Always search the full state space, without partial-order reduction (the exact
+    /// reference the fast path is tested against; its witnesses are shortest runs).
     Exhaustive,
 }
 
@@ -123,7 +128,7 @@ pub struct Properties {
 pub enum Decision {
     /// By fragment decomposition and gateway types, without search.
     Structural,
-    /// By exhaustive state-space search.
+    /// By state-space search (with partial-order reduction unless `Method::Exhaustive`).
     StateSpace,
 }
 
@@ -186,12 +191,18 @@ pub struct Finding {
     pub element: Step,
     /// Other elements involved (the split of a mismatched block, other waiting tokens,
     /// the loop).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Step>,
     /// How to read the trace.
     pub witness: Witness,
     /// Steps from the start to the element at fault.
     pub trace: Vec<Step>,
+    /// Elements broken by the same fault, reported here rather than as findings of their
+    /// own: elements after a lack of synchronisation that get two tokens, end events
+    /// reached twice because of it, activities that never run because of a deadlock or a
+    /// dead activity before them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affected: Vec<Step>,
     /// The first scope of the unit it was found in.
     pub scope: String,
 }
@@ -248,12 +259,20 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
                     element: fault,
                     related: vec![split],
                     trace,
+                    run: Vec::new(),
+                    affected: Vec::new(),
                 });
             }
         } else {
             let net = net::compile(model, &unit);
             unsupported.clone_from(&net.unsupported);
-            let outcome = explore::explore(model, &net, options.max_states, unit.scopes.len());
+            let outcome = explore::explore(
+                model,
+                &net,
+                options.max_states,
+                unit.scopes.len(),
+                options.method == Method::Auto,
+            );
             complete = outcome.complete;
             states = outcome.states;
             raw = outcome.findings;
@@ -262,6 +281,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         let mut violated: Vec<Problem> = Vec::new();
         for f in &raw {
             violated.push(f.problem);
+            violated.extend(f.affected.iter().map(|&(p, _)| p));
             findings.push(make_finding(model, f, &scope_id, witness));
         }
         for (el, why) in &unsupported {
@@ -273,6 +293,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
                 related: Vec::new(),
                 witness: Witness::None,
                 trace: Vec::new(),
+                affected: Vec::new(),
                 scope: scope_id.clone(),
             });
         }
@@ -288,6 +309,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
                 related: Vec::new(),
                 witness: Witness::None,
                 trace: Vec::new(),
+                affected: Vec::new(),
                 scope: scope_id.clone(),
             });
         }
@@ -364,8 +386,35 @@ fn step(model: &Model, el: ElementId) -> Step {
     }
 }
 
+/// `"; 3 elements after it get two tokens, 1 activity after it never runs"`, or nothing.
+fn consequences(affected: &[(Problem, ElementId)]) -> String {
+    let count = |p: Problem| affected.iter().filter(|&&(q, _)| q == p).count();
+    let mut parts = Vec::new();
+    match count(Problem::LackOfSync) {
+        0 => {}
+        1 => parts.push("1 element after it gets two tokens".to_owned()),
+        n => parts.push(format!("{n} elements after it get two tokens")),
+    }
+    match count(Problem::ImproperCompletion) {
+        0 => {}
+        1 => parts.push("1 end event is reached twice".to_owned()),
+        n => parts.push(format!("{n} end events are reached twice")),
+    }
+    match count(Problem::DeadActivity) {
+        0 => {}
+        1 => parts.push("1 activity after it never runs".to_owned()),
+        n => parts.push(format!("{n} activities after it never run")),
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", parts.join(", "))
+    }
+}
+
 fn make_finding(model: &Model, f: &RawFinding, scope: &str, witness: Witness) -> Finding {
     let what = model.describe(f.element);
+    let after = consequences(&f.affected);
     let (code, property, message) = match f.problem {
         Problem::Deadlock => (
             "verify::deadlock",
@@ -375,19 +424,19 @@ fn make_finding(model: &Model, f: &RawFinding, scope: &str, witness: Witness) ->
                     "Deadlock: {what} waits for branches that {} never activates together",
                     model.describe(s)
                 ),
-                _ => format!("Deadlock: a token waits forever at {what}"),
+                _ => format!("Deadlock: a token waits forever at {what}{after}"),
             },
         ),
         Problem::LackOfSync => (
             "verify::lack-of-synchronization",
             "safeness",
             match f.related.first() {
-                Some(&s) if witness == Witness::Path => format!(
-                    "Lack of synchronisation: {what} passes on each of the concurrent branches of {}",
+                Some(&s) => format!(
+                    "Lack of synchronisation: {what} passes on each of the concurrent branches of {}{after}",
                     model.describe(s)
                 ),
-                _ => format!(
-                    "Lack of synchronisation: {what} puts a second token on a sequence flow"
+                None => format!(
+                    "Lack of synchronisation: {what} puts a second token on a sequence flow{after}"
                 ),
             },
         ),
@@ -404,7 +453,7 @@ fn make_finding(model: &Model, f: &RawFinding, scope: &str, witness: Witness) ->
         Problem::DeadActivity => (
             "verify::dead-activity",
             "no-dead-activities",
-            format!("Dead activity: no run reaches {what}"),
+            format!("Dead activity: no run reaches {what}{after}"),
         ),
         Problem::MessageDeadlock => (
             "verify::message-deadlock",
@@ -428,6 +477,7 @@ fn make_finding(model: &Model, f: &RawFinding, scope: &str, witness: Witness) ->
             witness
         },
         trace,
+        affected: f.affected.iter().map(|&(_, e)| step(model, e)).collect(),
         scope: scope.to_owned(),
     }
 }
@@ -494,6 +544,20 @@ fn to_diagnostic(model: &Model, f: &Finding) -> Diagnostic {
                 format!("step {}", nums.join(", ")),
                 Some(&s.id),
             );
+        }
+    }
+    // The elements broken by the same fault, after the witness.
+    for s in &f.affected {
+        if done.contains(&s.id) {
+            continue;
+        }
+        if let Some(el) = model.by_id(&s.id) {
+            let what = match (f.code.as_str(), model.el(el).kind.is_activity()) {
+                ("verify::lack-of-synchronization", _) => "then gets two tokens",
+                (_, true) => "never runs because of it",
+                _ => "affected",
+            };
+            d = d.with_label(model.el(el).span, what, Some(&s.id));
         }
     }
     d

@@ -1,8 +1,9 @@
 //! `bpmnkit layout`: compute diagram interchange (DI) and write it into a copy of the file.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cli::args::ReadArgs;
+use crate::cli::output::{OutputError, Overwrite, write_atomic};
 use crate::cli::{CliError, ExitStatus, write_stdout};
 use crate::parse::parse_file;
 use crate::render::layout::{LayoutOptions, layout, metrics, strip_di, write_di};
@@ -32,36 +33,6 @@ pub struct LayoutArgs {
     /// Parser limits.
     #[command(flatten)]
     pub read: ReadArgs,
-}
-
-/// Writes `text` to `path` atomically: a temporary file beside it, then a rename.
-fn write_atomic(path: &Path, text: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
-        _ => false,
-    }
 }
 
 /// Runs `layout`.
@@ -131,27 +102,26 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
     let mut out = Vec::with_capacity(bom.len() + text.len());
     out.extend_from_slice(bom);
     out.extend_from_slice(text.as_bytes());
-    let target = match (&args.output, args.in_place) {
-        (_, true) => args.input.clone(),
+    let (target, overwrite) = match (&args.output, args.in_place) {
+        (_, true) => (args.input.clone(), Overwrite::AllowInputs),
         (Some(p), false) if p.as_os_str() == "-" => {
             write_stdout(&String::from_utf8_lossy(&out))?;
             return Ok(ExitStatus::Success);
         }
-        (Some(p), false) => {
-            if same_file(p, &args.input) {
-                return Err(CliError::Io {
-                    path: p.display().to_string(),
-                    message: "refusing to overwrite the input; pass --in-place to do that"
-                        .to_owned(),
-                });
-            }
-            p.clone()
-        }
+        (Some(p), false) => (p.clone(), Overwrite::Refuse),
         (None, false) => return Err(io("no output given (-o OUT or --in-place)".to_owned())),
     };
-    write_atomic(&target, &out).map_err(|e| CliError::Io {
-        path: target.display().to_string(),
-        message: e.to_string(),
+    write_atomic(&target, &out, std::slice::from_ref(&args.input), overwrite).map_err(|e| {
+        let message = match e {
+            OutputError::WouldOverwriteInput(_) => {
+                "refusing to overwrite the input; pass --in-place to do that".to_owned()
+            }
+            other => other.to_string(),
+        };
+        CliError::Io {
+            path: target.display().to_string(),
+            message,
+        }
     })?;
     // The process ends right after this: freeing the model element by element would only
     // cost time (as compilers do, leave it to the OS).

@@ -172,6 +172,7 @@ fn lint_one(
                     diagnostic: d,
                 })
                 .collect();
+            files::dispose(model);
             (items, Some(index))
         }
         Err(e) => (vec![parse_error_diagnostic(e)], None),

@@ -1,7 +1,6 @@
 //! `bpmnkit simulate`: cycle-time estimates by simulation and analytically.
 
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -163,7 +162,10 @@ pub fn run(args: &SimulateArgs) -> Result<ExitStatus, CliError> {
     })?;
     let elapsed = started.elapsed();
     if let Some(path) = &args.log {
-        write_log(path, &prepared.net, &report)?;
+        // Neither the model nor the scenario is ever written over.
+        let mut inputs = vec![args.model.clone()];
+        inputs.extend(args.scenario.clone());
+        write_log(path, &inputs, &prepared.net, &report)?;
     }
     match args.format {
         Format::Json => write_stdout(&(serde_json::to_string_pretty(&report)? + "\n"))?,
@@ -483,22 +485,13 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-/// Writes the event log atomically (temp file + rename).
-fn write_log(path: &Path, net: &simulate::net::Net, report: &SimReport) -> Result<(), CliError> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map_or_else(|| "log".into(), |n| n.to_string_lossy().into_owned());
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
-    let io = |e: std::io::Error| CliError::Io {
-        path: path.display().to_string(),
-        message: e.to_string(),
-    };
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let mut w = std::io::BufWriter::new(file);
+/// Writes the event log atomically (temp file + rename), never over an input.
+fn write_log(
+    path: &Path,
+    inputs: &[std::path::PathBuf],
+    net: &simulate::net::Net,
+    report: &SimReport,
+) -> Result<(), CliError> {
     let names: Vec<String> = net.acts.iter().map(|a| csv_field(&a.name)).collect();
     let units: Vec<String> = net.units.iter().map(|u| csv_field(&u.name)).collect();
     let mut rows = report.log.clone();
@@ -508,37 +501,37 @@ fn write_log(path: &Path, net: &simulate::net::Net, report: &SimReport) -> Resul
             .then(a.start.total_cmp(&b.start))
             .then(a.end.total_cmp(&b.end))
     });
-    let result = (|| -> std::io::Result<()> {
-        writeln!(
-            w,
-            "case_id,activity,enable_time,start_time,end_time,resource"
-        )?;
-        for r in &rows {
+    crate::cli::output::write_atomic_with(
+        path,
+        inputs,
+        crate::cli::output::Overwrite::Refuse,
+        |w| {
             writeln!(
                 w,
-                "{},{},{},{},{},{}",
-                r.case,
-                names[r.act as usize],
-                timestamp(r.enable),
-                timestamp(r.start),
-                timestamp(r.end),
-                if r.unit == u32::MAX {
-                    ""
-                } else {
-                    &units[r.unit as usize]
-                }
+                "case_id,activity,enable_time,start_time,end_time,resource"
             )?;
-        }
-        w.flush()?;
-        w.get_ref().sync_all()
-    })();
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io(e)
+            for r in &rows {
+                writeln!(
+                    w,
+                    "{},{},{},{},{},{}",
+                    r.case,
+                    names[r.act as usize],
+                    timestamp(r.enable),
+                    timestamp(r.start),
+                    timestamp(r.end),
+                    if r.unit == u32::MAX {
+                        ""
+                    } else {
+                        &units[r.unit as usize]
+                    }
+                )?;
+            }
+            Ok(())
+        },
+    )
+    .map_err(|e| CliError::Io {
+        path: path.display().to_string(),
+        message: e.to_string(),
     })
 }
 

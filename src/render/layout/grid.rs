@@ -454,6 +454,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
                 pos[v] = i as f64;
             }
         }
+        transpose(&mut layers, &preds, &succs, &vcomp, &vband, nv);
         let c = crossings(&layers, &succs, nv);
         // ties go to the later sweep: it has seen the boundary-event bias
         if c <= best_cross {
@@ -659,10 +660,17 @@ pub(crate) fn run(spec: &Spec) -> Out {
     };
     router.build_obstacles(&chains);
     let mut edges_out = vec![Vec::new(); spec.edges.len()];
-    // Flows first (in order), then the rest.
-    for pass in 0..2 {
+    // Forward flows first (in order), then message flows, loops and associations: later
+    // edges pick the route with the fewest crossings against what is already placed.
+    for pass in 0..4 {
         for (i, e) in spec.edges.iter().enumerate() {
-            if (e.kind == EdgeKind::Flow) != (pass == 0) {
+            let p = match e.kind {
+                EdgeKind::Flow if !chains[i].is_empty() => 0,
+                EdgeKind::Message => 1,
+                EdgeKind::Flow => 2,
+                EdgeKind::Assoc => 3,
+            };
+            if p != pass {
                 continue;
             }
             let pts = match e.kind {
@@ -691,6 +699,56 @@ pub(crate) fn run(spec: &Spec) -> Out {
         bands: bands_out,
         width,
         height,
+    }
+}
+
+/// Swaps neighbours of one component and band while that removes crossings with the
+/// layers on both sides (the transposition step of layered crossing reduction).
+fn transpose(
+    layers: &mut [Vec<usize>],
+    preds: &[Vec<(usize, f64)>],
+    succs: &[Vec<(usize, f64)>],
+    vcomp: &[usize],
+    vband: &[usize],
+    nv: usize,
+) {
+    let mut pos = vec![0usize; nv];
+    for layer in layers.iter() {
+        for (i, &v) in layer.iter().enumerate() {
+            pos[v] = i;
+        }
+    }
+    // crossings among the edges of u and v (u left of v) to one side
+    let pair = |u: usize, v: usize, pos: &[usize]| -> usize {
+        let mut c = 0;
+        for adj in [preds, succs] {
+            for &(a, _) in &adj[u] {
+                for &(b, _) in &adj[v] {
+                    c += usize::from(pos[a] > pos[b]);
+                }
+            }
+        }
+        c
+    };
+    for _ in 0..6 {
+        let mut improved = false;
+        for layer in layers.iter_mut() {
+            for i in 0..layer.len().saturating_sub(1) {
+                let (u, v) = (layer[i], layer[i + 1]);
+                if (vcomp[u], vband[u]) != (vcomp[v], vband[v]) {
+                    continue;
+                }
+                if pair(v, u, &pos) < pair(u, v, &pos) {
+                    layer.swap(i, i + 1);
+                    pos[u] = i + 1;
+                    pos[v] = i;
+                    improved = true;
+                }
+            }
+        }
+        if !improved {
+            break;
+        }
     }
 }
 
@@ -947,17 +1005,14 @@ impl Router<'_> {
         let (from, to) = self.ends[edge];
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            let mut near: Vec<usize> = Vec::new();
-            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                    if let Some(list) = self.buckets.get(&(bx, by)) {
-                        near.extend_from_slice(list);
-                    }
-                }
-            }
-            near.sort_unstable();
-            near.dedup();
-            for o in near.iter().map(|&i| &self.obstacles[i]) {
+            // (an obstacle in several buckets is checked more than once: harmless)
+            let near = (bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)))
+                .flat_map(|bx| {
+                    (bucket(a.y.min(b.y))..=bucket(a.y.max(b.y))).map(move |by| (bx, by))
+                })
+                .filter_map(|k| self.buckets.get(&k))
+                .flatten();
+            for o in near.map(|&i| &self.obstacles[i]) {
                 if o.owner == Some(edge) {
                     continue;
                 }
@@ -1009,17 +1064,19 @@ impl Router<'_> {
         n
     }
 
-    /// The clear candidate with the fewest crossings (earlier ones win ties).
+    /// The clear candidate with the fewest crossings, then the fewest bends (earlier ones
+    /// win ties).
     fn best(&self, edge: usize, cands: Vec<Vec<Point>>) -> Option<Vec<Point>> {
-        let mut best: Option<(usize, Vec<Point>)> = None;
+        let mut best: Option<((usize, usize), Vec<Point>)> = None;
         for c in cands {
+            let k = (self.crossings_with_placed(&c), c.len());
+            if best.as_ref().is_some_and(|(b, _)| k >= *b) {
+                continue;
+            }
             if !self.clear(edge, &c) {
                 continue;
             }
-            let k = self.crossings_with_placed(&c);
-            if best.as_ref().is_none_or(|(b, _)| k < *b) {
-                best = Some((k, c));
-            }
+            best = Some((k, c));
         }
         best.map(|(_, c)| c)
     }
@@ -1166,19 +1223,40 @@ impl Router<'_> {
         let tb = self.nodes[t];
         let low = if self.ry(t) > self.ry(s) { t } else { s };
         let ch = self.channel_below(low);
-        // candidate: down from the source, along the channel, up into the target
+        // candidates: down from the source, along the channel below the lower row, up
+        // into the target; or over the top through the channel above the higher row
         {
-            let y = ch.0;
+            let high = if self.ry(t) > self.ry(s) { s } else { t };
+            let up = self.channel_above(high);
             let sx = self.port_x(from, true, sb.center().x);
             let tx = self.port_x(to, true, tb.center().x);
-            let c = vec![
-                pt(sx, sb.bottom()),
-                pt(sx, y),
-                pt(tx, y),
-                pt(tx, tb.bottom()),
-            ];
-            if sx - tx > 1.0 && self.clear(edge, &c) {
-                return c;
+            let mut cands = Vec::new();
+            for k in [0.0, TRACK, -TRACK] {
+                if k != 0.0 && k.abs() > ch.1 - 2.0 {
+                    continue;
+                }
+                let y = ch.0 + k;
+                cands.push(vec![
+                    pt(sx, sb.bottom()),
+                    pt(sx, y),
+                    pt(tx, y),
+                    pt(tx, tb.bottom()),
+                ]);
+            }
+            if !matches!(from, End::Sat(..)) {
+                for k in [0.0, TRACK, -TRACK] {
+                    if k != 0.0 && k.abs() > up.1 - 2.0 {
+                        continue;
+                    }
+                    let y = up.0 + k;
+                    let (sx, tx) = (sb.center().x, tb.center().x);
+                    cands.push(vec![pt(sx, sb.y), pt(sx, y), pt(tx, y), pt(tx, tb.y)]);
+                }
+            }
+            if sx - tx > 1.0 {
+                if let Some(c) = self.best(edge, cands) {
+                    return c;
+                }
             }
         }
         let mut pts;
@@ -1241,6 +1319,33 @@ impl Router<'_> {
         let vy2 = if bc.y > ac.y { ab.bottom() } else { ab.y };
         let hx2 = if bc.x > ac.x { bb.x } else { bb.right() };
         cands.push(vec![pt(ac.x, vy2), pt(ac.x, bc.y), pt(hx2, bc.y)]);
+        // two bends through a row channel next to either end: over or under the rows
+        // between them instead of across their flows
+        let mut ys = Vec::new();
+        for v in [a, b] {
+            for ch in [self.channel_above(v), self.channel_below(v)] {
+                for k in [0.0, TRACK, -TRACK, 2.0 * TRACK, -2.0 * TRACK] {
+                    if k.abs() < ch.1 - 2.0 || k == 0.0 {
+                        ys.push(ch.0 + k);
+                    }
+                }
+            }
+        }
+        let side = |b: &Bounds, y: f64| -> Option<f64> {
+            if y < b.y {
+                Some(b.y)
+            } else if y > b.bottom() {
+                Some(b.bottom())
+            } else {
+                None
+            }
+        };
+        for y in ys {
+            let (Some(ya), Some(yb)) = (side(&ab, y), side(&bb, y)) else {
+                continue;
+            };
+            cands.push(vec![pt(ac.x, ya), pt(ac.x, y), pt(bc.x, y), pt(bc.x, yb)]);
+        }
         if let Some(c) = self.best(edge, cands) {
             return c;
         }
@@ -1369,6 +1474,61 @@ impl Router<'_> {
         };
         for &ym in &mid_rows {
             cands.push(vec![pt(ax, ay), pt(ax, ym), pt(bx, ym), pt(bx, by)]);
+        }
+        // Down (or up) a column centre or a column gap near the ends: out of the source's
+        // row along its channel, along the column, into the target's row. A column centre
+        // is usually crossed by nothing but long flows, a gap by every flow spanning it.
+        let ch_a = from.node().map(|a| {
+            if down {
+                self.channel_below(a)
+            } else {
+                self.channel_above(a)
+            }
+        });
+        let ch_b = to.node().map(|b| {
+            if down {
+                self.channel_above(b)
+            } else {
+                self.channel_below(b)
+            }
+        });
+        let cols: Vec<usize> = [from.node(), to.node()]
+            .iter()
+            .flatten()
+            .map(|&v| self.vrank[v])
+            .collect();
+        let ncols = self.cx_col.len();
+        if let (Some(&c0), Some(&c1)) = (cols.iter().min(), cols.iter().max()) {
+            let lo_c = c0.saturating_sub(2);
+            let hi_c = (c1 + 2).min(ncols.saturating_sub(1));
+            for r in lo_c..=hi_c {
+                for x in [
+                    self.cx_col[r],
+                    self.gap_x(Some(r)),
+                    self.gap_x(r.checked_sub(1)),
+                ] {
+                    for k in [0.0, TRACK, -TRACK] {
+                        let mut p = Vec::with_capacity(6);
+                        match ch_a {
+                            Some(ch) if (x - ax).abs() > 0.01 => {
+                                let y1 = ch.0 + k;
+                                p.extend([pt(ax, ay), pt(ax, y1), pt(x, y1)]);
+                            }
+                            Some(_) => p.push(pt(ax, ay)),
+                            None => p.push(pt(x, ay)),
+                        }
+                        match ch_b {
+                            Some(ch) if (x - bx).abs() > 0.01 => {
+                                let y2 = ch.0 - k;
+                                p.extend([pt(x, y2), pt(bx, y2), pt(bx, by)]);
+                            }
+                            Some(_) => p.push(pt(bx, by)),
+                            None => p.push(pt(x, by)),
+                        }
+                        cands.push(simplify(p));
+                    }
+                }
+            }
         }
         if let Some(c) = self.best(edge, cands) {
             return c;

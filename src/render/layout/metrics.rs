@@ -145,7 +145,7 @@ pub fn measure(m: &Model) -> Metrics {
             .iter()
             .map(|e| {
                 e.element
-                    .is_some_and(|x| matches!(m.el(x).kind, Kind::SequenceFlow | Kind::MessageFlow))
+                    .is_some_and(|x| m.el(x).kind == Kind::SequenceFlow)
             })
             .collect();
         let mut minx = f64::INFINITY;

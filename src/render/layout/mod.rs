@@ -13,7 +13,9 @@
 //! collapsed ones are 100×80 with their content on a drill-down diagram; pools are
 //! stacked, lanes are bands that keep every node in its lane; message flows run
 //! vertically between pools; data objects, data stores and text annotations sit in a free
-//! cell next to the element they are associated with. Output is deterministic.
+//! cell next to the element they are associated with; a group is a box around the shapes
+//! of its members (elements whose `categoryValueRef` names its category value), or an
+//! empty box below the diagram when none is drawn. Output is deterministic.
 //!
 //! ```
 //! let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
@@ -30,7 +32,7 @@ mod grid;
 pub mod metrics;
 mod write;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use grid::{BandSpec, EdgeKind, EdgeSpec, End, NodeSpec, Spec};
 pub use write::{WriteError, strip_di, write_di};
@@ -94,7 +96,7 @@ const SAT_LABEL_STEP: f64 = 64.0;
 pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, LayoutError> {
     let mut cx = Ctx::new(model, options);
     let mut diagrams = Vec::new();
-    let mut pooled: HashSet<ElementId> = HashSet::new();
+    let mut pooled: HashSet<ElementId> = HashSet::default();
     for (collab, _) in model.of_kind(&Kind::Collaboration) {
         let plane = cx.collaboration(collab, &mut pooled);
         diagrams.push(plane);
@@ -117,6 +119,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
         let plane = cx.drill_down(sub);
         diagrams.push(plane);
     }
+    place_groups(model, &mut diagrams);
     let mut used: rustc_hash::FxHashSet<String> = model.ids.keys().map(|k| k.to_string()).collect();
     let mut out = Vec::with_capacity(diagrams.len());
     for (n, (element, mut shapes, edges)) in diagrams.into_iter().enumerate() {
@@ -157,6 +160,133 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
         });
     }
     Ok(out)
+}
+
+/// Padding between a group's border and its members.
+const GROUP_PAD: f64 = 20.0;
+
+/// Groups: a box around the shapes of their members (the elements whose
+/// `categoryValueRef` names the group's category value), on the diagram that shows them;
+/// a group without drawn members gets an empty box below its scope's diagram.
+fn place_groups(model: &Model, diagrams: &mut [PlaneParts]) {
+    let groups: Vec<ElementId> = model.of_kind(&Kind::Group).map(|(id, _)| id).collect();
+    if groups.is_empty() || diagrams.is_empty() {
+        return;
+    }
+    for g in groups {
+        let ge = model.el(g);
+        let value = ge.attr("categoryValueRef");
+        let members: HashSet<ElementId> = match value {
+            Some(v) => model
+                .iter()
+                .filter(|(id, e)| {
+                    *id != g
+                        && e.kind != Kind::Group
+                        && (e.refs_named("categoryValueRef").any(|r| r == v)
+                            || e.attr("categoryValueRef") == Some(v))
+                })
+                .map(|(id, _)| id)
+                .collect(),
+            None => HashSet::default(),
+        };
+        // the diagram showing most members, else the one showing the group's scope
+        let mut best: Option<(usize, usize)> = None;
+        for (k, (_, shapes, _)) in diagrams.iter().enumerate() {
+            let n = shapes
+                .iter()
+                .filter(|s| s.element.is_some_and(|e| members.contains(&e)))
+                .count();
+            if n > 0 && best.is_none_or(|(_, b)| n > b) {
+                best = Some((k, n));
+            }
+        }
+        let bounds = if let Some((k, _)) = best {
+            let mut u: Option<Bounds> = None;
+            for s in &diagrams[k].1 {
+                if !s.element.is_some_and(|e| members.contains(&e)) {
+                    continue;
+                }
+                u = Some(union(u, s.bounds));
+                if let Some(lb) = s.label.as_ref().and_then(|l| l.bounds) {
+                    u = Some(union(u, lb));
+                }
+            }
+            u.map(|b| {
+                (
+                    k,
+                    Bounds {
+                        x: b.x - GROUP_PAD,
+                        y: b.y - GROUP_PAD,
+                        width: b.width + 2.0 * GROUP_PAD,
+                        height: b.height + 2.0 * GROUP_PAD,
+                    },
+                )
+            })
+        } else {
+            let scope = ge.parent;
+            let shows = |(el, shapes, _): &PlaneParts| {
+                Some(*el) == scope
+                    || shapes.iter().any(|s| {
+                        s.element
+                            .is_some_and(|e| Some(e) == scope || model.el(e).links.process == scope)
+                    })
+            };
+            let k = diagrams.iter().position(shows).unwrap_or(0);
+            let shapes = &diagrams[k].1;
+            let mut u: Option<Bounds> = None;
+            for s in shapes {
+                u = Some(union(u, s.bounds));
+            }
+            for e in &diagrams[k].2 {
+                for p in &e.waypoints {
+                    u = Some(union(
+                        u,
+                        Bounds {
+                            x: p.x,
+                            y: p.y,
+                            width: 0.0,
+                            height: 0.0,
+                        },
+                    ));
+                }
+            }
+            // below everything (and below earlier empty groups, which are shapes now)
+            let b = u.unwrap_or(Bounds {
+                x: ORIGIN.x,
+                y: ORIGIN.y,
+                width: 0.0,
+                height: 0.0,
+            });
+            Some((
+                k,
+                Bounds {
+                    x: b.x,
+                    y: b.bottom() + POOL_GAP,
+                    width: 200.0,
+                    height: 120.0,
+                },
+            ))
+        };
+        if let Some((k, b)) = bounds {
+            diagrams[k].1.push(shape(model, g, b));
+        }
+    }
+}
+
+fn union(a: Option<Bounds>, b: Bounds) -> Bounds {
+    match a {
+        None => b,
+        Some(a) => {
+            let x = a.x.min(b.x);
+            let y = a.y.min(b.y);
+            Bounds {
+                x,
+                y,
+                width: a.right().max(b.right()) - x,
+                height: a.bottom().max(b.bottom()) - y,
+            }
+        }
+    }
 }
 
 fn unique(used: &mut rustc_hash::FxHashSet<String>, want: &str) -> String {
@@ -254,7 +384,7 @@ impl<'a> Ctx<'a> {
     fn collaboration(&mut self, collab: ElementId, pooled: &mut HashSet<ElementId>) -> PlaneParts {
         let m = self.model;
         let mut bands: Vec<BandIn> = Vec::new();
-        let mut band_of: HashMap<ElementId, usize> = HashMap::new();
+        let mut band_of: HashMap<ElementId, usize> = HashMap::default();
         let mut scopes: Vec<(ElementId, usize)> = Vec::new();
         // (participant, first band, band count, lanes with (lane, depth, first, count))
         #[allow(clippy::type_complexity)]
@@ -265,7 +395,7 @@ impl<'a> Ctx<'a> {
             Vec<(ElementId, usize, usize, usize)>,
         )> = Vec::new();
         let mut max_depth = 0;
-        let mut pool_band: HashMap<ElementId, usize> = HashMap::new();
+        let mut pool_band: HashMap<ElementId, usize> = HashMap::default();
         // Participants, then (when this is the only collaboration) processes outside any
         // pool, drawn as bands without a pool shape, as modelling tools do.
         let mut entries: Vec<(Option<ElementId>, Option<ElementId>)> = m
@@ -384,7 +514,7 @@ impl<'a> Ctx<'a> {
         let m = self.model;
         let leaves = lane_leaves(m, process);
         let mut bands = Vec::new();
-        let mut band_of = HashMap::new();
+        let mut band_of = HashMap::default();
         let mut max_depth = 0;
         let mut lanes = Vec::new();
         if leaves.is_empty() {
@@ -418,7 +548,7 @@ impl<'a> Ctx<'a> {
             &band_of,
             &bands,
             left,
-            &HashMap::new(),
+            &HashMap::default(),
         );
         let mut shapes = Vec::new();
         let width = placed.out.width;
@@ -456,10 +586,10 @@ impl<'a> Ctx<'a> {
         let placed = self.place(
             &[(sub, 0)],
             &[],
-            &HashMap::new(),
+            &HashMap::default(),
             &bands,
             0.0,
-            &HashMap::new(),
+            &HashMap::default(),
         );
         let mut shapes = placed.shapes;
         let mut edges = placed.edges;
@@ -510,9 +640,9 @@ impl<'a> Ctx<'a> {
             ..Spec::default()
         };
         let mut elems: Vec<ElementId> = Vec::new();
-        let mut node_of: HashMap<ElementId, usize> = HashMap::new();
-        let mut sat_of: HashMap<ElementId, (usize, usize)> = HashMap::new();
-        let mut children: HashMap<usize, Placed> = HashMap::new();
+        let mut node_of: HashMap<ElementId, usize> = HashMap::default();
+        let mut sat_of: HashMap<ElementId, (usize, usize)> = HashMap::default();
+        let mut children: HashMap<usize, Placed> = HashMap::default();
         let mut artifacts: Vec<(ElementId, usize)> = Vec::new();
         let mut boundaries: Vec<(ElementId, ElementId)> = Vec::new();
         for &(scope, default_band) in scopes {
@@ -544,10 +674,10 @@ impl<'a> Ctx<'a> {
                         let p = self.place(
                             &[(id, 0)],
                             &[],
-                            &HashMap::new(),
+                            &HashMap::default(),
                             &inner,
                             0.0,
-                            &HashMap::new(),
+                            &HashMap::default(),
                         );
                         w = p.out.width.max(200.0);
                         h = p.out.height.max(120.0);
@@ -583,7 +713,7 @@ impl<'a> Ctx<'a> {
             }
         }
         // Boundary events on their host's bottom border.
-        let mut per_host: HashMap<usize, Vec<ElementId>> = HashMap::new();
+        let mut per_host: HashMap<usize, Vec<ElementId>> = HashMap::default();
         let mut host_order = Vec::new();
         for &(b, host) in &boundaries {
             if let Some(&h) = node_of.get(&host) {
