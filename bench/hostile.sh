@@ -17,10 +17,16 @@ for f in "$out"/*.bpmn; do
             deep-nesting*|many-attributes*|long-attribute*) ;;
             *) [ -n "$args" ] && continue ;;
         esac
-        stats=$( { /usr/bin/time -f '%e %M' "$bin" inspect --format json $args "$f" > /dev/null 2>/dev/null; echo "rc=$?" >&2; } 2>&1 | tail -2 | tr '\n' ' ')
-        rc=$(echo "$stats" | grep -o 'rc=[0-9]*' | cut -d= -f2)
-        secs=$(echo "$stats" | awk '{print $1}')
-        rss=$(echo "$stats" | awk '{print $2}')
+        # Wall time and peak RSS of the child, measured by Python's resource module (no
+        # dependency on GNU time).
+        read -r rc secs rss < <(python3 - "$bin" $args "$f" <<'PY'
+import resource, subprocess, sys, time
+t = time.monotonic()
+rc = subprocess.run([sys.argv[1], "inspect", "--format", "json", *sys.argv[2:]],
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+print(rc, f"{time.monotonic() - t:.2f}", resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+)
         name=$(basename "$f")${args:+ (raised)}
         printf '%-36s %10s %6s %9s %10s\n' "$name" "$(stat -c %s "$f")" "$rc" "$secs" "$rss"
     done

@@ -46,13 +46,16 @@ for t in "${targets[@]}"; do
             cp "$here"/../samples/*.bpmn "$seeds/" 2>/dev/null || true
         fi
     fi
+    # -jobs sends libFuzzer's output to fuzz-<n>.log: only for parallel runs.
+    par=()
+    [ "$jobs" -gt 1 ] && par=(-jobs="$jobs" -workers="$jobs")
     dict=(-dict="$here/bpmn.dict")
     [ "$t" = scenario ] && dict=()
     echo "== fuzzing $t for ${seconds}s ($(ls "$seeds" | wc -l) inputs in fuzz/corpus/$t)"
     set +e
     cargo +nightly fuzz run "$t" "$seeds" -- \
         -max_total_time="$seconds" -max_len=262144 -timeout=10 -rss_limit_mb=2048 \
-        "${dict[@]}" -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+        "${dict[@]}" "${par[@]}" -print_final_stats=1 \
         2>&1 | tee "$here/logs/$t.log" |
         grep -E '^#[0-9]+.*(INITED|DONE)|^stat::|panicked|ERROR|SUMMARY|Test unit written'
     rc=${PIPESTATUS[0]}

@@ -27,6 +27,7 @@ pub mod report;
 pub mod simulate;
 pub mod testing;
 pub mod verify;
+pub mod workspace;
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{ElementId, Kind, Model};

@@ -9,13 +9,16 @@ use bpmnkit::report::FileDiagnostic;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(model) = bpmnkit::parse::parse_bytes("fuzz.bpmn", data, &bpmnkit::testing::quick_options())
+    let Ok(model) =
+        bpmnkit::parse::parse_bytes("fuzz.bpmn", data, &bpmnkit::testing::quick_options())
     else {
         return;
     };
     let all = bpmnkit::lint::registry::all();
-    let rules: Vec<(&dyn bpmnkit::lint::Rule, bpmnkit::Severity)> =
-        all.iter().map(|&r| (r, bpmnkit::Severity::Warning)).collect();
+    let rules: Vec<(&dyn bpmnkit::lint::Rule, bpmnkit::Severity)> = all
+        .iter()
+        .map(|&r| (r, bpmnkit::Severity::Warning))
+        .collect();
     let findings = bpmnkit::lint::run(&model, &rules);
     let items: Vec<FileDiagnostic> = findings
         .into_iter()

@@ -22,7 +22,8 @@ fn well_formed(svg: &str) {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(model) = bpmnkit::parse::parse_bytes("fuzz.bpmn", data, &bpmnkit::testing::quick_options())
+    let Ok(model) =
+        bpmnkit::parse::parse_bytes("fuzz.bpmn", data, &bpmnkit::testing::quick_options())
     else {
         return;
     };

@@ -8,15 +8,42 @@ use libfuzzer_sys::fuzz_target;
 
 /// The models the scenarios are written for (samples and simulation fixtures).
 const MODELS: &[(&str, &str)] = &[
-    ("invoice-approval.bpmn", include_str!("../../samples/invoice-approval.bpmn")),
-    ("order-to-cash.bpmn", include_str!("../../samples/order-to-cash.bpmn")),
-    ("purchase-order.bpmn", include_str!("../../samples/purchase-order.bpmn")),
-    ("complaint-resolution.bpmn", include_str!("../../samples/complaint-resolution.bpmn")),
-    ("global-onboarding.bpmn", include_str!("../../samples/global-onboarding.bpmn")),
-    ("and_join.bpmn", include_str!("../../tests/fixtures/simulate/and_join.bpmn")),
-    ("boundary_timer.bpmn", include_str!("../../tests/fixtures/simulate/boundary_timer.bpmn")),
-    ("calendar.bpmn", include_str!("../../tests/fixtures/simulate/calendar.bpmn")),
-    ("loop.bpmn", include_str!("../../tests/fixtures/simulate/loop.bpmn")),
+    (
+        "invoice-approval.bpmn",
+        include_str!("../../samples/invoice-approval.bpmn"),
+    ),
+    (
+        "order-to-cash.bpmn",
+        include_str!("../../samples/order-to-cash.bpmn"),
+    ),
+    (
+        "purchase-order.bpmn",
+        include_str!("../../samples/purchase-order.bpmn"),
+    ),
+    (
+        "complaint-resolution.bpmn",
+        include_str!("../../samples/complaint-resolution.bpmn"),
+    ),
+    (
+        "global-onboarding.bpmn",
+        include_str!("../../samples/global-onboarding.bpmn"),
+    ),
+    (
+        "and_join.bpmn",
+        include_str!("../../tests/fixtures/simulate/and_join.bpmn"),
+    ),
+    (
+        "boundary_timer.bpmn",
+        include_str!("../../tests/fixtures/simulate/boundary_timer.bpmn"),
+    ),
+    (
+        "calendar.bpmn",
+        include_str!("../../tests/fixtures/simulate/calendar.bpmn"),
+    ),
+    (
+        "loop.bpmn",
+        include_str!("../../tests/fixtures/simulate/loop.bpmn"),
+    ),
 ];
 
 fuzz_target!(|data: &[u8]| {

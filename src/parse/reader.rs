@@ -1329,7 +1329,10 @@ impl<'a> Reader<'a> {
         }
         // Borrow the collected text in place and clear it afterwards, so that the buffer
         // is reused instead of reallocated for every element.
-        let trimmed = self.text.trim();
+        // XML whitespace only (an id in `<incoming>` may end in U+2028).
+        let trimmed = self
+            .text
+            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
         match frame {
             Frame::Sem(id) => {
                 if !trimmed.is_empty() {

@@ -14,6 +14,7 @@ use crate::lint::config::{self, Config, ConfigError};
 use crate::parse::parse_file;
 use crate::report::lint::{LintedFile, report};
 use crate::report::{FileDiagnostic, github, render_text, sarif};
+use crate::workspace::ModelIndex;
 
 /// Output formats of `lint`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -146,9 +147,10 @@ fn lint_one(
     cfg: &Config,
     read: &crate::parse::ParseOptions,
     verify: Option<&crate::verify::VerifyOptions>,
-) -> (Vec<FileDiagnostic>, bool) {
+) -> (Vec<FileDiagnostic>, Option<ModelIndex>) {
     match parse_file(path, read) {
         Ok(model) => {
+            let index = ModelIndex::of(&model, Some(path));
             let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
             let rules = cfg.rules_for(&abs);
             let mut all = model.diagnostics.clone();
@@ -171,9 +173,9 @@ fn lint_one(
                 })
                 .collect();
             files::dispose(model);
-            (items, true)
+            (items, Some(index))
         }
-        Err(e) => (vec![parse_error_diagnostic(e)], false),
+        Err(e) => (vec![parse_error_diagnostic(e)], None),
     }
 }
 
@@ -200,16 +202,17 @@ pub fn run_with(
     let paths = files::collect(&args.paths)?;
     let configs = configs_for(&paths, args)?;
     let read = args.read.options();
-    let results: Vec<(Vec<FileDiagnostic>, bool)> = paths
+    let mut results: Vec<(Vec<FileDiagnostic>, Option<ModelIndex>)> = paths
         .par_iter()
         .zip(configs.par_iter())
         .map(|(p, c)| lint_one(p, c, &read, verify))
         .collect();
+    crate::workspace::add_diagnostics(&mut results, &read);
     let mut unreadable = false;
     let mut linted = Vec::with_capacity(paths.len());
     let mut all: Vec<FileDiagnostic> = Vec::new();
-    for ((path, cfg), (diags, ok)) in paths.iter().zip(&configs).zip(results) {
-        unreadable |= !ok;
+    for ((path, cfg), (diags, index)) in paths.iter().zip(&configs).zip(results) {
+        unreadable |= index.is_none();
         linted.push(LintedFile {
             path: path.display().to_string(),
             config: cfg.path.as_ref().map(|p| p.display().to_string()),

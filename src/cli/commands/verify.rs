@@ -18,6 +18,7 @@ use crate::cli::{CliError, ExitStatus, files, use_color, write_stdout};
 use crate::parse::parse_file;
 use crate::report::{FileDiagnostic, JsonDiagnostic, render_text};
 use crate::verify::{Method, Verdict, VerifyOptions, VerifyReport, Witness, verify_model};
+use crate::workspace::{CallReport, Workspace};
 
 /// Output formats of `verify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
@@ -62,6 +63,9 @@ struct JsonFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<String>,
     diagnostics: Vec<JsonDiagnostic>,
+    /// Where each call activity leads (another file given or imported, or nowhere).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    calls: Vec<CallReport>,
 }
 
 /// Runs `verify`.
@@ -84,6 +88,11 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
     let mut json = Vec::new();
     let mut sarif_items: Vec<FileDiagnostic> = Vec::new();
     let mut text = String::new();
+    // Read and verify every file first, then resolve call activities across all of them
+    // (and their imports) before writing anything.
+    let mut done: Vec<Result<(VerifyReport, Vec<FileDiagnostic>), FileDiagnostic>> = Vec::new();
+    let mut ws = Workspace::new();
+    let mut member_of = Vec::new();
     for (i, path) in paths.iter().enumerate() {
         let t0 = std::time::Instant::now();
         match parse_file(path, &options) {
@@ -109,15 +118,8 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
                         diagnostic: d.clone(),
                     })
                     .collect();
-                match args.format {
-                    VerifyFormat::Json => json.push(JsonFile {
-                        diagnostics: diags.iter().map(JsonDiagnostic::new).collect(),
-                        report: Some(report),
-                        file: None,
-                    }),
-                    VerifyFormat::Text => write_text(&mut text, &report, &diags, color),
-                    VerifyFormat::Sarif => sarif_items.extend(diags),
-                }
+                member_of.push(Some(ws.add(&model, Some(path))));
+                done.push(Ok((report, diags)));
                 if i + 1 == paths.len() {
                     // The last model lives until the process exits: freeing its many small
                     // allocations one by one costs about as much as verifying a 100-node
@@ -127,20 +129,120 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
             }
             Err(err) => {
                 status = ExitStatus::Error;
-                let d = parse_error_diagnostic(err);
+                member_of.push(None);
+                done.push(Err(parse_error_diagnostic(err)));
+            }
+        }
+    }
+    ws.load_imports(&options);
+    // The verdict of each given file's processes, for the calls into them.
+    let verdicts: Vec<Option<&VerifyReport>> = done
+        .iter()
+        .map(|d| d.as_ref().ok().map(|(r, _)| r))
+        .collect();
+    let verdict_of = |member: usize, id: &str| -> Option<Verdict> {
+        let file = member_of.iter().position(|m| *m == Some(member))?;
+        let report = verdicts[file]?;
+        report
+            .units
+            .iter()
+            .filter(|u| u.scopes.iter().any(|s| s == id))
+            .map(|u| u.verdict)
+            .max()
+    };
+    // Imported files that define a called process are verified too (once each), so that
+    // every call gets its callee's verdict.
+    let mut imported: std::collections::HashMap<usize, Option<VerifyReport>> =
+        std::collections::HashMap::new();
+    for link in ws.calls() {
+        if let crate::workspace::CallTarget::Resolved { member, .. } = link.target {
+            if member_of.contains(&Some(member)) || imported.contains_key(&member) {
+                continue;
+            }
+            let report = ws.members[member]
+                .index
+                .path
+                .as_deref()
+                .and_then(|p| parse_file(p, &options).ok())
+                .map(|model| verify_model(&model, &vopts));
+            imported.insert(member, report);
+        }
+    }
+    let imported_verdict = |member: usize, id: &str| -> Option<Verdict> {
+        imported
+            .get(&member)?
+            .as_ref()?
+            .units
+            .iter()
+            .filter(|u| u.scopes.iter().any(|s| s == id))
+            .map(|u| u.verdict)
+            .max()
+    };
+    let mut calls_of = Vec::new();
+    for m in &member_of {
+        let Some(m) = *m else {
+            calls_of.push((Vec::new(), Vec::new(), None));
+            continue;
+        };
+        let mut calls = ws.call_report(m);
+        for (c, site) in calls
+            .iter_mut()
+            .zip(ws.calls().iter().filter(|l| l.caller == m))
+        {
+            if let crate::workspace::CallTarget::Resolved { member, id, .. } = &site.target {
+                c.verdict = verdict_of(*member, id).or_else(|| imported_verdict(*member, id));
+            }
+        }
+        calls_of.push((calls, ws.diagnostics(m), ws.members[m].index.source.clone()));
+    }
+    for ((path, result), (calls, extra, source)) in paths.iter().zip(done).zip(calls_of) {
+        match result {
+            Ok((report, mut diags)) => {
+                let extra: Vec<FileDiagnostic> = source
+                    .map(|source| {
+                        extra
+                            .into_iter()
+                            .map(|diagnostic| FileDiagnostic {
+                                source: Arc::clone(&source),
+                                diagnostic,
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 match args.format {
-                    VerifyFormat::Json => json.push(JsonFile {
-                        report: None,
-                        file: Some(path.display().to_string()),
-                        diagnostics: vec![JsonDiagnostic::new(&d)],
-                    }),
-                    VerifyFormat::Text => {
-                        let _ = writeln!(text, "{}: unreadable", path.display());
-                        text.push_str(&render_text(&[d], color));
+                    VerifyFormat::Json => {
+                        diags.extend(extra);
+                        json.push(JsonFile {
+                            diagnostics: diags.iter().map(JsonDiagnostic::new).collect(),
+                            report: Some(report),
+                            file: None,
+                            calls,
+                        });
                     }
-                    VerifyFormat::Sarif => sarif_items.push(d),
+                    VerifyFormat::Text => {
+                        write_text(&mut text, &report, &diags, color);
+                        write_calls(&mut text, &calls);
+                        text.push_str(&render_text(&extra, color));
+                    }
+                    VerifyFormat::Sarif => {
+                        sarif_items.extend(diags);
+                        sarif_items.extend(extra);
+                    }
                 }
             }
+            Err(d) => match args.format {
+                VerifyFormat::Json => json.push(JsonFile {
+                    report: None,
+                    file: Some(path.display().to_string()),
+                    diagnostics: vec![JsonDiagnostic::new(&d)],
+                    calls: Vec::new(),
+                }),
+                VerifyFormat::Text => {
+                    let _ = writeln!(text, "{}: unreadable", path.display());
+                    text.push_str(&render_text(&[d], color));
+                }
+                VerifyFormat::Sarif => sarif_items.push(d),
+            },
         }
     }
     match args.format {
@@ -202,5 +304,33 @@ fn write_text(out: &mut String, report: &VerifyReport, diags: &[FileDiagnostic],
             let _ = writeln!(out, "\n{} witness ({what}): {}", f.code, steps.join(" -> "));
         }
         out.push_str(&render_text(std::slice::from_ref(d), color));
+    }
+}
+
+/// One line per call activity: where its callee was found and the callee's verdict (a
+/// call is verified as one step that completes: the callee's own verdict says whether it
+/// does).
+fn write_calls(out: &mut String, calls: &[CallReport]) {
+    for c in calls {
+        let who = match &c.name {
+            Some(n) => format!("{} \"{n}\"", c.call),
+            None => c.call.clone(),
+        };
+        let to = match (c.status, &c.file, &c.id) {
+            ("local", _, Some(id)) => format!("{id} in this file"),
+            (_, Some(file), Some(id)) => format!("{id} in {file}"),
+            ("dynamic", ..) => "an expression, resolved at run time".to_owned(),
+            _ => format!(
+                "`{}`: not found ({})",
+                c.called_element,
+                c.reason.as_deref().unwrap_or("")
+            ),
+        };
+        let verdict = match (c.verdict, c.status) {
+            (Some(v), _) => format!(" ({})", verdict_word(v)),
+            (None, "local" | "resolved") => " (not verified: unreadable)".to_owned(),
+            _ => String::new(),
+        };
+        let _ = writeln!(out, "  call {who} -> {to}{verdict}");
     }
 }
