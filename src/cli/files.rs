@@ -60,12 +60,15 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
     Ok(out)
 }
 
-/// Frees a large model on a thread of its own, so that the caller (often about to print
-/// and exit) does not wait for tens of thousands of small deallocations. Small models
-/// are dropped in place.
-pub fn dispose(model: crate::model::Model) {
+/// Frees a model the caller no longer needs without making it wait for tens of thousands
+/// of small deallocations. With `last` nothing else runs in this process afterwards: the
+/// model is left to the system, which takes the memory back at exit (as compilers do).
+/// Otherwise a large model is freed on a thread of its own and a small one in place.
+pub fn dispose(model: crate::model::Model, last: bool) {
     const BACKGROUND_MIN_ELEMENTS: usize = 5_000;
-    if model.elements.len() >= BACKGROUND_MIN_ELEMENTS {
+    if last {
+        std::mem::forget(model);
+    } else if model.elements.len() >= BACKGROUND_MIN_ELEMENTS {
         // If the thread cannot be started, the model is dropped here as usual.
         let _ = std::thread::Builder::new().spawn(move || drop(model));
     }

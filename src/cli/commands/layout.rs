@@ -123,8 +123,6 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
             message,
         }
     })?;
-    // The process ends right after this: freeing the model element by element would only
-    // cost time (as compilers do, leave it to the OS).
-    std::mem::forget(model);
+    crate::cli::files::dispose(model, true);
     Ok(ExitStatus::Success)
 }

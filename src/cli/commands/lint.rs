@@ -172,7 +172,7 @@ fn lint_one(
                     diagnostic: d,
                 })
                 .collect();
-            files::dispose(model);
+            files::dispose(model, false);
             (items, Some(index))
         }
         Err(e) => (vec![parse_error_diagnostic(e)], None),

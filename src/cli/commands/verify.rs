@@ -120,12 +120,9 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
                     .collect();
                 member_of.push(Some(ws.add(&model, Some(path))));
                 done.push(Ok((report, diags)));
-                if i + 1 == paths.len() {
-                    // The last model lives until the process exits: freeing its many small
-                    // allocations one by one costs about as much as verifying a 100-node
-                    // model, and the system takes the memory back at exit anyway.
-                    std::mem::forget(model);
-                }
+                // Freeing the last model's many small allocations would cost about as much
+                // as verifying a 100-node model.
+                crate::cli::files::dispose(model, i + 1 == paths.len());
             }
             Err(err) => {
                 status = ExitStatus::Error;
