@@ -834,8 +834,10 @@ struct Router<'a> {
     obstacles: Vec<Obstacle>,
     /// Obstacles by bucket of `BUCKET`×`BUCKET` px.
     buckets: HashMap<(i64, i64), Vec<usize>>,
-    /// Axis-parallel segments by (direction, rounded coordinate).
-    segs: HashMap<(bool, i64), Vec<Seg>>,
+    /// Axis-parallel segments by (direction, rounded coordinate, bucket along the
+    /// segment): a segment is in every bucket it spans, so that a long row of flows on one
+    /// line is not scanned whole for every candidate.
+    segs: HashMap<(bool, i64, i64), Vec<Seg>>,
     /// Every placed segment with its edge, for counting crossings of candidates.
     all: Vec<(Point, Point, usize)>,
     tracks: HashMap<(u8, i64), usize>,
@@ -1035,8 +1037,10 @@ impl Router<'_> {
             };
             #[allow(clippy::cast_possible_truncation)]
             let key = at.floor() as i64;
+            let (b_lo, b_hi) = (bucket(lo), bucket(hi));
             let near = (key - 2..=key + 2)
-                .filter_map(|k| self.segs.get(&(dir == Dir::H, k)))
+                .flat_map(|k| (b_lo..=b_hi).map(move |b| (k, b)))
+                .filter_map(|(k, b)| self.segs.get(&(dir == Dir::H, k, b)))
                 .flatten();
             for s in near {
                 if s.dir == dir && (s.at - at).abs() < 2.0 && s.lo < hi - 1.0 && lo < s.hi - 1.0 {
@@ -1094,16 +1098,18 @@ impl Router<'_> {
             };
             #[allow(clippy::cast_possible_truncation)]
             let key = at.floor() as i64;
-            self.segs
-                .entry((dir == Dir::H, key))
-                .or_default()
-                .push(Seg {
-                    dir,
-                    at,
-                    lo,
-                    hi,
-                    edge,
-                });
+            for b in bucket(lo)..=bucket(hi) {
+                self.segs
+                    .entry((dir == Dir::H, key, b))
+                    .or_default()
+                    .push(Seg {
+                        dir,
+                        at,
+                        lo,
+                        hi,
+                        edge,
+                    });
+            }
         }
     }
 
