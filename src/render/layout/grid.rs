@@ -21,6 +21,11 @@ pub(crate) const GAP_Y: f64 = 40.0;
 const PAD_Y: f64 = 30.0;
 /// Spacing of parallel edge tracks in one channel.
 const TRACK: f64 = 8.0;
+/// Parallel segments of different edges closer than this (and overlapping) read as one
+/// line: routes that would make them are refused.
+const MIN_SEP: f64 = 5.0;
+/// Width of the buckets of parallel segments (at least `MIN_SEP`).
+const SEP_KEY: f64 = 6.0;
 
 /// One node of the grid: a flow node or an artifact.
 #[derive(Debug, Clone)]
@@ -1326,12 +1331,13 @@ impl Router<'_> {
                 (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
             };
             #[allow(clippy::cast_possible_truncation)]
-            let key = at.floor() as i64;
-            let near = (key - 2..=key + 2)
+            let key = (at / SEP_KEY).floor() as i64;
+            let near = (key - 1..=key + 1)
                 .filter_map(|k| self.segs.get(&(dir == Dir::H, k)))
                 .flatten();
             for s in near {
-                if s.dir == dir && (s.at - at).abs() < 2.0 && s.lo < hi - 1.0 && lo < s.hi - 1.0 {
+                if s.dir == dir && (s.at - at).abs() < MIN_SEP && s.lo < hi - 1.0 && lo < s.hi - 1.0
+                {
                     let (f2, t2) = self.ends[s.edge];
                     let share = |x: End, y: End| x.node().is_some() && x == y;
                     if !(share(from, f2) || share(to, t2) || share(from, t2) || share(to, f2)) {
@@ -1455,7 +1461,7 @@ impl Router<'_> {
                 continue;
             };
             #[allow(clippy::cast_possible_truncation)]
-            let key = at.floor() as i64;
+            let key = (at / SEP_KEY).floor() as i64;
             self.segs
                 .entry((dir == Dir::H, key))
                 .or_default()
