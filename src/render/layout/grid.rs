@@ -825,7 +825,7 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
 /// get many tries, big ones few.
 const SEARCH_WORK: usize = 20_000;
 /// Most layouts the local search tries.
-const MAX_TRIES: usize = 120;
+const MAX_TRIES: usize = 200;
 
 /// Weighted crossings: a crossing of two sequence flows counts more than one involving
 /// a message flow or an association.
@@ -860,8 +860,9 @@ enum Move {
 /// crossing edges, cheapest first: put an artifact below its node or next to another node
 /// it is linked with, mirror a node's boundary events, swap a node with a neighbour in
 /// its layer, move a node one to four ranks to the right (with what follows it). Each try
-/// is laid out and routed in full; the first that lowers the real crossings of the routes
-/// is kept and the search goes on from there. Lanes, bands and the rules of the grid stay
+/// is laid out and routed in full; of one round of moves the one that lowers the real
+/// crossings of the routes most is kept (the first without any crossing ends the round),
+/// and the next round starts from there. Lanes, bands and the rules of the grid stay
 /// as they are, so every try is a valid layout.
 fn improve(spec: &Spec, g: &Graph, mut best: Built) -> Built {
     let n = spec.nodes.len();
@@ -960,9 +961,13 @@ fn improve(spec: &Spec, g: &Graph, mut best: Built) -> Built {
                 Move::Shift(v, d) => r = push_right(spec, g, &rank, v, d),
             }
             let b = build(spec, g, &r, &t);
-            if cost(b.score) < cost(best.score) {
+            let bar = found.as_ref().map_or(cost(best.score), |f| cost(f.0.score));
+            if cost(b.score) < bar {
+                let zero = b.score.1 == 0;
                 found = Some((b, r, t));
-                break;
+                if zero {
+                    break;
+                }
             }
         }
         match found {
