@@ -418,6 +418,9 @@ impl<'a> Ctx<'a> {
         let queued = self.collapsed.len();
         let mut best: Option<(usize, PlaneParts, HashSet<ElementId>, Vec<ElementId>)> = None;
         for order in orders {
+            if best.as_ref().is_some_and(|b| b.0 == 0) {
+                break;
+            }
             self.collapsed.truncate(queued);
             let mut pooled_here = pooled.clone();
             let (parts, cost) = self.pools(collab, order, &mut pooled_here);
