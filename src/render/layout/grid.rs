@@ -21,6 +21,11 @@ pub(crate) const GAP_Y: f64 = 40.0;
 const PAD_Y: f64 = 30.0;
 /// Spacing of parallel edge tracks in one channel.
 const TRACK: f64 = 8.0;
+/// Parallel segments of different edges closer than this (and overlapping) read as one
+/// line: routes that would make them are refused.
+const MIN_SEP: f64 = 5.0;
+/// Width of the buckets of parallel segments (at least `MIN_SEP`).
+const SEP_KEY: f64 = 6.0;
 
 /// One node of the grid: a flow node or an artifact.
 #[derive(Debug, Clone)]
@@ -125,6 +130,8 @@ pub(crate) struct Out {
     pub width: f64,
     /// Bottom edge of everything.
     pub height: f64,
+    /// Crossings of the routes: (between sequence flows, between any edges).
+    pub score: (usize, usize),
 }
 
 /// Size of a boundary event.
@@ -157,6 +164,8 @@ struct Obstacle {
 }
 
 const LABEL: usize = usize::MAX;
+/// Edge index of a removed segment.
+const GONE: usize = usize::MAX;
 /// Size of the obstacle index's buckets.
 const BUCKET: f64 = 160.0;
 
@@ -166,8 +175,31 @@ fn bucket(v: f64) -> i64 {
 }
 
 /// Lays out a spec.
-#[allow(clippy::too_many_lines)]
 pub(crate) fn run(spec: &Spec) -> Out {
+    let g = analyse(spec);
+    let first = build(spec, &g, &g.rank, &Tweaks::default());
+    improve(spec, &g, first).out
+}
+
+/// What stays fixed while the layout is improved: back edges, ranks, components.
+struct Graph {
+    /// Flow edges out of each node (boundary events count as their host).
+    out_e: Vec<Vec<usize>>,
+    /// Back edges of the depth-first search (loops).
+    back: Vec<bool>,
+    /// Nodes in depth-first discovery order.
+    discovery: Vec<usize>,
+    /// Longest-path rank per node.
+    rank: Vec<usize>,
+    /// Nodes in topological order of the forward edges.
+    topo: Vec<usize>,
+    /// Connected component per node.
+    comp: Vec<usize>,
+}
+
+/// Steps 1 to 4: adjacency, loops, ranks, components.
+#[allow(clippy::too_many_lines)]
+fn analyse(spec: &Spec) -> Graph {
     let n = spec.nodes.len();
     // ---- 1. flow adjacency (boundary events count as their host)
     let mut out_e: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -299,12 +331,6 @@ pub(crate) fn run(spec: &Spec) -> Out {
             }
         }
     }
-    // Artifacts take their anchor's rank.
-    for v in 0..n {
-        if let Some(a) = spec.nodes[v].artifact_of {
-            rank[v] = rank[a];
-        }
-    }
     // ---- 4. components (union-find over all flows and artifact links)
     let mut uf: Vec<usize> = (0..n).collect();
     fn find(uf: &mut [usize], mut x: usize) -> usize {
@@ -340,10 +366,56 @@ pub(crate) fn run(spec: &Spec) -> Out {
         let next = comp_id.len();
         comp[v] = *comp_id.entry(r).or_insert(next);
     }
+    Graph {
+        out_e,
+        back,
+        discovery,
+        rank,
+        topo,
+        comp,
+    }
+}
+
+/// One complete layout and how good it is.
+struct Built {
+    out: Out,
+    /// Crossings between sequence flows, and between all edges.
+    score: (usize, usize),
+    /// Edges with at least one crossing.
+    crossing: Vec<usize>,
+    /// Final order per rank (real nodes and dummies).
+    layers: Vec<Vec<usize>>,
+    /// (component, band) per vertex: swaps stay inside one.
+    group: Vec<(usize, usize)>,
+}
+
+/// Steps 5 to 10 for given ranks and tweaks: crossing reduction, rows, coordinates,
+/// routing.
+#[allow(clippy::too_many_lines)]
+fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
+    let n = spec.nodes.len();
+    let mut rank = rank.to_vec();
+    let anchor_of = |v: usize| -> Option<usize> {
+        tweaks
+            .anchor
+            .iter()
+            .rev()
+            .find(|t| t.0 == v)
+            .map(|t| t.1)
+            .or(spec.nodes[v].artifact_of)
+    };
+    let mut vband: Vec<usize> = spec.nodes.iter().map(|s| s.band).collect();
+    // Artifacts take their anchor's rank and band.
+    for v in 0..n {
+        if let Some(a) = anchor_of(v) {
+            rank[v] = rank[a];
+            vband[v] = spec.nodes[a].band;
+        }
+    }
+    let (back, comp, discovery) = (&g.back, &g.comp, &g.discovery);
     // ---- 5. vertices: real nodes + dummies; chains per forward flow
     let mut vrank: Vec<usize> = rank.clone();
-    let mut vband: Vec<usize> = spec.nodes.iter().map(|s| s.band).collect();
-    let mut vcomp: Vec<usize> = comp.clone();
+    let mut vcomp: Vec<usize> = comp.to_vec();
     let mut chains: Vec<Vec<usize>> = vec![Vec::new(); spec.edges.len()];
     for (i, e) in spec.edges.iter().enumerate() {
         if e.kind != EdgeKind::Flow || back[i] {
@@ -394,7 +466,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
             dummies_of[chain[0]].extend_from_slice(&chain[1..chain.len() - 1]);
         }
     }
-    for &v in &discovery {
+    for &v in discovery {
         if !placed[v] {
             placed[v] = true;
             layers[vrank[v]].push(v);
@@ -462,7 +534,18 @@ pub(crate) fn run(spec: &Spec) -> Out {
             best = layers.clone();
         }
     }
-    let layers = best;
+    let mut layers = best;
+    for &(a, b) in &tweaks.swaps {
+        if a < nv && b < nv && vrank[a] == vrank[b] {
+            let layer = &mut layers[vrank[a]];
+            if let (Some(i), Some(j)) = (
+                layer.iter().position(|&x| x == a),
+                layer.iter().position(|&x| x == b),
+            ) {
+                layer.swap(i, j);
+            }
+        }
+    }
     // ---- 8. rows: priority placement, components stacked
     let nb = spec.bands.len().max(1);
     let mut row = vec![0i64; nv];
@@ -517,17 +600,24 @@ pub(crate) fn run(spec: &Spec) -> Out {
             continue;
         }
         let b = vband[v].min(nb - 1);
-        let (r, r0) = match spec.nodes[v].artifact_of {
+        let anchor = anchor_of(v);
+        let (r, r0) = match anchor {
             Some(a) => (vrank[a], row[a]),
             None => (0, 0),
         };
+        // above first, unless the search asked for below
+        let (first, second) = if tweaks.below.contains(&v) {
+            (1, -1)
+        } else {
+            (-1, 1)
+        };
         let mut k = 1i64;
         let chosen = loop {
-            if spec.nodes[v].artifact_of.is_some() && !occupied.contains(&(r, b, r0 - k)) {
-                break r0 - k;
+            if anchor.is_some() && !occupied.contains(&(r, b, r0 + first * k)) {
+                break r0 + first * k;
             }
-            if !occupied.contains(&(r, b, r0 + k)) {
-                break r0 + k;
+            if !occupied.contains(&(r, b, r0 + second * k)) {
+                break r0 + second * k;
             }
             k += 1;
         };
@@ -624,10 +714,12 @@ pub(crate) fn run(spec: &Spec) -> Out {
             width: s.w,
             height: s.h,
         };
+        let mirror = tweaks.mirror.contains(&v);
         sats_out.push(
             s.sats
                 .iter()
-                .map(|&dx| Bounds {
+                .map(|&dx| if mirror { s.w - dx } else { dx })
+                .map(|dx| Bounds {
                     x: bounds.x + dx - SAT / 2.0,
                     y: bounds.bottom() - SAT / 2.0,
                     width: SAT,
@@ -655,6 +747,7 @@ pub(crate) fn run(spec: &Spec) -> Out {
         buckets: HashMap::default(),
         segs: HashMap::default(),
         all: Vec::new(),
+        seg_buckets: HashMap::default(),
         tracks: HashMap::default(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
     };
@@ -673,16 +766,34 @@ pub(crate) fn run(spec: &Spec) -> Out {
             if p != pass {
                 continue;
             }
-            let pts = match e.kind {
-                EdgeKind::Flow if !chains[i].is_empty() => router.forward(i, &chains[i]),
-                EdgeKind::Flow => router.backward(i),
-                EdgeKind::Message => router.message(i),
-                EdgeKind::Assoc => router.assoc(i),
-            };
-            let pts = simplify(pts);
+            let pts = router.route(i, &chains[i]);
             router.register(i, &pts);
             edges_out[i] = pts;
         }
+    }
+    // Rip up and reroute: an edge that crosses others is routed again with every other
+    // edge in place (the first pass saw only the edges before it), and keeps the new route
+    // when it crosses less.
+    let (mut score, mut crossing) = router.score(&edges_out);
+    for _ in 0..2 {
+        let mut changed = false;
+        for &i in &crossing {
+            let old = router.crossings_with_placed(i, &edges_out[i]);
+            if old == 0 {
+                continue;
+            }
+            router.unregister(i);
+            let pts = router.route(i, &chains[i]);
+            if pts.len() >= 2 && router.crossings_with_placed(i, &pts) < old {
+                edges_out[i] = pts;
+                changed = true;
+            }
+            router.register(i, &edges_out[i]);
+        }
+        if !changed {
+            break;
+        }
+        (score, crossing) = router.score(&edges_out);
     }
     let mut width = right;
     let mut height = total_h;
@@ -692,14 +803,202 @@ pub(crate) fn run(spec: &Spec) -> Out {
             height = height.max(p.y);
         }
     }
-    Out {
-        nodes: nodes_out,
-        sats: sats_out,
-        edges: edges_out,
-        bands: bands_out,
-        width,
-        height,
+    let group = (0..nv).map(|v| (vcomp[v], vband[v])).collect();
+    Built {
+        out: Out {
+            nodes: nodes_out,
+            sats: sats_out,
+            edges: edges_out,
+            bands: bands_out,
+            width,
+            height,
+            score,
+        },
+        score,
+        crossing,
+        layers,
+        group,
     }
+}
+
+/// Work budget of the local search, in node visits (evaluations × nodes): small diagrams
+/// get many tries, big ones few.
+const SEARCH_WORK: usize = 20_000;
+/// Most layouts the local search tries.
+const MAX_TRIES: usize = 200;
+
+/// Weighted crossings: a crossing of two sequence flows counts more than one involving
+/// a message flow or an association.
+fn cost(score: (usize, usize)) -> usize {
+    3 * score.0 + score.1
+}
+
+/// Choices the local search makes on top of the layered layout.
+#[derive(Clone, Default)]
+struct Tweaks {
+    /// Node pairs whose places in their layer are exchanged after crossing reduction.
+    swaps: Vec<(usize, usize)>,
+    /// Hosts whose boundary events are placed in mirrored order.
+    mirror: Vec<usize>,
+    /// Artifacts placed next to another of the nodes they are linked with: (artifact,
+    /// node).
+    anchor: Vec<(usize, usize)>,
+    /// Artifacts placed below their node rather than above.
+    below: Vec<usize>,
+}
+
+/// One move of the local search.
+enum Move {
+    Mirror(usize),
+    Below(usize),
+    Anchor(usize, usize),
+    Swap(usize, usize),
+    Shift(usize, usize),
+}
+
+/// Local search on the routed result: while edges cross, try moves at the ends of
+/// crossing edges, cheapest first: put an artifact below its node or next to another node
+/// it is linked with, mirror a node's boundary events, swap a node with a neighbour in
+/// its layer, move a node one to four ranks to the right (with what follows it). Each try
+/// is laid out and routed in full; of one round of moves the one that lowers the real
+/// crossings of the routes most is kept (the first without any crossing ends the round),
+/// and the next round starts from there. Lanes, bands and the rules of the grid stay
+/// as they are, so every try is a valid layout.
+fn improve(spec: &Spec, g: &Graph, mut best: Built) -> Built {
+    let n = spec.nodes.len();
+    let mut budget = (SEARCH_WORK / n.max(1)).min(MAX_TRIES);
+    let mut rank = g.rank.clone();
+    let mut tweaks = Tweaks::default();
+    // the nodes each artifact is linked with
+    let mut linked: HashMap<usize, Vec<usize>> = HashMap::default();
+    for e in &spec.edges {
+        if e.kind != EdgeKind::Assoc {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (e.from.node(), e.to.node()) {
+            for (x, y) in [(a, b), (b, a)] {
+                if spec.nodes[x].artifact && !spec.nodes[y].artifact {
+                    linked.entry(x).or_default().push(y);
+                }
+            }
+        }
+    }
+    while best.score.1 > 0 && budget > 0 {
+        // nodes at the ends of crossing edges
+        let mut ends: Vec<usize> = Vec::new();
+        let mut artifacts: Vec<usize> = Vec::new();
+        for &e in &best.crossing {
+            let edge = &spec.edges[e];
+            for end in [edge.to, edge.from] {
+                if let Some(v) = end.node() {
+                    let list = if spec.nodes[v].artifact {
+                        &mut artifacts
+                    } else {
+                        &mut ends
+                    };
+                    if !list.contains(&v) {
+                        list.push(v);
+                    }
+                }
+            }
+        }
+        let mut moves = Vec::new();
+        for &v in &artifacts {
+            moves.push(Move::Below(v));
+            for &u in linked.get(&v).into_iter().flatten() {
+                if Some(u) != spec.nodes[v].artifact_of {
+                    moves.push(Move::Anchor(v, u));
+                }
+            }
+        }
+        for &v in &ends {
+            if spec.nodes[v].sats.len() > 1 {
+                moves.push(Move::Mirror(v));
+            }
+        }
+        for &v in &ends {
+            let layer = &best.layers[rank[v]];
+            if let Some(i) = layer.iter().position(|&x| x == v) {
+                for j in [i.wrapping_sub(1), i + 1] {
+                    if let Some(&u) = layer.get(j) {
+                        if u < n && best.group[u] == best.group[v] {
+                            moves.push(Move::Swap(v, u));
+                        }
+                    }
+                }
+            }
+        }
+        for d in 1..=4 {
+            for &v in &ends {
+                moves.push(Move::Shift(v, d));
+            }
+        }
+        let mut found: Option<(Built, Vec<usize>, Tweaks)> = None;
+        for mv in moves {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
+            let mut r = rank.clone();
+            let mut t = tweaks.clone();
+            match mv {
+                Move::Mirror(v) => {
+                    if let Some(k) = t.mirror.iter().position(|&x| x == v) {
+                        t.mirror.remove(k);
+                    } else {
+                        t.mirror.push(v);
+                    }
+                }
+                Move::Below(v) => {
+                    if let Some(k) = t.below.iter().position(|&x| x == v) {
+                        t.below.remove(k);
+                    } else {
+                        t.below.push(v);
+                    }
+                }
+                Move::Anchor(v, u) => t.anchor.push((v, u)),
+                Move::Swap(v, u) => t.swaps.push((v, u)),
+                Move::Shift(v, d) => r = push_right(spec, g, &rank, v, d),
+            }
+            let b = build(spec, g, &r, &t);
+            let bar = found.as_ref().map_or(cost(best.score), |f| cost(f.0.score));
+            if cost(b.score) < bar {
+                let zero = b.score.1 == 0;
+                found = Some((b, r, t));
+                if zero {
+                    break;
+                }
+            }
+        }
+        match found {
+            Some((b, r, t)) => {
+                best = b;
+                rank = r;
+                tweaks = t;
+            }
+            None => break,
+        }
+    }
+    best
+}
+
+/// Ranks with node `v` moved `d` ranks to the right and its successors pushed along.
+fn push_right(spec: &Spec, g: &Graph, rank: &[usize], v: usize, d: usize) -> Vec<usize> {
+    let mut r = rank.to_vec();
+    r[v] += d;
+    for &u in &g.topo {
+        for &e in &g.out_e[u] {
+            if g.back[e] {
+                continue;
+            }
+            if let Some(t) = spec.edges[e].to.node() {
+                if r[t] <= r[u] {
+                    r[t] = r[u] + 1;
+                }
+            }
+        }
+    }
+    r
 }
 
 /// Swaps neighbours of one component and band while that removes crossings with the
@@ -834,12 +1133,15 @@ struct Router<'a> {
     obstacles: Vec<Obstacle>,
     /// Obstacles by bucket of `BUCKET`×`BUCKET` px.
     buckets: HashMap<(i64, i64), Vec<usize>>,
-    /// Axis-parallel segments by (direction, rounded coordinate, bucket along the
-    /// segment): a segment is in every bucket it spans, so that a long row of flows on one
-    /// line is not scanned whole for every candidate.
+    /// Axis-parallel segments by (direction, coordinate in `SEP_KEY` steps, bucket along
+    /// the segment): a segment is in every bucket it spans, so that a long row of flows on
+    /// one line is not scanned whole for every candidate.
     segs: HashMap<(bool, i64, i64), Vec<Seg>>,
-    /// Every placed segment with its edge, for counting crossings of candidates.
+    /// Every placed segment with its edge (`GONE` once removed), for counting crossings
+    /// of candidates.
     all: Vec<(Point, Point, usize)>,
+    /// Indices into `all` by bucket of `BUCKET`×`BUCKET` px.
+    seg_buckets: HashMap<(i64, i64), Vec<usize>>,
     tracks: HashMap<(u8, i64), usize>,
     ends: Vec<(End, End)>,
 }
@@ -1036,16 +1338,17 @@ impl Router<'_> {
                 (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
             };
             #[allow(clippy::cast_possible_truncation)]
-            let key = at.floor() as i64;
+            let key = (at / SEP_KEY).floor() as i64;
             let (b_lo, b_hi) = (bucket(lo), bucket(hi));
-            let near = (key - 2..=key + 2)
+            let near = (key - 1..=key + 1)
                 .flat_map(|k| (b_lo..=b_hi).map(move |b| (k, b)))
                 .filter_map(|(k, b)| self.segs.get(&(dir == Dir::H, k, b)))
                 .flatten();
             for s in near {
-                if s.dir == dir && (s.at - at).abs() < 2.0 && s.lo < hi - 1.0 && lo < s.hi - 1.0 {
+                if s.dir == dir && (s.at - at).abs() < MIN_SEP && s.lo < hi - 1.0 && lo < s.hi - 1.0
+                {
                     let (f2, t2) = self.ends[s.edge];
-                    let share = |x: End, y: End| x.node().is_some() && x.node() == y.node();
+                    let share = |x: End, y: End| x.node().is_some() && x == y;
                     if !(share(from, f2) || share(to, t2) || share(from, t2) || share(to, f2)) {
                         return false;
                     }
@@ -1055,12 +1358,25 @@ impl Router<'_> {
         true
     }
 
-    /// Crossings of a candidate with the edges placed so far.
-    fn crossings_with_placed(&self, pts: &[Point]) -> usize {
+    /// Crossings of a candidate with the edges placed so far (other than `skip`).
+    fn crossings_with_placed(&self, skip: usize, pts: &[Point]) -> usize {
         let mut n = 0;
+        let mut near: Vec<usize> = Vec::new();
         for w in pts.windows(2) {
-            for &(c, d, _) in &self.all {
-                if super::metrics::cross(w[0], w[1], c, d) {
+            let (a, b) = (w[0], w[1]);
+            near.clear();
+            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
+                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
+                    if let Some(list) = self.seg_buckets.get(&(bx, by)) {
+                        near.extend_from_slice(list);
+                    }
+                }
+            }
+            near.sort_unstable();
+            near.dedup();
+            for &i in &near {
+                let (c, d, e) = self.all[i];
+                if e != GONE && e != skip && super::metrics::cross(a, b, c, d) {
                     n += 1;
                 }
             }
@@ -1073,7 +1389,7 @@ impl Router<'_> {
     fn best(&self, edge: usize, cands: Vec<Vec<Point>>) -> Option<Vec<Point>> {
         let mut best: Option<((usize, usize), Vec<Point>)> = None;
         for c in cands {
-            let k = (self.crossings_with_placed(&c), c.len());
+            let k = (self.crossings_with_placed(edge, &c), c.len());
             if best.as_ref().is_some_and(|(b, _)| k >= *b) {
                 continue;
             }
@@ -1085,9 +1401,66 @@ impl Router<'_> {
         best.map(|(_, c)| c)
     }
 
+    /// Crossings between placed edges, (sequence flows only, all), and the edges that
+    /// cross any other.
+    fn score(&self, edges: &[Vec<Point>]) -> ((usize, usize), Vec<usize>) {
+        let (mut flows, mut all) = (0, 0);
+        let mut crossing = vec![false; edges.len()];
+        let mut near: Vec<usize> = Vec::new();
+        for (i, pts) in edges.iter().enumerate() {
+            for w in pts.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                near.clear();
+                for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
+                    for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
+                        if let Some(list) = self.seg_buckets.get(&(bx, by)) {
+                            near.extend_from_slice(list);
+                        }
+                    }
+                }
+                near.sort_unstable();
+                near.dedup();
+                for &k in &near {
+                    let (c, d, j) = self.all[k];
+                    // each pair once, from its lower edge
+                    if j == GONE || j <= i || !super::metrics::cross(a, b, c, d) {
+                        continue;
+                    }
+                    all += 1;
+                    let flow = |e: usize| self.spec.edges[e].kind == EdgeKind::Flow;
+                    if flow(i) && flow(j) {
+                        flows += 1;
+                    }
+                    crossing[i] = true;
+                    crossing[j] = true;
+                }
+            }
+        }
+        let crossing = (0..edges.len()).filter(|&i| crossing[i]).collect();
+        ((flows, all), crossing)
+    }
+
+    /// Removes an edge's segments (to route it again with everything else in place).
+    fn unregister(&mut self, edge: usize) {
+        for s in &mut self.all {
+            if s.2 == edge {
+                s.2 = GONE;
+            }
+        }
+        for list in self.segs.values_mut() {
+            list.retain(|s| s.edge != edge);
+        }
+    }
+
     fn register(&mut self, edge: usize, pts: &[Point]) {
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
+            let k = self.all.len();
+            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
+                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
+                    self.seg_buckets.entry((bx, by)).or_default().push(k);
+                }
+            }
             self.all.push((a, b, edge));
             let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
                 (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
@@ -1097,7 +1470,7 @@ impl Router<'_> {
                 continue;
             };
             #[allow(clippy::cast_possible_truncation)]
-            let key = at.floor() as i64;
+            let key = (at / SEP_KEY).floor() as i64;
             for b in bucket(lo)..=bucket(hi) {
                 self.segs
                     .entry((dir == Dir::H, key, b))
@@ -1111,6 +1484,17 @@ impl Router<'_> {
                     });
             }
         }
+    }
+
+    /// Routes one edge (not yet registered).
+    fn route(&mut self, edge: usize, chain: &[usize]) -> Vec<Point> {
+        let pts = match self.spec.edges[edge].kind {
+            EdgeKind::Flow if !chain.is_empty() => self.forward(edge, chain),
+            EdgeKind::Flow => self.backward(edge),
+            EdgeKind::Message => self.message(edge),
+            EdgeKind::Assoc => self.assoc(edge),
+        };
+        simplify(pts)
     }
 
     /// Where an edge leaves its source to the right: points so far, current y.
@@ -1197,10 +1581,12 @@ impl Router<'_> {
                 }
             }
         }
-        for c in cands {
-            if self.clear(edge, &c) {
-                return c;
-            }
+        let preferred = cands.into_iter().find(|c| self.clear(edge, c));
+        let pc = preferred
+            .as_ref()
+            .map(|c| self.crossings_with_placed(edge, c));
+        if let (Some(p), Some(0)) = (&preferred, pc) {
+            return p.clone();
         }
         // Guaranteed route: own cells at row height, row changes in column gaps.
         let (mut pts, mut cur_y) = self.exit_right(from);
@@ -1214,9 +1600,84 @@ impl Router<'_> {
                 cur_y = ny;
             }
         }
-        let _ = to;
         pts.push(pt(tb.x, cur_y));
-        pts
+        let gc = self.crossings_with_placed(edge, &pts);
+        let mut best = match (preferred, pc) {
+            (Some(p), Some(c)) if c <= gc => (c, p),
+            _ => (gc, pts),
+        };
+        if best.0 == 0 {
+            return best.1;
+        }
+        // Crossing-free alternatives for a change of row: the row change in another
+        // column gap, out of the source's top or bottom, or into the target's.
+        for c in self.row_change_routes(from, to, src, tgt) {
+            if best.0 == 0 {
+                break;
+            }
+            let k = self.crossings_with_placed(edge, &c);
+            if k < best.0 && self.clear(edge, &c) {
+                best = (k, c);
+            }
+        }
+        best.1
+    }
+
+    /// Alternative routes of a forward flow between different rows, simplest first.
+    fn row_change_routes(&self, from: End, to: End, src: usize, tgt: usize) -> Vec<Vec<Point>> {
+        let mut out = Vec::new();
+        let tb = self.nodes[tgt];
+        let ty = tb.center().y;
+        let (sx, sy0, sy, right) = match from {
+            End::Sat(v, k) => {
+                let Some(s) = self.sats[v].get(k).copied() else {
+                    return out;
+                };
+                // below the host's row first
+                let (ch, _) = self.channel_below(v);
+                (s.center().x, s.bottom(), ch, s.center().x)
+            }
+            _ => {
+                let sb = self.nodes[src];
+                (sb.center().x, sb.center().y, sb.center().y, sb.right())
+            }
+        };
+        if (ty - sy).abs() < 0.01 {
+            return out;
+        }
+        let down = ty > sy;
+        let start = |x: f64| -> Vec<Point> {
+            if matches!(from, End::Sat(..)) {
+                vec![pt(sx, sy0), pt(sx, sy), pt(x, sy)]
+            } else {
+                vec![pt(right, sy), pt(x, sy)]
+            }
+        };
+        if let End::Node(_) = from {
+            let sb = self.nodes[src];
+            // out of the source's bottom (top), along the target's row
+            let y0 = if down { sb.bottom() } else { sb.y };
+            for x in self.ports(from, down, sx) {
+                out.push(vec![pt(x, y0), pt(x, ty), pt(tb.x, ty)]);
+            }
+        }
+        // along the source's row, into the target's top (bottom)
+        for tx in self.ports(to, !down, tb.center().x) {
+            let mut p = start(tx);
+            p.push(pt(tx, if down { tb.y } else { tb.bottom() }));
+            out.push(p);
+        }
+        // the row change in any column gap between them, on one of a few tracks
+        for r in self.vrank[src]..self.vrank[tgt] {
+            let gx = self.gap_x(Some(r));
+            for k in [0.0, TRACK, -TRACK, 2.0 * TRACK, -2.0 * TRACK] {
+                let mut p = start(gx + k);
+                p.push(pt(gx + k, ty));
+                p.push(pt(tb.x, ty));
+                out.push(p);
+            }
+        }
+        out
     }
 
     /// Loops: underneath if the row allows it, else through the channels.
@@ -1388,6 +1849,38 @@ impl Router<'_> {
         pts.push(pt(x2, yb));
         pts.push(pt(entry_x, yb));
         pts
+    }
+
+    /// `x` if no boundary event covers it on that border, else the nearest free x on
+    /// either side of it.
+    fn ports(&self, end: End, bottom: bool, x: f64) -> Vec<f64> {
+        let End::Node(v) = end else {
+            return vec![x];
+        };
+        if !bottom || self.sats[v].is_empty() {
+            return vec![x];
+        }
+        let b = self.nodes[v];
+        let free = |c: f64| {
+            c >= b.x + 5.0
+                && c <= b.right() - 5.0
+                && self.sats[v]
+                    .iter()
+                    .all(|s| c < s.x - 3.0 || c > s.right() + 3.0)
+        };
+        if free(x) {
+            return vec![x];
+        }
+        let mut out = Vec::new();
+        for sign in [-1.0, 1.0] {
+            if let Some(c) = (1..10)
+                .map(|k| x + sign * 12.0 * f64::from(k))
+                .find(|&c| free(c))
+            {
+                out.push(c);
+            }
+        }
+        out
     }
 
     /// An x on a node's top or bottom border near `x` that no boundary event covers.

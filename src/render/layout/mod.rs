@@ -380,22 +380,11 @@ impl<'a> Ctx<'a> {
         self.options.expand_sub_processes
     }
 
-    /// A collaboration: pools stacked, lanes as bands.
+    /// A collaboration: pools stacked, lanes as bands. Black-box pools (no process) go
+    /// where message flows cross least: in document order, all above or all below the
+    /// other pools (ties keep document order).
     fn collaboration(&mut self, collab: ElementId, pooled: &mut HashSet<ElementId>) -> PlaneParts {
         let m = self.model;
-        let mut bands: Vec<BandIn> = Vec::new();
-        let mut band_of: HashMap<ElementId, usize> = HashMap::default();
-        let mut scopes: Vec<(ElementId, usize)> = Vec::new();
-        // (participant, first band, band count, lanes with (lane, depth, first, count))
-        #[allow(clippy::type_complexity)]
-        let mut pools: Vec<(
-            Option<ElementId>,
-            usize,
-            usize,
-            Vec<(ElementId, usize, usize, usize)>,
-        )> = Vec::new();
-        let mut max_depth = 0;
-        let mut pool_band: HashMap<ElementId, usize> = HashMap::default();
         // Participants, then (when this is the only collaboration) processes outside any
         // pool, drawn as bands without a pool shape, as modelling tools do.
         let mut entries: Vec<(Option<ElementId>, Option<ElementId>)> = m
@@ -414,6 +403,60 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let black = |e: &(Option<ElementId>, Option<ElementId>)| {
+            !e.1.is_some_and(|pr| m.el(pr).kind == Kind::Process && !pooled.contains(&pr))
+        };
+        let mut orders = vec![entries.clone()];
+        if entries.iter().any(black) && !entries.iter().all(black) {
+            let (b, o): (Vec<_>, Vec<_>) = entries.iter().partition(|e| black(e));
+            for order in [[&b[..], &o[..]].concat(), [&o[..], &b[..]].concat()] {
+                if !orders.contains(&order) {
+                    orders.push(order);
+                }
+            }
+        }
+        let queued = self.collapsed.len();
+        let mut best: Option<(usize, PlaneParts, HashSet<ElementId>, Vec<ElementId>)> = None;
+        for order in orders {
+            if best.as_ref().is_some_and(|b| b.0 == 0) {
+                break;
+            }
+            self.collapsed.truncate(queued);
+            let mut pooled_here = pooled.clone();
+            let (parts, cost) = self.pools(collab, order, &mut pooled_here);
+            if best.as_ref().is_none_or(|b| cost < b.0) {
+                best = Some((cost, parts, pooled_here, self.collapsed.clone()));
+            }
+        }
+        let Some((_, parts, pooled_best, collapsed)) = best else {
+            return (collab, Vec::new(), Vec::new());
+        };
+        *pooled = pooled_best;
+        self.collapsed = collapsed;
+        parts
+    }
+
+    /// The pools of a collaboration in a given order, with the cost of their crossings.
+    fn pools(
+        &mut self,
+        collab: ElementId,
+        entries: Vec<(Option<ElementId>, Option<ElementId>)>,
+        pooled: &mut HashSet<ElementId>,
+    ) -> (PlaneParts, usize) {
+        let m = self.model;
+        let mut bands: Vec<BandIn> = Vec::new();
+        let mut band_of: HashMap<ElementId, usize> = HashMap::default();
+        let mut scopes: Vec<(ElementId, usize)> = Vec::new();
+        // (participant, first band, band count, lanes with (lane, depth, first, count))
+        #[allow(clippy::type_complexity)]
+        let mut pools: Vec<(
+            Option<ElementId>,
+            usize,
+            usize,
+            Vec<(ElementId, usize, usize, usize)>,
+        )> = Vec::new();
+        let mut max_depth = 0;
+        let mut pool_band: HashMap<ElementId, usize> = HashMap::default();
         for (part, process) in entries {
             let gap = if bands.is_empty() { 0.0 } else { POOL_GAP };
             let first = bands.len();
@@ -506,7 +549,8 @@ impl<'a> Ctx<'a> {
         let mut edges = placed.edges;
         self.post_links(&mut shapes, &mut edges, &placed.consumed);
         translate(&mut shapes, &mut edges, ORIGIN.x, ORIGIN.y);
-        (collab, shapes, edges)
+        let (flows, all) = placed.out.score;
+        ((collab, shapes, edges), 3 * flows + all)
     }
 
     /// A process without a pool (lanes still become bands).
