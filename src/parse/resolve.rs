@@ -334,7 +334,7 @@ fn check_sequence_flow(
     for (end, what) in [(src, "source"), (tgt, "target")] {
         let Some(node) = end else { continue };
         let n = model.el(node);
-        if !n.kind.is_flow_node() {
+        if !n.kind.is_flow_node() && !is_choreography_activity(&n.kind) {
             r.diagnostics.push(
                 Diagnostic::error(
                     "parse::invalid-reference",
@@ -364,6 +364,14 @@ fn check_sequence_flow(
             );
         }
     }
+}
+
+/// Choreography activities are flow nodes in BPMN 2.0 (§11.4, `ChoreographyActivity`
+/// extends `FlowNode`); the model keeps them as [`Kind::Other`] because nothing here
+/// analyses choreographies, but a sequence flow to one is valid (Signavio writes them).
+fn is_choreography_activity(kind: &Kind) -> bool {
+    matches!(kind, Kind::Other(name)
+        if matches!(name.as_ref(), "choreographyTask" | "subChoreography" | "callChoreography"))
 }
 
 fn resolve_di(model: &mut Model, r: &mut Resolver) {

@@ -95,7 +95,11 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
         let options = LayoutOptions {
             expand_sub_processes: !args.collapse_sub_processes,
         };
-        let diagrams = layout(&model, &options).map_err(|e| io(e.to_string()))?;
+        // A model with nothing to lay out (a choreography, an empty file) is not a read
+        // error: say so with the code `render` uses for the same failure.
+        let diagrams = layout(&model, &options).map_err(|e| {
+            CliError::Render(format!("cannot lay out {}: {e}", args.input.display()))
+        })?;
         write_di(&model, &diagrams)
     }
     .map_err(|e| io(e.to_string()))?;
