@@ -412,10 +412,19 @@ fn resolve_di(model: &mut Model, r: &mut Resolver) {
         .diagrams
         .iter()
         .map(|d| {
-            d.plane
-                .bpmn_element
-                .as_deref()
-                .and_then(|v| lookup(model, v))
+            let v = d.plane.bpmn_element.as_deref()?;
+            let found = lookup(model, v);
+            if found.is_none() {
+                // Activiti Designer exports a plane for a process it did not write.
+                r.diagnostics.push(
+                    Diagnostic::warning(
+                        "parse::unresolved-reference",
+                        format!("BPMNPlane refers to \"{v}\", which does not exist"),
+                    )
+                    .with_span(d.span),
+                );
+            }
+            found
         })
         .collect();
     for (diagram, plane_el) in model.diagrams.iter_mut().zip(planes) {
