@@ -3,7 +3,8 @@
 //! Modeler 7 and 8, jBPM, Flowable), kept in `tests/fixtures/realworld/` with their sources
 //! in its README. Every file parses without errors (but the jBPM file that really repeats
 //! an id), lints, verifies without `verify::unsupported`, and renders well-formed SVG with
-//! a shape for every DI shape and edge. The lint and verify findings of each file are
+//! a shape for every DI shape and edge, and simulates 20 cases when it has a process. The
+//! lint and verify findings of each file are
 //! snapshotted; each line is a finding we stand by (reviewed against the BPMN 2.0 spec
 //! and bpmnlint).
 
@@ -141,6 +142,27 @@ fn real_world_models_parse_lint_verify_and_render() {
                 let id = model.el(el).id_str();
                 assert!(drawn.contains(id), "{file}: {id} has DI but is not drawn");
             }
+        }
+
+        // Simulation runs on every model with a process to simulate; the scenario comes
+        // from the model (BPSim in the jBPM files) or the defaults.
+        let has_flow_nodes = model
+            .processes()
+            .any(|(p, _)| model.flow_nodes(p).next().is_some());
+        match bpmnkit::simulate::prepare(&model, None, None) {
+            Ok(prepared) => {
+                let options = bpmnkit::simulate::SimOptions {
+                    cases: Some(20),
+                    ..Default::default()
+                };
+                let report = bpmnkit::simulate::run(&prepared, &options);
+                let sim = report.simulation.expect("a simulation was asked for");
+                assert_eq!(sim.cases_completed, 20, "{file}: simulated cases");
+            }
+            Err(e) => assert!(
+                !has_flow_nodes && e.code == "simulate::no-process",
+                "{file}: cannot simulate: {e}"
+            ),
         }
 
         insta::assert_snapshot!(file.replace('/', "__"), out);
