@@ -678,6 +678,13 @@ fn event_icon(model: &Model, id: ElementId) -> Option<Icon> {
 }
 
 /// Whether an element's label is drawn outside its shape.
+/// The width an external label wraps at: its DI width, or 90 px (bpmn-js' default label
+/// width) when the DI box is narrower than a letter. Yaoqiang writes 0- and 1-pixel wide
+/// label boxes for boundary events, which would otherwise stack the name one letter a line.
+fn label_wrap_width(di_width: f64) -> f64 {
+    if di_width < 5.0 { 90.0 } else { di_width }
+}
+
 fn has_external_label(kind: &Kind) -> bool {
     kind.is_event()
         || kind.is_gateway()
@@ -961,7 +968,7 @@ impl Painter<'_> {
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
                 {
-                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
+                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, label_wrap_width(lb.width)),
                     None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w.max(90.0)),
                     None => (b.x + w / 2.0, b.y + h, 90.0),
                 };
@@ -1536,7 +1543,7 @@ impl Painter<'_> {
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
                 {
-                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
+                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, label_wrap_width(lb.width)),
                     None => {
                         let (mid, vertical) = flow_label_mid(pts);
                         if vertical {
