@@ -205,7 +205,7 @@ impl ModelIndex {
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase);
-        if !inside || !matches!(ext.as_deref(), Some("bpmn" | "xml")) {
+        if !inside || !matches!(ext.as_deref(), Some("bpmn" | "bpmn2" | "xml")) {
             return None;
         }
         let dir = self.path.as_deref()?.parent()?;

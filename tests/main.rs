@@ -16,6 +16,7 @@ mod lint_parity;
 mod odd_ids;
 mod parse_errors;
 mod props;
+mod realworld;
 mod render;
 mod report;
 mod simulate;

@@ -15,8 +15,8 @@ fn xml_holds_bpmn(path: &Path) -> bool {
         && buf.windows(BPMN_NS.len()).any(|w| w == BPMN_NS.as_bytes())
 }
 
-/// Expands files and directories into model files: directories are walked for `*.bpmn`
-/// and for `*.xml` files that hold BPMN, in sorted order; files are taken as given.
+/// Expands files and directories into model files: directories are walked for `*.bpmn`,
+/// `*.bpmn2` and for `*.xml` files that hold BPMN, in sorted order; files are taken as given.
 ///
 /// # Errors
 /// A path that does not exist, or no model file at all.
@@ -39,7 +39,13 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
                 }
                 let p = entry.path();
                 match p.extension().and_then(|e| e.to_str()) {
-                    Some(ext) if ext.eq_ignore_ascii_case("bpmn") => found.push(p.to_path_buf()),
+                    // `.bpmn2` is what jBPM, Drools and the Eclipse BPMN2 Modeler write.
+                    Some(ext)
+                        if ext.eq_ignore_ascii_case("bpmn")
+                            || ext.eq_ignore_ascii_case("bpmn2") =>
+                    {
+                        found.push(p.to_path_buf());
+                    }
                     Some(ext) if ext.eq_ignore_ascii_case("xml") && xml_holds_bpmn(p) => {
                         found.push(p.to_path_buf());
                     }
@@ -71,5 +77,31 @@ pub fn dispose(model: crate::model::Model, last: bool) {
     } else if model.elements.len() >= BACKGROUND_MIN_ELEMENTS {
         // If the thread cannot be started, the model is dropped here as usual.
         let _ = std::thread::Builder::new().spawn(move || drop(model));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directories_yield_bpmn_bpmn2_and_bpmn_xml_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let bpmn = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>"#;
+        for (name, text) in [
+            ("a.bpmn", bpmn),
+            ("b.bpmn2", bpmn),
+            ("c.bpmn20.xml", bpmn),
+            ("d.xml", "<pom/>"),
+            ("e.txt", bpmn),
+        ] {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        let found = collect(&[dir.path().to_path_buf()]).expect("files found");
+        let names: Vec<_> = found
+            .iter()
+            .filter_map(|p| p.file_name()?.to_str())
+            .collect();
+        assert_eq!(names, ["a.bpmn", "b.bpmn2", "c.bpmn20.xml"]);
     }
 }

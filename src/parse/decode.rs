@@ -52,6 +52,26 @@ fn declared_label(bytes: &[u8]) -> Option<(String, usize)> {
     Some((label, pos + 8 + quote_at + 1))
 }
 
+/// Java's names for encodings that the WHATWG list spells differently. Tools written in
+/// Java (Yaoqiang, Eclipse-based modelers) put `Charset.name()` or the older `java.io` name
+/// in the declaration: Yaoqiang 2.1 on macOS writes `encoding="MacRoman"`.
+fn java_charset(label: &str) -> Option<&'static Encoding> {
+    let norm = label.trim().to_ascii_lowercase().replace('_', "-");
+    let norm = norm.strip_prefix("x-").unwrap_or(&norm);
+    let whatwg = match norm {
+        "macroman" => "macintosh",
+        "maccyrillic" => "x-mac-cyrillic",
+        "ms932" | "windows-31j" => "shift_jis",
+        "euc-jp" | "euc-kr" | "koi8-r" | "koi8-u" | "utf-8" | "gb18030" => norm,
+        other => {
+            // ISO8859_2 (java.io) -> iso-8859-2; Cp1250 is already a WHATWG label.
+            let digits = other.strip_prefix("iso8859-")?;
+            return Encoding::for_label(format!("iso-8859-{digits}").as_bytes());
+        }
+    };
+    Encoding::for_label(whatwg.as_bytes())
+}
+
 /// The encoding to read bytes in, and the length of the BOM to skip.
 fn detect(bytes: &[u8]) -> Result<(&'static Encoding, usize), DecodeError> {
     // UTF-32 (BOM or the signature of `<`): encoding_rs does not read it, and taken as
@@ -81,18 +101,20 @@ fn detect(bytes: &[u8]) -> Result<(&'static Encoding, usize), DecodeError> {
         return Ok((UTF_16BE, 0));
     }
     let enc = match declared_label(bytes) {
-        Some((label, offset)) => match Encoding::for_label(label.as_bytes()) {
-            // A UTF-16 declaration on bytes we are reading as ASCII cannot be right: the
-            // file was re-saved without updating the declaration.
-            Some(enc) if enc == UTF_16LE || enc == UTF_16BE => UTF_8,
-            // Labels the standard maps to "replacement" (ISO-2022-KR, HZ, ...) would
-            // decode to a single U+FFFD; x-user-defined is not a real text encoding.
-            Some(enc) if enc == REPLACEMENT || enc == X_USER_DEFINED => {
-                return Err(DecodeError::UnknownEncoding { label, offset });
+        Some((label, offset)) => {
+            match Encoding::for_label(label.as_bytes()).or_else(|| java_charset(&label)) {
+                // A UTF-16 declaration on bytes we are reading as ASCII cannot be right: the
+                // file was re-saved without updating the declaration.
+                Some(enc) if enc == UTF_16LE || enc == UTF_16BE => UTF_8,
+                // Labels the standard maps to "replacement" (ISO-2022-KR, HZ, ...) would
+                // decode to a single U+FFFD; x-user-defined is not a real text encoding.
+                Some(enc) if enc == REPLACEMENT || enc == X_USER_DEFINED => {
+                    return Err(DecodeError::UnknownEncoding { label, offset });
+                }
+                Some(enc) => enc,
+                None => return Err(DecodeError::UnknownEncoding { label, offset }),
             }
-            Some(enc) => enc,
-            None => return Err(DecodeError::UnknownEncoding { label, offset }),
-        },
+        }
         None => UTF_8,
     };
     Ok((enc, 0))
@@ -308,6 +330,27 @@ mod tests {
     #[test]
     fn utf8_bom_is_skipped() {
         assert_eq!(text(b"\xef\xbb\xbf<a/>", true).as_deref(), Some("<a/>"));
+    }
+
+    #[test]
+    fn java_charset_names_are_read() {
+        // Yaoqiang BPMN Editor 2.1.34 (MIWG A.3.0 export) declares MacRoman.
+        let bytes = b"<?xml version=\"1.0\" encoding=\"MacRoman\"?><a n=\"Caf\x8e\"/>";
+        assert_eq!(
+            text(bytes, true).as_deref(),
+            Some("<?xml version=\"1.0\" encoding=\"MacRoman\"?><a n=\"Caf\u{e9}\"/>")
+        );
+        for (label, byte, ch) in [
+            ("ISO8859_1", 0xe9, '\u{e9}'),
+            ("ISO8859_2", 0xb1, '\u{105}'),
+            ("x-MacRoman", 0x8e, '\u{e9}'),
+        ] {
+            let mut bytes = format!("<?xml version='1.0' encoding='{label}'?><a n='").into_bytes();
+            bytes.push(byte);
+            bytes.extend_from_slice(b"'/>");
+            let t = text(&bytes, true).unwrap_or_else(|| panic!("{label}"));
+            assert!(t.contains(ch), "{label}: {t}");
+        }
     }
 
     #[test]

@@ -334,7 +334,7 @@ fn check_sequence_flow(
     for (end, what) in [(src, "source"), (tgt, "target")] {
         let Some(node) = end else { continue };
         let n = model.el(node);
-        if !n.kind.is_flow_node() {
+        if !n.kind.is_flow_node() && !is_choreography_activity(&n.kind) {
             r.diagnostics.push(
                 Diagnostic::error(
                     "parse::invalid-reference",
@@ -364,6 +364,14 @@ fn check_sequence_flow(
             );
         }
     }
+}
+
+/// Choreography activities are flow nodes in BPMN 2.0 (§11.4, `ChoreographyActivity`
+/// extends `FlowNode`); the model keeps them as [`Kind::Other`] because nothing here
+/// analyses choreographies, but a sequence flow to one is valid (Signavio writes them).
+fn is_choreography_activity(kind: &Kind) -> bool {
+    matches!(kind, Kind::Other(name)
+        if matches!(name.as_ref(), "choreographyTask" | "subChoreography" | "callChoreography"))
 }
 
 fn resolve_di(model: &mut Model, r: &mut Resolver) {
@@ -404,10 +412,19 @@ fn resolve_di(model: &mut Model, r: &mut Resolver) {
         .diagrams
         .iter()
         .map(|d| {
-            d.plane
-                .bpmn_element
-                .as_deref()
-                .and_then(|v| lookup(model, v))
+            let v = d.plane.bpmn_element.as_deref()?;
+            let found = lookup(model, v);
+            if found.is_none() {
+                // Activiti Designer exports a plane for a process it did not write.
+                r.diagnostics.push(
+                    Diagnostic::warning(
+                        "parse::unresolved-reference",
+                        format!("BPMNPlane refers to \"{v}\", which does not exist"),
+                    )
+                    .with_span(d.span),
+                );
+            }
+            found
         })
         .collect();
     for (diagram, plane_el) in model.diagrams.iter_mut().zip(planes) {

@@ -678,6 +678,13 @@ fn event_icon(model: &Model, id: ElementId) -> Option<Icon> {
 }
 
 /// Whether an element's label is drawn outside its shape.
+/// The width an external label wraps at: its DI width, or 90 px (bpmn-js' default label
+/// width) when the DI box is narrower than a letter. Yaoqiang writes 0- and 1-pixel wide
+/// label boxes for boundary events, which would otherwise stack the name one letter a line.
+fn label_wrap_width(di_width: f64) -> f64 {
+    if di_width < 5.0 { 90.0 } else { di_width }
+}
+
 fn has_external_label(kind: &Kind) -> bool {
     kind.is_event()
         || kind.is_gateway()
@@ -762,8 +769,9 @@ impl Painter<'_> {
         transform: Option<String>,
         track_bbox: bool,
     ) {
-        let lines: Vec<&Line> = lines.iter().filter(|l| !l.text.trim().is_empty()).collect();
-        if lines.is_empty() {
+        // Blank lines inside a label ("Prepare&#10;&#10;Bank") keep their height, as in
+        // bpmn-js; only a label with nothing to show is skipped.
+        if lines.iter().all(|l| l.text.trim().is_empty()) {
             return;
         }
         let line_h = size * LINE_HEIGHT;
@@ -803,19 +811,34 @@ impl Painter<'_> {
         if let Some(t) = transform {
             w!(b, " transform=\"{t}\"");
         }
+        // An empty tspan would not move the pen (dy applies to characters), so blank
+        // lines are not written: the next line's dy covers them.
+        let mut shown = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| !l.text.trim().is_empty());
+        let Some((first, first_line)) = shown.next() else {
+            return;
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let first_y = y0 + line_h * (first as f64 + 1.0);
         w!(
             b,
             " x=\"{}\" y=\"{}\">{}",
             N(tx),
-            N(y0 + line_h),
-            Esc(lines[0].text.trim_end())
+            N(first_y),
+            Esc(first_line.text.trim_end())
         );
-        for line in &lines[1..] {
+        let mut previous = first;
+        for (i, line) in shown {
+            #[allow(clippy::cast_precision_loss)]
+            let dy = line_h * (i - previous) as f64;
+            previous = i;
             w!(
                 b,
                 "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
                 N(tx),
-                N(line_h),
+                N(dy),
                 Esc(line.text.trim_end())
             );
         }
@@ -945,7 +968,7 @@ impl Painter<'_> {
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
                 {
-                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
+                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, label_wrap_width(lb.width)),
                     None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w.max(90.0)),
                     None => (b.x + w / 2.0, b.y + h, 90.0),
                 };
@@ -1251,15 +1274,22 @@ impl Painter<'_> {
             }
             self.band_label(e.label(), w, h, horizontal, color);
         } else if let Some(name) = e.label() {
-            let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
+            // A collapsed vertical pool reads bottom to top along its long side, as
+            // bpmn-js draws it: lay the name out in the rotated box, then turn it.
+            let (box_w, box_h, transform) = if horizontal {
+                (w, h, None)
+            } else {
+                (h, w, Some(format!("matrix(0 -1 1 0 0 {})", N(h))))
+            };
+            let lines = text::wrap(name, box_w - 10.0, EMBEDDED_FONT);
             self.text_lines(
                 &lines,
                 EMBEDDED_FONT,
                 Align::CenterMiddle,
-                (0.0, 0.0, w, h),
+                (0.0, 0.0, box_w, box_h),
                 5.0,
                 color,
-                None,
+                transform,
                 false,
             );
         }
@@ -1513,7 +1543,7 @@ impl Painter<'_> {
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
                 {
-                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, lb.width),
+                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, label_wrap_width(lb.width)),
                     None => {
                         let (mid, vertical) = flow_label_mid(pts);
                         if vertical {
@@ -1790,6 +1820,48 @@ fn flow_label_mid(pts: &[Point]) -> (Point, bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn draw(body: &str, di: &str) -> String {
+        let xml = format!(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">{body}
+  <bpmndi:BPMNDiagram id="D">{di}</bpmndi:BPMNDiagram></definitions>"#
+        );
+        let model = crate::parse_str("t.bpmn", &xml, &crate::ParseOptions::default())
+            .expect("test model parses");
+        render(&model, &model.diagrams[0]).text
+    }
+
+    #[test]
+    fn blank_lines_in_a_label_keep_their_height() {
+        // Camunda's invoice example names a task "Prepare&#10;&#10;Bank&#10;&#10;Transfer";
+        // bpmn-js draws five lines, the blank ones as empty space.
+        let svg = draw(
+            r#"<process id="p"><task id="t" name="Prepare&#10;&#10;Bank"/></process>"#,
+            r#"<bpmndi:BPMNPlane bpmnElement="p"><bpmndi:BPMNShape bpmnElement="t">
+               <dc:Bounds x="0" y="0" width="100" height="80"/></bpmndi:BPMNShape></bpmndi:BPMNPlane>"#,
+        );
+        assert!(
+            svg.contains(r#"y="29.2">Prepare<tspan x="50" dy="28.8">Bank</tspan>"#),
+            "{svg}"
+        );
+    }
+
+    #[test]
+    fn collapsed_vertical_pool_names_run_along_the_pool() {
+        let svg = draw(
+            r#"<collaboration id="c"><participant id="P" name="Collapsed Pool"/></collaboration>"#,
+            r#"<bpmndi:BPMNPlane bpmnElement="c"><bpmndi:BPMNShape bpmnElement="P" isHorizontal="false">
+               <dc:Bounds x="0" y="0" width="60" height="600"/></bpmndi:BPMNShape></bpmndi:BPMNPlane>"#,
+        );
+        assert!(
+            svg.contains(
+                r#"<text transform="matrix(0 -1 1 0 0 600)" x="300" y="33.6">Collapsed Pool</text>"#
+            ),
+            "{svg}"
+        );
+    }
 
     #[test]
     fn numbers_are_compact() {

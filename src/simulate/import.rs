@@ -370,13 +370,27 @@ fn bpsim(model: &Model, data: &XmlNode) -> Result<(Scenario, String, Vec<String>
                 }
             }
         }
+        let is_activity = model
+            .by_id(&id)
+            .is_some_and(|e| model.el(e).kind.is_activity());
+        if duration.is_some() && !is_activity {
+            // jBPM's process modeler writes a ProcessingTime (mean 0) for start events;
+            // only activities take time in the simulation.
+            notes.push(format!(
+                "BPSim ProcessingTime of `{id}` is not simulated: it is not an activity of the model"
+            ));
+            duration = None;
+        }
         if let Some(d) = duration {
             let rid = format!("bpsim_{id}");
+            // jBPM's process modeler writes Quantity 0 when none was entered: a pool of no
+            // resources would stall every case, so read it as unset.
+            let quantity = quantity.filter(|q| *q >= 1.0);
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let amount = quantity.map_or(1, |q| q.max(0.0) as u32);
+            let amount = quantity.map_or(1, |q| q as u32);
             if quantity.is_none() {
                 notes.push(format!(
-                    "BPSim: task `{id}` has no Quantity; one resource assumed"
+                    "BPSim: task `{id}` has no Quantity of at least 1; one resource assumed"
                 ));
             }
             sc.resource_profiles.push(ResourceProfile {

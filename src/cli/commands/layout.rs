@@ -75,30 +75,40 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
         ))?;
         return Ok(ExitStatus::Success);
     }
-    // Byte-for-byte output needs the decoded text to be the file's bytes (UTF-8).
+    // The raw bytes: to keep a UTF-8 BOM, and to tell whether the file was UTF-8.
     let bytes = std::fs::read(&args.input).map_err(|e| io(e.to_string()))?;
     let bom: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") {
         b"\xEF\xBB\xBF"
     } else {
         b""
     };
-    if &bytes[bom.len()..] != model.source.text().as_bytes() {
-        return Err(io(
-            "the file is not UTF-8; layout keeps every byte of the file and writes UTF-8 only \
-             (convert it first)"
-                .to_owned(),
-        ));
-    }
+    // A file in another encoding (MID Innovator and Trisotech declare ISO-8859-1, Windows
+    // tools write UTF-16) is written back as UTF-8: every character is kept, and the XML
+    // declaration is changed to say so.
+    let transcoded = &bytes[bom.len()..] != model.source.text().as_bytes();
     let text = if args.strip_di {
         strip_di(&model)
     } else {
         let options = LayoutOptions {
             expand_sub_processes: !args.collapse_sub_processes,
         };
-        let diagrams = layout(&model, &options).map_err(|e| io(e.to_string()))?;
+        // A model with nothing to lay out (a choreography, an empty file) is not a read
+        // error: say so with the code `render` uses for the same failure.
+        let diagrams = layout(&model, &options).map_err(|e| {
+            CliError::Render(format!("cannot lay out {}: {e}", args.input.display()))
+        })?;
         write_di(&model, &diagrams)
     }
     .map_err(|e| io(e.to_string()))?;
+    let text = if transcoded {
+        eprintln!(
+            "note: {} is not UTF-8; the laid-out model is written in UTF-8",
+            args.input.display()
+        );
+        declare_utf8(&text)
+    } else {
+        text
+    };
     let mut out = Vec::with_capacity(bom.len() + text.len());
     out.extend_from_slice(bom);
     out.extend_from_slice(text.as_bytes());
@@ -125,4 +135,50 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
     })?;
     crate::cli::files::dispose(model, true);
     Ok(ExitStatus::Success)
+}
+
+/// Rewrites the `encoding` of the XML declaration to `UTF-8` (text without a declaration,
+/// or without an encoding in it, is UTF-8 already).
+fn declare_utf8(text: &str) -> String {
+    let Some(decl_end) = text.starts_with("<?xml").then(|| text.find("?>")).flatten() else {
+        return text.to_owned();
+    };
+    let decl = &text[..decl_end];
+    let Some(at) = decl.find("encoding") else {
+        return text.to_owned();
+    };
+    let rest = &decl[at..];
+    let Some(open) = rest.find(['"', '\'']) else {
+        return text.to_owned();
+    };
+    let quote = &rest[open..=open];
+    let Some(close) = rest[open + 1..].find(quote) else {
+        return text.to_owned();
+    };
+    let (start, end) = (at + open + 1, at + open + 1 + close);
+    format!("{}UTF-8{}", &text[..start], &text[end..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::declare_utf8;
+
+    #[test]
+    fn the_declaration_is_changed_to_utf8() {
+        assert_eq!(
+            declare_utf8(
+                "<?xml version=\"1.0\" encoding=\"iso-8859-1\" standalone=\"yes\"?>\n<a/>"
+            ),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<a/>"
+        );
+        assert_eq!(
+            declare_utf8("<?xml version='1.0' encoding='MacRoman'?><a/>"),
+            "<?xml version='1.0' encoding='UTF-8'?><a/>"
+        );
+        assert_eq!(
+            declare_utf8("<?xml version=\"1.0\"?><a/>"),
+            "<?xml version=\"1.0\"?><a/>"
+        );
+        assert_eq!(declare_utf8("<a/>"), "<a/>");
+    }
 }
