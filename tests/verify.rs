@@ -99,6 +99,12 @@ fn parallel_block_is_sound() {
 }
 
 #[test]
+fn inclusive_join_in_a_parallel_loop_does_not_wait_for_tokens_that_reach_a_marked_input() {
+    // `check` also runs the full search, which used to report a deadlock at J here.
+    assert_sound("inclusive-join-in-parallel-loop.bpmn");
+}
+
+#[test]
 fn unstructured_inclusive_joins_are_sound() {
     let r = check("unstructured-or-joins.bpmn");
     assert_eq!(r.verdict, Verdict::Sound, "{:#?}", r.findings);

@@ -157,13 +157,36 @@ pub(super) fn enabled(net: &Net, t: usize, m: &[u64]) -> bool {
         if !join.ins.iter().any(|&p| has(m, p)) {
             return false;
         }
-        for (k, &p) in join.ins.iter().enumerate() {
-            if !has(m, p) && join.upstream[k].iter().zip(m).any(|(u, w)| u & w != 0) {
-                return false;
-            }
-        }
+        return or_blocker(join, m).is_none();
     }
     true
+}
+
+/// The place of a token an inclusive join must wait for, if any. By the standard's rule
+/// (BPMN 2.0.2, table 13.3, as resolved in OMG issue BPMN2-289), the join waits for a
+/// token that has a path (not through the join) to an empty input, unless that token also
+/// has such a path to an input that holds a token: a token that can only come back round
+/// a loop to a marked input does not hold the join up.
+pub(super) fn or_blocker(join: &super::net::OrJoin, m: &[u64]) -> Option<usize> {
+    for (w, &word) in m.iter().enumerate() {
+        if word == 0 {
+            continue;
+        }
+        let (mut empty, mut full) = (0u64, 0u64);
+        for (k, &p) in join.ins.iter().enumerate() {
+            let up = join.upstream[k][w];
+            if has(m, p) {
+                full |= up;
+            } else {
+                empty |= up;
+            }
+        }
+        let blocking = word & empty & !full;
+        if blocking != 0 {
+            return Some(w * 64 + blocking.trailing_zeros() as usize);
+        }
+    }
+    None
 }
 
 /// Whether firing enabled `t` in `m` would put a second token on a place.

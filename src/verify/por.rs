@@ -292,24 +292,16 @@ impl Reducer {
             }
             return;
         }
-        // An unmarked input with a token upstream: that token must move away, or the
-        // input must get one.
-        for (k, &p) in join.ins.iter().enumerate() {
-            if has(m, p) {
-                continue;
-            }
-            let Some(q) = join.upstream[k]
-                .iter()
-                .zip(m)
-                .enumerate()
-                .find(|(_, (u, w))| *u & *w != 0)
-                .map(|(wi, (u, w))| wi * 64 + (u & w).trailing_zeros() as usize)
-            else {
-                continue;
-            };
-            self.add_all(|r| &r.producers, p as usize);
-            self.add_all(|r| &r.unmarkers, q);
+        // A token the join must wait for (see `explore::or_blocker`): that token must move
+        // away, or an empty input it can reach must get one (then it reaches a marked one).
+        let Some(q) = super::explore::or_blocker(join, m) else {
             return;
+        };
+        self.add_all(|r| &r.unmarkers, q);
+        for (k, &p) in join.ins.iter().enumerate() {
+            if !has(m, p) && join.upstream[k][q / 64] & (1 << (q % 64)) != 0 {
+                self.add_all(|r| &r.producers, p as usize);
+            }
         }
     }
 
