@@ -94,6 +94,7 @@ struct Node {
     split_el: ElementId,
     start: bool,
     end: bool,
+    /// An end event that must not be reached twice (see `net::completion_matters`).
     end_event: bool,
     alive: bool,
     ins: Vec<u32>,
@@ -181,7 +182,7 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
             split_el: id,
             start: e.kind == Kind::StartEvent,
             end,
-            end_event: e.kind == Kind::EndEvent,
+            end_event: super::net::completion_matters(model, id),
             alive: true,
             ins: Vec::new(),
             outs: Vec::new(),
@@ -388,8 +389,8 @@ impl Reducer {
                 continue;
             }
             let (split, dn) = (self.nodes[ni].split, &self.nodes[d as usize]);
-            // Parallel edges into an end: one token each; an end *event* reached by two
-            // concurrent tokens completes improperly.
+            // Parallel edges into an end: one token each; an end event that throws a result,
+            // reached by two concurrent tokens, completes improperly.
             if dn.end && es.len() >= 2 {
                 if dn.end_event && split != GatewayType::Xor {
                     let (s, j) = (self.nodes[ni].split_el, dn.join_el);

@@ -91,7 +91,8 @@ pub(crate) struct Net {
     /// Alternative initial markings.
     pub initial: Vec<Vec<u32>>,
     pub or_joins: Vec<OrJoin>,
-    /// End events with two or more incoming flows and those flows' places.
+    /// End events that throw a result, with two or more incoming flows, and those flows'
+    /// places.
     pub end_checks: Vec<(ElementId, Vec<u32>)>,
     /// Activities that must be able to run.
     pub activities: Vec<ElementId>,
@@ -183,6 +184,24 @@ pub(crate) fn triggers(model: &Model, el: ElementId) -> Vec<Kind> {
         .event_definitions(el)
         .map(|(_, d)| d.kind.clone())
         .collect()
+}
+
+/// Whether reaching this end event twice in one instance is a fault (improper
+/// completion): it throws a result (a message, signal, escalation or compensation), which
+/// would then be thrown twice. A plain end event only consumes its token, so two branches
+/// may share one (BPMN 2.0.2 §13.5.6: the instance completes when no token is left);
+/// terminate, error and cancel end events end their scope at the first token.
+pub(crate) fn completion_matters(model: &Model, el: ElementId) -> bool {
+    model.el(el).kind == Kind::EndEvent
+        && triggers(model, el).iter().any(|k| {
+            matches!(
+                k,
+                Kind::MessageEventDefinition
+                    | Kind::SignalEventDefinition
+                    | Kind::EscalationEventDefinition
+                    | Kind::CompensateEventDefinition
+            )
+        })
 }
 
 /// Whether a node waits for a message when a message flow points at it.
@@ -598,7 +617,7 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
                 } else {
                     Vec::new()
                 };
-                if ins.len() >= 2 {
+                if ins.len() >= 2 && completion_matters(model, el) {
                     b.net.end_checks.push((el, ins.clone()));
                 }
                 for p in ins {
