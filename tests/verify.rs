@@ -869,3 +869,18 @@ fn searched_witnesses_are_shortest() {
     // the flawed sample's deadlock, lack of synchronisation and livelock at least
     assert!(compared >= 3, "only {compared} witnesses compared");
 }
+
+/// A file without any process says that nothing was verified (its "sound" is vacuous).
+#[test]
+fn file_without_a_process_says_nothing_was_verified() {
+    let path = root().join("tests/fixtures/realworld/activiti/A.4.0-export.bpmn");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bpmnkit"))
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("nothing to verify"), "{text}");
+    let r = verify_path(&path, Method::Auto);
+    assert!(r.units.is_empty());
+}
