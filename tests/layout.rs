@@ -401,3 +401,15 @@ proptest! {
         prop_assert_eq!(m.missing_nodes, 0, "{}", xml);
     }
 }
+
+#[test]
+fn cli_warns_about_flows_without_ids() {
+    // Flowable's test models leave sequence flows without ids: DI cannot refer to them.
+    let input = crate::common::root().join(
+        "tests/fixtures/realworld/flowable/ParallelGatewayTest.testMultipleTokensJoin.bpmn20.xml",
+    );
+    let r = cli(&["layout", input.to_str().unwrap(), "-o", "-"]);
+    assert!(r.status.success());
+    let err = String::from_utf8_lossy(&r.stderr);
+    assert!(err.contains("6 flow(s) have no id"), "{err}");
+}

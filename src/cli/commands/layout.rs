@@ -109,6 +109,9 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
     } else {
         text
     };
+    if !args.strip_di {
+        warn_unreferable(&args.input, &model);
+    }
     let mut out = Vec::with_capacity(bom.len() + text.len());
     out.extend_from_slice(bom);
     out.extend_from_slice(text.as_bytes());
@@ -157,6 +160,32 @@ fn declare_utf8(text: &str) -> String {
     };
     let (start, end) = (at + open + 1, at + open + 1 + close);
     format!("{}UTF-8{}", &text[..start], &text[end..])
+}
+
+/// DI refers to elements by id: flow nodes and connections without one cannot be drawn
+/// from the written file. Says so on stderr instead of dropping them silently.
+fn warn_unreferable(input: &std::path::Path, model: &crate::model::Model) {
+    let (mut nodes, mut flows) = (0usize, 0usize);
+    for (_, e) in model.iter() {
+        if e.id.is_some() {
+            continue;
+        }
+        match e.kind {
+            crate::model::Kind::SequenceFlow
+            | crate::model::Kind::MessageFlow
+            | crate::model::Kind::Association => flows += 1,
+            ref k if k.is_flow_node() => nodes += 1,
+            _ => {}
+        }
+    }
+    if nodes + flows > 0 {
+        eprintln!(
+            "warning: {}: {nodes} flow node(s) and {flows} flow(s) have no id; diagram \
+             interchange refers to elements by id, so the written diagram cannot show them \
+             (give them ids to draw them)",
+            input.display()
+        );
+    }
 }
 
 #[cfg(test)]
