@@ -37,6 +37,7 @@ mod explore;
 pub mod fragments;
 mod net;
 mod por;
+mod symbolic;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -55,12 +56,16 @@ pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
-    /// Structural decision for scopes that decompose completely, search for the rest.
+    /// Structural decision for scopes that decompose completely, symbolic execution for
+    /// unstructured acyclic ones, search for the rest.
     #[default]
     Auto,
     /// Always search the full state space, without partial-order reduction (the exact
     /// reference the fast path is tested against; its witnesses are shortest runs).
     Exhaustive,
+    /// As `Auto`, but unstructured acyclic scopes are searched (with partial-order
+    /// reduction) instead of executed symbolically: to compare the two.
+    Search,
 }
 
 /// Options of [`verify_model`].
@@ -128,6 +133,9 @@ pub struct Properties {
 pub enum Decision {
     /// By fragment decomposition and gateway types, without search.
     Structural,
+    /// By symbolic execution of an unstructured acyclic scope (outcome labels on the
+    /// flows), without search.
+    Symbolic,
     /// By state-space search (with partial-order reduction unless `Method::Exhaustive`).
     StateSpace,
 }
@@ -246,10 +254,31 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         if let Some(tree) = &tree {
             fragments = tree.fragments.len();
         }
-        let structural = options.method == Method::Auto
+        let structural = options.method != Method::Exhaustive
             && tree.as_ref().is_some_and(|t| t.eligible && t.structured);
         let mut unsupported = Vec::new();
-        if structural {
+        // An unstructured acyclic scope: symbolic execution instead of search.
+        let symbolic = match &tree {
+            Some(t) if options.method == Method::Auto && t.eligible && !structural => {
+                symbolic::decide(model, unit.scopes[0])
+            }
+            _ => None,
+        };
+        if let Some(found) = symbolic {
+            decision = Decision::Symbolic;
+            witness = Witness::Path;
+            for f in found {
+                let trace = structural_path(model, unit.scopes[0], f.split, f.element);
+                raw.push(RawFinding {
+                    problem: f.problem,
+                    element: f.element,
+                    related: vec![f.split],
+                    trace,
+                    run: Vec::new(),
+                    affected: f.affected,
+                });
+            }
+        } else if structural {
             decision = Decision::Structural;
             witness = Witness::Path;
             for &(problem, fault, split) in tree.as_ref().map(|t| &t.problems[..]).unwrap_or(&[]) {
@@ -271,7 +300,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
                 &net,
                 options.max_states,
                 unit.scopes.len(),
-                options.method == Method::Auto,
+                options.method != Method::Exhaustive,
             );
             complete = outcome.complete;
             states = outcome.states;
