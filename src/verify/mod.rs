@@ -450,7 +450,7 @@ fn make_finding(model: &Model, f: &RawFinding, scope: &str, witness: Witness) ->
             "option-to-complete",
             match f.related.first() {
                 Some(&s) if witness == Witness::Path => format!(
-                    "Deadlock: {what} waits for branches that {} never activates together",
+                    "Deadlock: {what} waits for branches that {} never activates together{after}",
                     model.describe(s)
                 ),
                 _ => format!("Deadlock: a token waits forever at {what}{after}"),
