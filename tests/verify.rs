@@ -921,6 +921,41 @@ mod symbolic {
     }
 
     #[test]
+    fn first_defect_is_reported_when_the_search_runs_out_of_states() {
+        // The exclusive cross link deadlocks at y1, and the final join after it waits
+        // too: joins behind the first error, so the search decides the rest. With a
+        // tiny budget it cannot, and the certain first defect is reported instead.
+        let text = super::reduction::parallel(15, 4, 3, "deadlock");
+        let model = parse_str("parallel.bpmn", &text, &ParseOptions::default()).unwrap();
+        let small = VerifyOptions {
+            max_states: 50,
+            method: Method::Auto,
+        };
+        let r = verify_model(&model, &small);
+        assert_violation(&r, "verify::deadlock", "y1");
+        assert_eq!(r.units[0].decision, Decision::Symbolic);
+        assert_eq!(ids(&r.findings[0].related), ["x0"]);
+        assert!(r.findings.iter().any(|f| f.code == "verify::budget"));
+        let p = &r.units[0].properties;
+        assert_eq!(p.option_to_complete, bpmnkit::verify::Check::Violated);
+        assert_eq!(p.safeness, bpmnkit::verify::Check::Unknown);
+        assert_eq!(p.no_dead_activities, bpmnkit::verify::Check::Unknown);
+        // With the search's budget, the search decides every property as before.
+        let r = verify_model(&model, &VerifyOptions::default());
+        assert_eq!(r.units[0].decision, Decision::StateSpace);
+        assert_eq!(r.verdict, Verdict::Unsound);
+        // Without symbolic execution, the small budget only gives "unknown".
+        let r = verify_model(
+            &model,
+            &VerifyOptions {
+                method: Method::Search,
+                ..small
+            },
+        );
+        assert_eq!(r.verdict, Verdict::Unknown);
+    }
+
+    #[test]
     fn search_method_still_searches_unstructured_acyclic_scopes() {
         let name = "crossing-inclusive-gateways.bpmn";
         let r = verify_path(&fixture(name), Method::Search);

@@ -8,7 +8,9 @@
 //!
 //! How: every scope is first decomposed into single-entry single-exit fragments
 //! ([`fragments::decompose`], linear time). When a scope reduces completely, its verdict
-//! comes from the gateway types of its bonds without any search. Everything else is
+//! comes from the gateway types of its bonds without any search. An unstructured but
+//! acyclic scope is decided by symbolic execution (`symbolic.rs`: decision outcomes as
+//! labels on the flows, polynomial time) where its errors allow. Everything else is
 //! decided by breadth-first search over markings (bitsets interned in a hash table) under
 //! a state budget, with partial-order reduction (stubborn sets, `por.rs`) so that
 //! concurrent branches are not interleaved in every order; when the budget runs out the
@@ -134,7 +136,8 @@ pub enum Decision {
     /// By fragment decomposition and gateway types, without search.
     Structural,
     /// By symbolic execution of an unstructured acyclic scope (outcome labels on the
-    /// flows), without search.
+    /// flows), without search; or, for an unsound one whose search ran out of states, by
+    /// the first defects symbolic execution found (the other properties are unknown).
     Symbolic,
     /// By state-space search (with partial-order reduction unless `Method::Exhaustive`).
     StateSpace,
@@ -264,20 +267,30 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
             }
             _ => None,
         };
-        if let Some(found) = symbolic {
-            decision = Decision::Symbolic;
-            witness = Witness::Path;
-            for f in found {
-                let trace = structural_path(model, unit.scopes[0], f.split, f.element);
-                raw.push(RawFinding {
+        let to_raw = |found: Vec<symbolic::SymFinding>| -> Vec<RawFinding> {
+            found
+                .into_iter()
+                .map(|f| RawFinding {
                     problem: f.problem,
                     element: f.element,
                     related: vec![f.split],
-                    trace,
+                    trace: structural_path(model, unit.scopes[0], f.split, f.element),
                     run: Vec::new(),
                     affected: f.affected,
-                });
-            }
+                })
+                .collect()
+        };
+        // Set when only the first errors are known: every other property is unknown.
+        let mut partial = false;
+        let (exact, first_errors) = match symbolic {
+            Some(symbolic::Decided::Exact(found)) => (Some(found), None),
+            Some(symbolic::Decided::FirstErrors(found)) => (None, Some(found)),
+            None => (None, None),
+        };
+        if let Some(found) = exact {
+            decision = Decision::Symbolic;
+            witness = Witness::Path;
+            raw = to_raw(found);
         } else if structural {
             decision = Decision::Structural;
             witness = Witness::Path;
@@ -305,6 +318,14 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
             complete = outcome.complete;
             states = outcome.states;
             raw = outcome.findings;
+            // The search ran out of states, but the defects symbolic execution found
+            // first are certain: report them rather than "unknown".
+            if let (false, Some(found)) = (complete, first_errors) {
+                decision = Decision::Symbolic;
+                witness = Witness::Path;
+                raw = to_raw(found);
+                partial = true;
+            }
         }
         raw.sort_by_key(|f| f.problem);
         let mut violated: Vec<Problem> = Vec::new();
@@ -345,7 +366,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         let prop = |ps: &[Problem], needs_complete: bool| {
             if ps.iter().any(|p| violated.contains(p)) {
                 Check::Violated
-            } else if needs_complete && !complete {
+            } else if (needs_complete || partial) && !complete {
                 Check::Unknown
             } else {
                 Check::Holds

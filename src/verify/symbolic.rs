@@ -27,8 +27,9 @@
 //! no longer describe the runs (a join that lets two tokens through runs its successors
 //! twice), so the elements after an error are only decided here when none of them joins
 //! flows: they then run once or twice behind a lack of synchronisation, and behind a
-//! deadlock exactly when the join can fire at all. Otherwise [`decide`] answers `None`
-//! and the caller searches the state space.
+//! deadlock exactly when the join can fire at all. Otherwise [`decide`] gives only the
+//! first errors: the caller searches the state space for the rest, and falls back on them
+//! when the search runs out of states (the verdict "unsound" is exact either way).
 //!
 //! Cost: `O(F²/64)` words for the co-marking rows and `O(F·D/64)` for the labels (`F`
 //! flows, `D` outcomes), plus the normal forms of the parallel joins' inputs.
@@ -269,9 +270,19 @@ impl Symbols {
     }
 }
 
-/// Decides one scope symbolically: `Some(findings)` (empty when sound) when the scope is
-/// an acyclic workflow graph whose errors this module decides exactly, `None` otherwise.
-pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Vec<SymFinding>> {
+/// What symbolic execution decided about a scope.
+#[derive(Debug, Clone)]
+pub(crate) enum Decided {
+    /// Every property (the findings are empty when the scope is sound).
+    Exact(Vec<SymFinding>),
+    /// Only the first errors, in topological order: each is a real defect, but what comes
+    /// after them joins flows again, so other properties are not decided. Nothing is
+    /// listed as affected.
+    FirstErrors(Vec<SymFinding>),
+}
+
+/// Decides one scope symbolically, or `None` when it is not an acyclic workflow graph.
+pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
     let g = graph(model, scope)?;
     let n_edges = g.edges.len();
     // Outcome symbols: one per outgoing flow of every decision.
@@ -310,14 +321,13 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Vec<SymFinding>>
     // Per node: the error it is (or is behind), as the index of the finding.
     let mut behind: Vec<Option<usize>> = vec![None; g.nodes.len()];
     let mut at_fault = vec![false; g.nodes.len()];
+    let mut exact = true;
     let default_of = |n: usize| model.el(g.nodes[n].el).links.default_flow;
     for &n in &g.order {
         let node = &g.nodes[n];
         if let Some(i) = node.ins.iter().find_map(|&f| behind[g.edges[f].0]) {
             // Behind an error: decided here only where no flows join.
-            if node.ins.len() >= 2 {
-                return None;
-            }
+            exact &= node.ins.len() < 2;
             behind[n] = Some(i);
             continue;
         }
@@ -432,6 +442,9 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Vec<SymFinding>>
         }
         sy.input[n] = Some(input);
     }
+    if !exact {
+        return Some(Decided::FirstErrors(findings));
+    }
     // What each error breaks after it.
     for &n in &g.order {
         let (Some(i), false) = (behind[n], at_fault[n]) else {
@@ -449,13 +462,17 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Vec<SymFinding>>
                 match never_fires(&sy, &g.nodes[j].ins) {
                     Some(true) => findings[i].affected.push((Problem::DeadActivity, node.el)),
                     Some(false) => {}
-                    None => return None, // whether all inputs meet in one run: not decided
+                    None => exact = false, // whether all inputs meet in one run
                 }
             }
             _ => {}
         }
     }
-    Some(findings)
+    if !exact {
+        findings.iter_mut().for_each(|f| f.affected.clear());
+        return Some(Decided::FirstErrors(findings));
+    }
+    Some(Decided::Exact(findings))
 }
 
 /// Two inputs that some run marks both.
