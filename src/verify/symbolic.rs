@@ -214,7 +214,17 @@ struct Symbols {
     label: Vec<Option<Bits>>,
     /// Per flow: the flows some run marks together with it.
     co: Vec<Bits>,
+    /// Work done by normal forms, against [`MAX_STEPS`].
+    steps: std::cell::Cell<u64>,
 }
+
+/// Largest number of sequence flows decided symbolically: the co-marking rows take
+/// `F²/8` bytes (32 MiB here). Larger scopes are searched under the state budget.
+const MAX_FLOWS: usize = 16_384;
+
+/// Most steps spent on normal forms per scope before giving up (to the search): normal
+/// forms are polynomial, but a crafted model could make them slow.
+const MAX_STEPS: u64 = 200_000_000;
 
 impl Symbols {
     /// Whether symbol `s` happens only in runs where one of `m` happens.
@@ -228,6 +238,7 @@ impl Symbols {
         if let Some(&v) = memo.get(&s) {
             return v;
         }
+        self.steps.set(self.steps.get() + 1);
         memo.insert(s, false); // acyclic, but keep the recursion finite anyway
         let d = self.decision_of[s];
         let v = match &self.input[d] {
@@ -243,6 +254,8 @@ impl Symbols {
     fn normalize(&self, mut l: Bits, decisions: &[usize]) -> Bits {
         loop {
             let mut changed = false;
+            self.steps
+                .set(self.steps.get() + decisions.len() as u64 * l.0.len() as u64);
             for d in decisions.iter().rev() {
                 let (Some(outs), Some(input)) = (self.outcomes.get(d), &self.input[*d]) else {
                     continue;
@@ -263,7 +276,8 @@ impl Symbols {
                     l.set(s);
                 }
             }
-            if !changed {
+            // Out of steps: the caller gives up on the scope.
+            if !changed || self.steps.get() > MAX_STEPS {
                 return l;
             }
         }
@@ -285,6 +299,9 @@ pub(crate) enum Decided {
 pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
     let g = graph(model, scope)?;
     let n_edges = g.edges.len();
+    if n_edges > MAX_FLOWS {
+        return None;
+    }
     // Outcome symbols: one per outgoing flow of every decision.
     let mut decision_of = vec![g.start];
     let mut symbol_of_edge: Vec<Option<usize>> = vec![None; n_edges];
@@ -316,6 +333,7 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
         input: vec![None; g.nodes.len()],
         label: vec![None; n_edges],
         co: vec![Bits::new(0); n_edges],
+        steps: std::cell::Cell::new(0),
     };
     let mut findings: Vec<SymFinding> = Vec::new();
     // Per node: the error it is (or is behind), as the index of the finding.
@@ -344,6 +362,9 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
                         .filter_map(|&f| sy.label[f].clone())
                         .map(|l| sy.normalize(l, &decisions))
                         .collect();
+                    if sy.steps.get() > MAX_STEPS {
+                        return None;
+                    }
                     if let Some(k) = (1..forms.len()).find(|&k| forms[k] != forms[0]) {
                         let split = distinguishing_decision(&sy, &g, &forms[0], &forms[k]);
                         behind[n] = Some(findings.len());
