@@ -980,6 +980,7 @@ mod symbolic {
         extra: &[(usize, usize)],
         tasks: &[bool],
         shared_end: bool,
+        starts: usize,
     ) -> String {
         let k = nodes.len();
         let mut flows: Vec<(usize, usize)> = Vec::new();
@@ -1015,8 +1016,18 @@ mod symbolic {
                 format!("g{}", i - 1)
             }
         };
-        let mut xml_nodes = vec![r#"<startEvent id="s"/>"#.to_owned()];
+        // No start event: `s` is a task that starts the process implicitly. Two: a second
+        // one leads into a later gateway, as an alternative way to start.
+        let mut xml_nodes = vec![if starts == 0 {
+            r#"<task id="s"/>"#.to_owned()
+        } else {
+            r#"<startEvent id="s"/>"#.to_owned()
+        }];
         let mut named: Vec<(String, String)> = Vec::new();
+        if starts >= 2 {
+            xml_nodes.push(r#"<startEvent id="s2"/>"#.to_owned());
+            named.push(("s2".to_owned(), id(1 + extra.len() % k)));
+        }
         let mut t = 0;
         for (j, &(a, b)) in flows.iter().enumerate() {
             if tasks.get(j).copied().unwrap_or(false) {
@@ -1092,8 +1103,18 @@ mod symbolic {
             exact.findings
         );
         // Every defect found symbolically is found by the search at the same element (or,
-        // for joins that deadlock in the same runs, among the other waiters it names).
+        // for joins that deadlock in the same runs, among the other waiters it names). The
+        // search names one waiter per deadlocked state, so with several deadlocking joins
+        // some may go unnamed: then only the property is compared.
+        let deadlocks = fast
+            .findings
+            .iter()
+            .filter(|f| f.code == "verify::deadlock")
+            .count();
         for f in &fast.findings {
+            if f.code == "verify::deadlock" && deadlocks > 1 {
+                continue;
+            }
             let same = exact.findings.iter().any(|g| {
                 g.code == f.code
                     && (g.element.id == f.element.id
@@ -1121,8 +1142,9 @@ mod symbolic {
             extra in prop::collection::vec((0usize..64, 0usize..64), 0..8),
             tasks in prop::collection::vec(prop::bool::weighted(0.3), 0..24),
             shared_end in any::<bool>(),
+            starts in prop::sample::select(vec![1usize, 1, 1, 0, 2]),
         ) {
-            let text = acyclic(&nodes, &extra, &tasks, shared_end);
+            let text = acyclic(&nodes, &extra, &tasks, shared_end, starts);
             compare(&text)?;
         }
     }

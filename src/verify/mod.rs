@@ -262,7 +262,8 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         let mut unsupported = Vec::new();
         // An unstructured acyclic scope: symbolic execution instead of search.
         let symbolic = match &tree {
-            Some(t) if options.method == Method::Auto && t.eligible && !structural => {
+            // `symbolic` checks its own (wider) eligibility: zero or several start events.
+            Some(_) if options.method == Method::Auto && !structural => {
                 symbolic::decide(model, unit.scopes[0])
             }
             _ => None,
@@ -626,7 +627,11 @@ fn structural_path(
         .map(|(id, _)| id);
     let mut path = Vec::new();
     if let Some(s) = start {
+        // With several start events the split may lie after another one.
         path = shortest(model, s, split, None).unwrap_or_else(|| vec![s]);
+        if path.last() != Some(&split) && model.el(split).kind == Kind::StartEvent {
+            path.clear();
+        }
     }
     if path.last() != Some(&split) {
         path.push(split);

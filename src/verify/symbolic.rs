@@ -37,7 +37,7 @@
 use std::collections::HashMap;
 
 use super::explore::Problem;
-use super::net::{GatewayType, gateway_type, is_conditional};
+use super::net::{GatewayType, gateway_type, is_conditional, triggers};
 use crate::model::{ElementId, Kind, Model};
 
 /// One finding of the symbolic decision.
@@ -111,45 +111,96 @@ struct Graph {
     order: Vec<usize>,
     rank: Vec<usize>,
     index: HashMap<ElementId, usize>,
+    /// Whether the root is a virtual node (zero or several start events).
+    virtual_root: bool,
+}
+
+impl Graph {
+    /// The element a witness goes through for split node `split` and fault node `fault`:
+    /// the split itself, or for the virtual root, the entry before the fault.
+    fn shown(&self, split: usize, fault: usize) -> ElementId {
+        if split != self.start || !self.virtual_root {
+            return self.nodes[split].el;
+        }
+        let before = ancestors(self, fault);
+        self.nodes[self.start]
+            .outs
+            .iter()
+            .map(|&f| self.edges[f].1)
+            .find(|&t| before[t])
+            .map_or(self.nodes[split].el, |t| self.nodes[t].el)
+    }
+}
+
+/// The nodes from which `x` can be reached (`x` included).
+fn ancestors(g: &Graph, x: usize) -> Vec<bool> {
+    let mut seen = vec![false; g.nodes.len()];
+    let mut stack = vec![x];
+    seen[x] = true;
+    while let Some(n) = stack.pop() {
+        for &f in &g.nodes[n].ins {
+            let s = g.edges[f].0;
+            if !seen[s] {
+                seen[s] = true;
+                stack.push(s);
+            }
+        }
+    }
+    seen
 }
 
 /// Reads the scope as a workflow graph; `None` when it is not one this module decides:
-/// cyclic, more or other than one plain start event, elements outside the flow, events
-/// with conditional flows, flows into a start event or out of an end event.
+/// boundary events, event-based gateways, messages, links, terminate end events,
+/// compensation, events or activities with conditional flows, flows into a start event or
+/// out of an end event, a node that nothing leads to besides the start events, a parallel
+/// or inclusive gateway that joins and leads nowhere. Cycles are found later.
+///
+/// The graph gets one root: the start event, or a virtual node before the start events
+/// that picks one of them (each starts its own instance), or, in a process without start
+/// events, a virtual node that starts every node without incoming flows at once.
 fn graph(model: &Model, scope: ElementId) -> Option<Graph> {
     let mut nodes: Vec<Node> = Vec::new();
     let mut index: HashMap<ElementId, usize> = HashMap::new();
-    let mut start = None;
+    let mut starts = Vec::new();
+    let mut sources = Vec::new();
     for (id, e) in model.flow_nodes(scope) {
         if e.kind.is_sub_process() && e.bool_attr("triggeredByEvent").unwrap_or(false) {
             continue; // not part of the scope's flow
         }
-        let plain = matches!(
-            e.kind,
-            Kind::StartEvent
-                | Kind::EndEvent
-                | Kind::IntermediateCatchEvent
-                | Kind::IntermediateThrowEvent
-        ) || e.kind.is_activity()
-            || gateway_type(&e.kind).is_some();
-        if !plain || !e.links.boundary_events.is_empty() {
-            return None;
-        }
+        let defs = triggers(model, id);
         let gw = gateway_type(&e.kind);
-        if gw.is_none()
-            && e.links
+        let plain = match e.kind {
+            Kind::StartEvent => e.links.incoming.is_empty(),
+            Kind::EndEvent => {
+                e.links.outgoing.is_empty() && !defs.contains(&Kind::TerminateEventDefinition)
+            }
+            Kind::IntermediateCatchEvent | Kind::IntermediateThrowEvent => {
+                !defs.contains(&Kind::LinkEventDefinition)
+            }
+            ref k if k.is_activity() => {
+                e.links.boundary_events.is_empty()
+                    && !e.bool_attr("isForCompensation").unwrap_or(false)
+            }
+            _ => {
+                gw.is_some()
+                    && (!e.links.outgoing.is_empty()
+                        || e.links.incoming.len() < 2
+                        || gw == Some(GatewayType::Xor))
+            }
+        };
+        let unconditional = gw.is_some()
+            || !e
+                .links
                 .outgoing
                 .iter()
-                .any(|&f| is_conditional(model, f) || e.links.default_flow == Some(f))
-        {
+                .any(|&f| is_conditional(model, f) || e.links.default_flow == Some(f));
+        if !plain || !unconditional || !e.links.message_in.is_empty() {
             return None;
         }
-        match e.kind {
-            Kind::StartEvent if start.is_some() || !e.links.incoming.is_empty() => return None,
-            Kind::StartEvent => start = Some(nodes.len()),
-            Kind::EndEvent if !e.links.outgoing.is_empty() => return None,
-            _ if e.links.incoming.is_empty() => return None,
-            _ => {}
+        if e.kind == Kind::StartEvent {
+            starts.push(nodes.len());
+        } else if e.links.incoming.is_empty() {
+            sources.push(nodes.len());
         }
         index.insert(id, nodes.len());
         nodes.push(Node {
@@ -161,8 +212,29 @@ fn graph(model: &Model, scope: ElementId) -> Option<Graph> {
             outs: Vec::new(),
         });
     }
-    let start = start?;
     let mut edges = Vec::new();
+    // The root and its virtual flows (named after their targets).
+    let (start, entries, split) = match (starts.len(), sources.is_empty()) {
+        (1, true) => (starts[0], Vec::new(), GatewayType::And),
+        (0, false) => (nodes.len(), sources, GatewayType::And),
+        (n, true) if n >= 2 => (nodes.len(), starts, GatewayType::Xor),
+        _ => return None, // nothing starts, or nodes that never run
+    };
+    if start == nodes.len() {
+        nodes.push(Node {
+            el: scope,
+            kind: Kind::StartEvent,
+            join: GatewayType::Xor,
+            split,
+            ins: Vec::new(),
+            outs: Vec::new(),
+        });
+        for t in entries {
+            nodes[start].outs.push(edges.len());
+            nodes[t].ins.push(edges.len());
+            edges.push((start, t, nodes[t].el));
+        }
+    }
     for (flow, e) in model.sequence_flows(scope) {
         let s = *index.get(&e.links.source?)?;
         let t = *index.get(&e.links.target?)?;
@@ -198,6 +270,7 @@ fn graph(model: &Model, scope: ElementId) -> Option<Graph> {
         start,
         order,
         rank,
+        virtual_root: start >= index.len(),
         index,
     })
 }
@@ -372,7 +445,7 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
                         findings.push(SymFinding {
                             problem: Problem::Deadlock,
                             element: node.el,
-                            split: split.map_or(g.nodes[g.start].el, |d| g.nodes[d].el),
+                            split: g.shown(split.unwrap_or(g.start), n),
                             affected: Vec::new(),
                         });
                         continue;
@@ -396,7 +469,7 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
                             findings.push(SymFinding {
                                 problem,
                                 element: node.el,
-                                split: g.nodes[split].el,
+                                split: g.shown(split, n),
                                 affected: Vec::new(),
                             });
                             continue;
@@ -543,22 +616,7 @@ fn distinguishing_decision(sy: &Symbols, g: &Graph, a: &Bits, b: &Bits) -> Optio
 /// The latest common ancestor of `a` and `b` that splits into concurrent branches: where
 /// the two tokens parted.
 fn parting_split(g: &Graph, a: usize, b: usize) -> usize {
-    let ancestors = |x: usize| {
-        let mut seen = vec![false; g.nodes.len()];
-        let mut stack = vec![x];
-        seen[x] = true;
-        while let Some(n) = stack.pop() {
-            for &f in &g.nodes[n].ins {
-                let s = g.edges[f].0;
-                if !seen[s] {
-                    seen[s] = true;
-                    stack.push(s);
-                }
-            }
-        }
-        seen
-    };
-    let (sa, sb) = (ancestors(a), ancestors(b));
+    let (sa, sb) = (ancestors(g, a), ancestors(g, b));
     (0..g.nodes.len())
         .filter(|&n| sa[n] && sb[n])
         .filter(|&n| g.nodes[n].outs.len() >= 2 && g.nodes[n].split != GatewayType::Xor)
