@@ -623,3 +623,166 @@ fn parting_split(g: &Graph, a: usize, b: usize) -> usize {
         .max_by_key(|&n| g.rank[n])
         .unwrap_or(g.start)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn model(body: &str, flows: &[(&str, &str)]) -> Model {
+        let flows: String = flows
+            .iter()
+            .enumerate()
+            .map(|(i, (a, b))| {
+                format!(r#"<sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>"#)
+            })
+            .collect();
+        let xml = format!(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p">{body}{flows}</process></definitions>"#
+        );
+        crate::parse::parse_str("t.bpmn", &xml, &crate::parse::ParseOptions::default()).unwrap()
+    }
+
+    fn decided(m: &Model) -> Option<Vec<(Problem, String, String)>> {
+        let out = decide(m, m.by_id("p").unwrap())?;
+        let Decided::Exact(found) = out else {
+            return None;
+        };
+        Some(
+            found
+                .iter()
+                .map(|f| {
+                    (
+                        f.problem,
+                        m.el(f.element).id_str().to_owned(),
+                        m.el(f.split).id_str().to_owned(),
+                    )
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn bits_iterate_their_ones_in_order() {
+        let mut b = Bits::new(130);
+        for i in [0, 63, 64, 129] {
+            b.set(i);
+        }
+        assert_eq!(b.ones().collect::<Vec<_>>(), [0, 63, 64, 129]);
+        b.unset(64);
+        assert!(!b.has(64) && b.has(129));
+    }
+
+    #[test]
+    fn all_outcomes_of_a_choice_normalise_to_its_input() {
+        // start -> fork(AND) -> {u, v}; u -> choice(XOR) -> {a, b} -> merge(OR);
+        // merge and v meet at a parallel join: {a, b} is equivalent to v's {τ}.
+        let m = model(
+            r#"<startEvent id="s"/><parallelGateway id="fork"/><task id="u"/><task id="v"/>
+            <exclusiveGateway id="choice"/><task id="a"/><task id="b"/>
+            <inclusiveGateway id="merge"/><parallelGateway id="join"/><endEvent id="e"/>"#,
+            &[
+                ("s", "fork"),
+                ("fork", "u"),
+                ("fork", "v"),
+                ("u", "choice"),
+                ("choice", "a"),
+                ("choice", "b"),
+                ("a", "merge"),
+                ("b", "merge"),
+                ("merge", "join"),
+                ("v", "join"),
+                ("join", "e"),
+            ],
+        );
+        assert_eq!(decided(&m).unwrap(), []);
+    }
+
+    #[test]
+    fn an_outcome_implied_by_the_rest_of_its_label_is_dropped() {
+        // The inclusive join after `choice` merges its first outcome with the choice's own
+        // input: {a, τ} ≡ {τ}, so the parallel join with the other branch is fine.
+        let m = model(
+            r#"<startEvent id="s"/><parallelGateway id="fork"/><task id="u"/><task id="v"/>
+            <parallelGateway id="fork2"/><exclusiveGateway id="choice"/><task id="a"/>
+            <endEvent id="e2"/><inclusiveGateway id="merge"/><parallelGateway id="join"/>
+            <endEvent id="e"/>"#,
+            &[
+                ("s", "fork"),
+                ("fork", "u"),
+                ("fork", "v"),
+                ("u", "fork2"),
+                ("fork2", "choice"),
+                ("fork2", "merge"),
+                ("choice", "a"),
+                ("choice", "e2"),
+                ("a", "merge"),
+                ("merge", "join"),
+                ("v", "join"),
+                ("join", "e"),
+            ],
+        );
+        assert_eq!(decided(&m).unwrap(), []);
+    }
+
+    #[test]
+    fn a_missing_outcome_deadlocks_at_the_parallel_join() {
+        let m = model(
+            r#"<startEvent id="s"/><parallelGateway id="fork"/><task id="u"/><task id="v"/>
+            <exclusiveGateway id="choice"/><task id="a"/><endEvent id="e2"/>
+            <parallelGateway id="join"/><endEvent id="e"/>"#,
+            &[
+                ("s", "fork"),
+                ("fork", "u"),
+                ("fork", "v"),
+                ("u", "choice"),
+                ("choice", "a"),
+                ("choice", "e2"),
+                ("a", "join"),
+                ("v", "join"),
+                ("join", "e"),
+            ],
+        );
+        assert_eq!(
+            decided(&m).unwrap(),
+            [(Problem::Deadlock, "join".into(), "choice".into())]
+        );
+    }
+
+    #[test]
+    fn a_default_flow_excludes_the_other_outcomes_of_an_inclusive_split() {
+        let m = model(
+            r#"<startEvent id="s"/><inclusiveGateway id="o" default="f1"/><task id="a"/>
+            <task id="b"/><task id="c"/><exclusiveGateway id="x"/><endEvent id="e"/>
+            <endEvent id="e2"/>"#,
+            &[
+                ("s", "o"),
+                ("o", "a"),
+                ("o", "b"),
+                ("o", "c"),
+                ("a", "x"),
+                ("b", "x"),
+                ("c", "e2"),
+                ("x", "e"),
+            ],
+        );
+        // a is the default: never together with b, so the exclusive join is safe; b and c
+        // may run together, but c ends on its own.
+        assert_eq!(decided(&m).unwrap(), []);
+    }
+
+    #[test]
+    fn cycles_and_boundary_events_are_left_to_the_search() {
+        let m = model(
+            r#"<startEvent id="s"/><exclusiveGateway id="x"/><task id="a"/><endEvent id="e"/>"#,
+            &[("s", "x"), ("x", "a"), ("a", "x"), ("x", "e")],
+        );
+        assert!(decide(&m, m.by_id("p").unwrap()).is_none());
+        let m = model(
+            r#"<startEvent id="s"/><task id="a"/><boundaryEvent id="b" attachedToRef="a"/>
+            <endEvent id="e"/>"#,
+            &[("s", "a"), ("a", "e"), ("b", "e")],
+        );
+        assert!(decide(&m, m.by_id("p").unwrap()).is_none());
+    }
+}
