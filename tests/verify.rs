@@ -921,6 +921,27 @@ mod symbolic {
     }
 
     #[test]
+    fn flows_after_a_join_that_never_fires_are_never_marked() {
+        // The exclusive merge after the dead join works on with its other branch (still
+        // decided symbolically); the second parallel join waits for the dead flow forever.
+        let r = symbolic("deadlock-then-merge.bpmn");
+        assert_violation(&r, "verify::deadlock", "join");
+        let at: Vec<(&str, &str)> = r
+            .findings
+            .iter()
+            .map(|f| (f.code.as_str(), f.element.id.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [("verify::deadlock", "join"), ("verify::deadlock", "join2")]
+        );
+        assert_eq!(ids(&r.findings[0].affected), ["f"]);
+        assert_eq!(ids(&r.findings[1].related), ["join"]);
+        assert_eq!(ids(&r.findings[1].affected), ["h"]);
+        assert_eq!(r.findings[1].trace.last().unwrap().id, "join2");
+    }
+
+    #[test]
     fn first_defect_is_reported_when_the_search_runs_out_of_states() {
         // The exclusive cross link deadlocks at y1, and the final join after it waits
         // too: joins behind the first error, so the search decides the rest. With a

@@ -27,7 +27,11 @@
 //! no longer describe the runs (a join that lets two tokens through runs its successors
 //! twice), so the elements after an error are only decided here when none of them joins
 //! flows: they then run once or twice behind a lack of synchronisation, and behind a
-//! deadlock exactly when the join can fire at all. Otherwise [`decide`] gives only the
+//! deadlock exactly when the join can fire at all. A parallel join with two inputs that
+//! no run marks both never fires: the flows after it are never marked, an exclusive join
+//! works on without them, a parallel join waiting for them deadlocks too, and only an
+//! inclusive join after the stuck tokens (which may wait for them) is not decided here.
+//! Otherwise [`decide`] gives only the
 //! first errors: the caller searches the state space for the rest, and falls back on them
 //! when the search runs out of states (the verdict "unsound" is exact either way).
 //!
@@ -411,6 +415,11 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
     let mut findings: Vec<SymFinding> = Vec::new();
     // Per node: the error it is (or is behind), as the index of the finding.
     let mut behind: Vec<Option<usize>> = vec![None; g.nodes.len()];
+    // Per node: the finding of the parallel join that never fires and so keeps it from
+    // ever firing (its flows are never marked).
+    let mut dead: Vec<Option<usize>> = vec![None; g.nodes.len()];
+    // Per node: whether a token stuck at a join that never fires is upstream of it.
+    let mut stuck_at: Vec<Option<usize>> = vec![None; g.nodes.len()];
     let mut at_fault = vec![false; g.nodes.len()];
     let mut exact = true;
     let default_of = |n: usize| model.el(g.nodes[n].el).links.default_flow;
@@ -422,13 +431,62 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
             behind[n] = Some(i);
             continue;
         }
+        // Tokens stuck in front of a join that never fires make every inclusive join
+        // after them wait: which ones do depends on where they are, not decided here.
+        let stuck = node.ins.iter().find_map(|&f| {
+            let s = g.edges[f].0;
+            dead[s].or(stuck_at[s])
+        });
+        stuck_at[n] = stuck;
+        if let (Some(i), GatewayType::Or, true) = (stuck, node.join, node.ins.len() >= 2) {
+            exact = false;
+            behind[n] = Some(i);
+            continue;
+        }
+        // Inputs never marked (behind a join that never fires) take no part: an exclusive
+        // join works with the others, a parallel join never fires either, and whether an
+        // inclusive join waits depends on where the stuck tokens are: not decided here.
+        let ins: Vec<usize> = node
+            .ins
+            .iter()
+            .copied()
+            .filter(|&f| dead[g.edges[f].0].is_none())
+            .collect();
+        if let Some(i) = node.ins.iter().find_map(|&f| dead[g.edges[f].0]) {
+            if ins.is_empty() {
+                dead[n] = Some(i);
+                continue;
+            }
+            match node.join {
+                GatewayType::Xor => {}
+                GatewayType::And => {
+                    // It waits for a flow behind the join that never fires.
+                    let blocker = findings[i].element;
+                    dead[n] = Some(findings.len());
+                    at_fault[n] = true;
+                    findings.push(SymFinding {
+                        problem: Problem::Deadlock,
+                        element: node.el,
+                        split: blocker,
+                        affected: Vec::new(),
+                    });
+                    continue;
+                }
+                GatewayType::Or => {
+                    exact = false;
+                    behind[n] = Some(i);
+                    continue;
+                }
+            }
+        }
+        let node_ins = &ins;
         let input = if n == g.start {
             let mut b = Bits::new(n_symbols);
             b.set(0);
             b
         } else {
             match node.join {
-                GatewayType::And if node.ins.len() >= 2 => {
+                GatewayType::And if node_ins.len() >= 2 => {
                     let forms: Vec<Bits> = node
                         .ins
                         .iter()
@@ -440,7 +498,11 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
                     }
                     if let Some(k) = (1..forms.len()).find(|&k| forms[k] != forms[0]) {
                         let split = distinguishing_decision(&sy, &g, &forms[0], &forms[k]);
-                        behind[n] = Some(findings.len());
+                        if never_fires(&sy, node_ins) == Some(true) {
+                            dead[n] = Some(findings.len());
+                        } else {
+                            behind[n] = Some(findings.len());
+                        }
                         at_fault[n] = true;
                         findings.push(SymFinding {
                             problem: Problem::Deadlock,
@@ -452,7 +514,7 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
                     }
                 }
                 GatewayType::Xor => {
-                    if let Some((a, b)) = co_marked_pair(&sy, &node.ins) {
+                    if let Some((a, b)) = co_marked_pair(&sy, node_ins) {
                         let problem = if node.kind == Kind::EndEvent {
                             Some(Problem::ImproperCompletion)
                         } else if node.outs.is_empty() {
@@ -480,11 +542,11 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
             }
             let mut l = Bits::new(n_symbols);
             if node.join == GatewayType::And {
-                if let Some(x) = node.ins.first().and_then(|&f| sy.label[f].as_ref()) {
+                if let Some(x) = node_ins.first().and_then(|&f| sy.label[f].as_ref()) {
                     l.or(x);
                 }
             } else {
-                for &f in &node.ins {
+                for &f in node_ins {
                     if let Some(x) = &sy.label[f] {
                         l.or(x);
                     }
@@ -495,11 +557,11 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
         // Flows some run marks together with this node's firing.
         let mut base = Bits::new(n_edges);
         if node.join == GatewayType::And {
-            if let Some(&f) = node.ins.first() {
+            if let Some(&f) = node_ins.first() {
                 base.or(&sy.co[f]);
             }
         } else {
-            for &f in &node.ins {
+            for &f in node_ins {
                 base.or(&sy.co[f]);
             }
         }
@@ -541,6 +603,11 @@ pub(crate) fn decide(model: &Model, scope: ElementId) -> Option<Decided> {
     }
     // What each error breaks after it.
     for &n in &g.order {
+        if let (Some(i), false, true) = (dead[n], at_fault[n], g.nodes[n].kind.is_activity()) {
+            findings[i]
+                .affected
+                .push((Problem::DeadActivity, g.nodes[n].el));
+        }
         let (Some(i), false) = (behind[n], at_fault[n]) else {
             continue;
         };
