@@ -165,6 +165,15 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
         };
         eligible &= simple;
         let gw = gateway_type(&e.kind);
+        // An inclusive split into one conditional flow and its default takes exactly one.
+        let split = match gw {
+            Some(GatewayType::Or)
+                if e.links.outgoing.len() == 2 && e.links.default_flow.is_some() =>
+            {
+                GatewayType::Xor
+            }
+            g => g.unwrap_or(GatewayType::And),
+        };
         let end = e.kind == Kind::EndEvent || e.links.outgoing.is_empty();
         if e.links.incoming.is_empty() && e.kind != Kind::StartEvent {
             eligible = false;
@@ -177,7 +186,7 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
         index.insert(id, i);
         r.nodes.push(Node {
             join: gw.unwrap_or(GatewayType::Xor),
-            split: gw.unwrap_or(GatewayType::And),
+            split,
             join_el: id,
             split_el: id,
             start: e.kind == Kind::StartEvent,

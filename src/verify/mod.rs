@@ -8,7 +8,9 @@
 //!
 //! How: every scope is first decomposed into single-entry single-exit fragments
 //! ([`fragments::decompose`], linear time). When a scope reduces completely, its verdict
-//! comes from the gateway types of its bonds without any search. Everything else is
+//! comes from the gateway types of its bonds without any search. An unstructured but
+//! acyclic scope is decided by symbolic execution (`symbolic.rs`: decision outcomes as
+//! labels on the flows, polynomial time) where its errors allow. Everything else is
 //! decided by breadth-first search over markings (bitsets interned in a hash table) under
 //! a state budget, with partial-order reduction (stubborn sets, `por.rs`) so that
 //! concurrent branches are not interleaved in every order; when the budget runs out the
@@ -37,6 +39,7 @@ mod explore;
 pub mod fragments;
 mod net;
 mod por;
+mod symbolic;
 
 use std::collections::{HashMap, VecDeque};
 
@@ -55,12 +58,16 @@ pub const DEFAULT_MAX_STATES: usize = 1_000_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
-    /// Structural decision for scopes that decompose completely, search for the rest.
+    /// Structural decision for scopes that decompose completely, symbolic execution for
+    /// unstructured acyclic ones, search for the rest.
     #[default]
     Auto,
     /// Always search the full state space, without partial-order reduction (the exact
     /// reference the fast path is tested against; its witnesses are shortest runs).
     Exhaustive,
+    /// As `Auto`, but unstructured acyclic scopes are searched (with partial-order
+    /// reduction) instead of executed symbolically: to compare the two.
+    Search,
 }
 
 /// Options of [`verify_model`].
@@ -128,6 +135,10 @@ pub struct Properties {
 pub enum Decision {
     /// By fragment decomposition and gateway types, without search.
     Structural,
+    /// By symbolic execution of an unstructured acyclic scope (outcome labels on the
+    /// flows), without search; or, for an unsound one whose search ran out of states, by
+    /// the first defects symbolic execution found (the other properties are unknown).
+    Symbolic,
     /// By state-space search (with partial-order reduction unless `Method::Exhaustive`).
     StateSpace,
 }
@@ -246,10 +257,42 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         if let Some(tree) = &tree {
             fragments = tree.fragments.len();
         }
-        let structural = options.method == Method::Auto
+        let structural = options.method != Method::Exhaustive
             && tree.as_ref().is_some_and(|t| t.eligible && t.structured);
         let mut unsupported = Vec::new();
-        if structural {
+        // An unstructured acyclic scope: symbolic execution instead of search.
+        let symbolic = match &tree {
+            // `symbolic` checks its own (wider) eligibility: zero or several start events.
+            Some(_) if options.method == Method::Auto && !structural => {
+                symbolic::decide(model, unit.scopes[0])
+            }
+            _ => None,
+        };
+        let to_raw = |found: Vec<symbolic::SymFinding>| -> Vec<RawFinding> {
+            found
+                .into_iter()
+                .map(|f| RawFinding {
+                    problem: f.problem,
+                    element: f.element,
+                    related: vec![f.split],
+                    trace: structural_path(model, unit.scopes[0], f.split, f.element),
+                    run: Vec::new(),
+                    affected: f.affected,
+                })
+                .collect()
+        };
+        // Set when only the first errors are known: every other property is unknown.
+        let mut partial = false;
+        let (exact, first_errors) = match symbolic {
+            Some(symbolic::Decided::Exact(found)) => (Some(found), None),
+            Some(symbolic::Decided::FirstErrors(found)) => (None, Some(found)),
+            None => (None, None),
+        };
+        if let Some(found) = exact {
+            decision = Decision::Symbolic;
+            witness = Witness::Path;
+            raw = to_raw(found);
+        } else if structural {
             decision = Decision::Structural;
             witness = Witness::Path;
             for &(problem, fault, split) in tree.as_ref().map(|t| &t.problems[..]).unwrap_or(&[]) {
@@ -271,11 +314,19 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
                 &net,
                 options.max_states,
                 unit.scopes.len(),
-                options.method == Method::Auto,
+                options.method != Method::Exhaustive,
             );
             complete = outcome.complete;
             states = outcome.states;
             raw = outcome.findings;
+            // The search ran out of states, but the defects symbolic execution found
+            // first are certain: report them rather than "unknown".
+            if let (false, Some(found)) = (complete, first_errors) {
+                decision = Decision::Symbolic;
+                witness = Witness::Path;
+                raw = to_raw(found);
+                partial = true;
+            }
         }
         raw.sort_by_key(|f| f.problem);
         let mut violated: Vec<Problem> = Vec::new();
@@ -316,7 +367,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         let prop = |ps: &[Problem], needs_complete: bool| {
             if ps.iter().any(|p| violated.contains(p)) {
                 Check::Violated
-            } else if needs_complete && !complete {
+            } else if (needs_complete || partial) && !complete {
                 Check::Unknown
             } else {
                 Check::Holds
@@ -421,7 +472,7 @@ fn make_finding(model: &Model, f: &RawFinding, scope: &str, witness: Witness) ->
             "option-to-complete",
             match f.related.first() {
                 Some(&s) if witness == Witness::Path => format!(
-                    "Deadlock: {what} waits for branches that {} never activates together",
+                    "Deadlock: {what} waits for branches that {} never activates together{after}",
                     model.describe(s)
                 ),
                 _ => format!("Deadlock: a token waits forever at {what}{after}"),
@@ -576,7 +627,11 @@ fn structural_path(
         .map(|(id, _)| id);
     let mut path = Vec::new();
     if let Some(s) = start {
+        // With several start events the split may lie after another one.
         path = shortest(model, s, split, None).unwrap_or_else(|| vec![s]);
+        if path.last() != Some(&split) && model.el(split).kind == Kind::StartEvent {
+            path.clear();
+        }
     }
     if path.last() != Some(&split) {
         path.push(split);

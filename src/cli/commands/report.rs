@@ -150,6 +150,7 @@ fn soundness(model: &Model, max_states: usize, findings: &mut Vec<Finding>) -> V
                 crate::verify::Decision::Structural => {
                     format!("decided structurally ({} fragments)", u.fragments)
                 }
+                crate::verify::Decision::Symbolic => "decided by symbolic execution".to_owned(),
                 crate::verify::Decision::StateSpace => format!("{} states explored", u.states),
             };
             let p = &u.properties;

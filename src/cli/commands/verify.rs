@@ -48,6 +48,10 @@ pub struct VerifyArgs {
     /// (the reference the fast path is tested against; it may run out of --max-states).
     #[arg(long)]
     pub exhaustive: bool,
+    /// Search unstructured acyclic processes (with partial-order reduction) instead of
+    /// deciding them by symbolic execution: to compare the two.
+    #[arg(long, conflicts_with = "exhaustive")]
+    pub no_symbolic: bool,
     /// Print read and verify times per file on stderr (`timing<TAB>file<TAB>read ms<TAB>verify ms`).
     #[arg(long)]
     pub timings: bool,
@@ -79,6 +83,8 @@ pub fn run(args: &VerifyArgs) -> Result<ExitStatus, CliError> {
         max_states: args.max_states,
         method: if args.exhaustive {
             Method::Exhaustive
+        } else if args.no_symbolic {
+            Method::Search
         } else {
             Method::Auto
         },
@@ -277,6 +283,7 @@ fn write_text(out: &mut String, report: &VerifyReport, diags: &[FileDiagnostic],
             crate::verify::Decision::Structural => {
                 format!("structural, {} fragments", u.fragments)
             }
+            crate::verify::Decision::Symbolic => "symbolic".to_owned(),
             crate::verify::Decision::StateSpace => format!("{} states", u.states),
         };
         let _ = writeln!(
