@@ -1249,3 +1249,34 @@ mod symbolic {
         }
     }
 }
+
+/// An element the search does not model (an inclusive split with more conditional flows
+/// than it enumerates) makes the verdict unknown; the tokens it stops are not reported as
+/// a deadlock, nor the activities behind it as dead. The structural path, which needs no
+/// enumeration, decides the same model.
+#[test]
+fn unsupported_element_gives_unknown_not_a_deadlock() {
+    let mut s = String::from(
+        r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"><process id="p"><startEvent id="s"/><inclusiveGateway id="g"/><inclusiveGateway id="j"/><endEvent id="e"/><sequenceFlow id="a" sourceRef="s" targetRef="g"/><sequenceFlow id="b" sourceRef="j" targetRef="e"/>"#,
+    );
+    for i in 0..20 {
+        let _ = write!(
+            s,
+            r#"<task id="t{i}"/><sequenceFlow id="x{i}" sourceRef="g" targetRef="t{i}"><conditionExpression>c</conditionExpression></sequenceFlow><sequenceFlow id="y{i}" sourceRef="t{i}" targetRef="j"/>"#
+        );
+    }
+    s.push_str("</process></definitions>");
+    let model = parse_str("wide.bpmn", &s, &ParseOptions::default()).unwrap();
+    let exact = verify_model(
+        &model,
+        &VerifyOptions {
+            method: Method::Exhaustive,
+            ..VerifyOptions::default()
+        },
+    );
+    assert_eq!(exact.verdict, Verdict::Unknown);
+    let codes: Vec<&str> = exact.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(codes, ["verify::unsupported"], "{:#?}", exact.findings);
+    let fast = verify_model(&model, &VerifyOptions::default());
+    assert_eq!(fast.verdict, Verdict::Sound);
+}

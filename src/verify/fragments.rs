@@ -358,12 +358,17 @@ impl Reducer {
             }
         }
         // Outgoing edges grouped by target.
+        // (in order of first appearance; the index keeps wide splits linear per visit)
         let mut by_dst: Vec<(u32, Vec<u32>)> = Vec::new();
+        let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
         for &e in &self.nodes[ni].outs {
             let d = self.edges[e as usize].dst;
-            match by_dst.iter_mut().find(|(x, _)| *x == d) {
-                Some((_, v)) => v.push(e),
-                None => by_dst.push((d, vec![e])),
+            match slot.get(&d) {
+                Some(&i) => by_dst[i].1.push(e),
+                None => {
+                    slot.insert(d, by_dst.len());
+                    by_dst.push((d, vec![e]));
+                }
             }
         }
         // Alternative end events: several ends with one input each, from this node.

@@ -319,6 +319,20 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
             complete = outcome.complete;
             states = outcome.states;
             raw = outcome.findings;
+            if !unsupported.is_empty() {
+                // An element the net does not model stops its tokens: a run that reaches one
+                // says nothing, and what is never reached behind it is not known to be dead.
+                // Keep only violations whose witness stays clear of every such element.
+                let blocked = |el: &ElementId| unsupported.iter().any(|(u, _)| u == el);
+                raw.retain(|f| {
+                    f.problem != Problem::DeadActivity
+                        && !blocked(&f.element)
+                        && !f.trace.iter().any(blocked)
+                });
+                for f in &mut raw {
+                    f.affected.retain(|&(p, _)| p != Problem::DeadActivity);
+                }
+            }
             // The search ran out of states, but the defects symbolic execution found
             // first are certain: report them rather than "unknown".
             if let (false, Some(found)) = (complete, first_errors) {
@@ -367,7 +381,9 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         let prop = |ps: &[Problem], needs_complete: bool| {
             if ps.iter().any(|p| violated.contains(p)) {
                 Check::Violated
-            } else if (needs_complete || partial) && !complete {
+            } else if ((needs_complete || partial) && !complete)
+                || (needs_complete && !unsupported.is_empty())
+            {
                 Check::Unknown
             } else {
                 Check::Holds
