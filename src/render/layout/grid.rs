@@ -1358,22 +1358,28 @@ impl Router<'_> {
         true
     }
 
+    /// Indices into `all` of the placed segments in the buckets a segment `a`-`b` spans,
+    /// each once, in `out`.
+    fn placed_near(&self, a: Point, b: Point, out: &mut Vec<usize>) {
+        out.clear();
+        for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
+            for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
+                if let Some(list) = self.seg_buckets.get(&(bx, by)) {
+                    out.extend_from_slice(list);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+
     /// Crossings of a candidate with the edges placed so far (other than `skip`).
     fn crossings_with_placed(&self, skip: usize, pts: &[Point]) -> usize {
         let mut n = 0;
         let mut near: Vec<usize> = Vec::new();
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            near.clear();
-            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                    if let Some(list) = self.seg_buckets.get(&(bx, by)) {
-                        near.extend_from_slice(list);
-                    }
-                }
-            }
-            near.sort_unstable();
-            near.dedup();
+            self.placed_near(a, b, &mut near);
             for &i in &near {
                 let (c, d, e) = self.all[i];
                 if e != GONE && e != skip && super::metrics::cross(a, b, c, d) {
@@ -1410,16 +1416,7 @@ impl Router<'_> {
         for (i, pts) in edges.iter().enumerate() {
             for w in pts.windows(2) {
                 let (a, b) = (w[0], w[1]);
-                near.clear();
-                for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-                    for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                        if let Some(list) = self.seg_buckets.get(&(bx, by)) {
-                            near.extend_from_slice(list);
-                        }
-                    }
-                }
-                near.sort_unstable();
-                near.dedup();
+                self.placed_near(a, b, &mut near);
                 for &k in &near {
                     let (c, d, j) = self.all[k];
                     // each pair once, from its lower edge
