@@ -358,15 +358,23 @@ impl Reducer {
             }
         }
         // Outgoing edges grouped by target.
-        // (in order of first appearance; the index keeps wide splits linear per visit)
+        // (in order of first appearance; an index keeps wide splits linear per visit)
+        let outs = &self.nodes[ni].outs;
         let mut by_dst: Vec<(u32, Vec<u32>)> = Vec::new();
         let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
-        for &e in &self.nodes[ni].outs {
+        for &e in outs {
             let d = self.edges[e as usize].dst;
-            match slot.get(&d) {
-                Some(&i) => by_dst[i].1.push(e),
+            let found = if outs.len() <= 16 {
+                by_dst.iter().position(|(x, _)| *x == d)
+            } else {
+                slot.get(&d).copied()
+            };
+            match found {
+                Some(i) => by_dst[i].1.push(e),
                 None => {
-                    slot.insert(d, by_dst.len());
+                    if outs.len() > 16 {
+                        slot.insert(d, by_dst.len());
+                    }
                     by_dst.push((d, vec![e]));
                 }
             }

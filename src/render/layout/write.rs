@@ -194,71 +194,100 @@ fn opt(xml: &mut String, name: &str, v: Option<&str>) {
     }
 }
 
-/// A coordinate, rounded to a tenth, without a trailing `.0`.
-struct Num(f64);
-
-impl std::fmt::Display for Num {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // tenths as an integer: integer formatting is several times cheaper than float
-        let t = (self.0 * 10.0).round();
-        if !t.is_finite() || t.abs() >= 1e15 {
-            return write!(f, "{}", t / 10.0);
-        }
+/// Appends a coordinate, rounded to a tenth, without a trailing `.0`. Written digit by
+/// digit: `core::fmt` took most of the time of writing a large diagram.
+fn push_num(xml: &mut String, v: f64) {
+    let t = (v * 10.0).round();
+    if !t.is_finite() || t.abs() >= 1e15 {
+        let _ = write!(xml, "{}", t / 10.0);
+        return;
+    }
+    #[allow(clippy::cast_possible_truncation)]
+    let t = t as i64;
+    if t < 0 {
+        xml.push('-');
+    }
+    let a = t.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut n = a / 10;
+    let mut at = digits.len();
+    loop {
+        at -= 1;
         #[allow(clippy::cast_possible_truncation)]
-        let t = t as i64;
-        if t < 0 {
-            f.write_str("-")?;
+        {
+            digits[at] = b'0' + (n % 10) as u8;
         }
-        let a = t.unsigned_abs();
-        write!(f, "{}", a / 10)?;
-        if a % 10 != 0 {
-            write!(f, ".{}", a % 10)?;
+        n /= 10;
+        if n == 0 {
+            break;
         }
-        Ok(())
+    }
+    for &d in &digits[at..] {
+        xml.push(char::from(d));
+    }
+    if a % 10 != 0 {
+        xml.push('.');
+        #[allow(clippy::cast_possible_truncation)]
+        xml.push(char::from(b'0' + (a % 10) as u8));
     }
 }
 
 #[cfg(test)]
 fn num(v: f64) -> String {
-    Num(v).to_string()
+    let mut s = String::new();
+    push_num(&mut s, v);
+    s
 }
 
 fn bounds(xml: &mut String, b: &Bounds) {
-    let _ = write!(
-        xml,
-        "<dc:Bounds x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" />",
-        Num(b.x),
-        Num(b.y),
-        Num(b.width),
-        Num(b.height)
-    );
+    xml.push_str("<dc:Bounds x=\"");
+    push_num(xml, b.x);
+    xml.push_str("\" y=\"");
+    push_num(xml, b.y);
+    xml.push_str("\" width=\"");
+    push_num(xml, b.width);
+    xml.push_str("\" height=\"");
+    push_num(xml, b.height);
+    xml.push_str("\" />");
 }
 
 fn label(xml: &mut String, l: &DiLabel, ind: &str, nl: &str) {
     match &l.bounds {
         Some(b) => {
-            let _ = write!(xml, "{ind}<bpmndi:BPMNLabel>{nl}{ind}  ");
+            xml.push_str(ind);
+            xml.push_str("<bpmndi:BPMNLabel>");
+            xml.push_str(nl);
+            xml.push_str(ind);
+            xml.push_str("  ");
             bounds(xml, b);
-            let _ = write!(xml, "{nl}{ind}</bpmndi:BPMNLabel>{nl}");
+            xml.push_str(nl);
+            xml.push_str(ind);
+            xml.push_str("</bpmndi:BPMNLabel>");
+            xml.push_str(nl);
         }
         None => {
-            let _ = write!(xml, "{ind}<bpmndi:BPMNLabel />{nl}");
+            xml.push_str(ind);
+            xml.push_str("<bpmndi:BPMNLabel />");
+            xml.push_str(nl);
         }
     }
 }
 
 fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str) {
-    let _ = write!(xml, "{ind}<bpmndi:BPMNDiagram");
+    xml.push_str(ind);
+    xml.push_str("<bpmndi:BPMNDiagram");
     opt(xml, "id", d.id.as_deref());
     let _ = write!(xml, "{decls}>{nl}{ind}  <bpmndi:BPMNPlane");
     let p = &d.plane;
     opt(xml, "id", p.id.as_deref());
     opt(xml, "bpmnElement", p.bpmn_element.as_deref());
-    let _ = write!(xml, ">{nl}");
+    xml.push('>');
+    xml.push_str(nl);
     let i3 = format!("{ind}    ");
     let i4 = format!("{ind}      ");
     for s in &p.shapes {
-        let _ = write!(xml, "{i3}<bpmndi:BPMNShape");
+        xml.push_str(&i3);
+        xml.push_str("<bpmndi:BPMNShape");
         opt(xml, "id", s.id.as_deref());
         opt(xml, "bpmnElement", s.bpmn_element.as_deref());
         for (name, v) in [
@@ -271,31 +300,40 @@ fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str
                 let _ = write!(xml, " {name}=\"{v}\"");
             }
         }
-        let _ = write!(xml, ">{nl}{i4}");
+        xml.push('>');
+        xml.push_str(nl);
+        xml.push_str(&i4);
         bounds(xml, &s.bounds);
         xml.push_str(nl);
         if let Some(l) = &s.label {
             label(xml, l, &i4, nl);
         }
-        let _ = write!(xml, "{i3}</bpmndi:BPMNShape>{nl}");
+        xml.push_str(&i3);
+        xml.push_str("</bpmndi:BPMNShape>");
+        xml.push_str(nl);
     }
     for e in &p.edges {
-        let _ = write!(xml, "{i3}<bpmndi:BPMNEdge");
+        xml.push_str(&i3);
+        xml.push_str("<bpmndi:BPMNEdge");
         opt(xml, "id", e.id.as_deref());
         opt(xml, "bpmnElement", e.bpmn_element.as_deref());
-        let _ = write!(xml, ">{nl}");
+        xml.push('>');
+        xml.push_str(nl);
         for w in &e.waypoints {
-            let _ = write!(
-                xml,
-                "{i4}<di:waypoint x=\"{}\" y=\"{}\" />{nl}",
-                Num(w.x),
-                Num(w.y)
-            );
+            xml.push_str(&i4);
+            xml.push_str("<di:waypoint x=\"");
+            push_num(xml, w.x);
+            xml.push_str("\" y=\"");
+            push_num(xml, w.y);
+            xml.push_str("\" />");
+            xml.push_str(nl);
         }
         if let Some(l) = &e.label {
             label(xml, l, &i4, nl);
         }
-        let _ = write!(xml, "{i3}</bpmndi:BPMNEdge>{nl}");
+        xml.push_str(&i3);
+        xml.push_str("</bpmndi:BPMNEdge>");
+        xml.push_str(nl);
     }
     let _ = write!(
         xml,
