@@ -135,14 +135,14 @@ pub struct TimePeriod {
 /// | name | params |
 /// |---|---|
 /// | `fix` | value |
-/// | `expon` | mean, [min, [max]] (shifted by min, as Prosimos) |
-/// | `norm` | mean, std, [min, [max]] |
+/// | `expon` | mean, optional min, optional max (shifted by min, as Prosimos) |
+/// | `norm` | mean, std, optional min, optional max |
 /// | `uniform` | min, max |
-/// | `lognorm` | mean, variance, [min, [max]] |
-/// | `gamma` | mean, variance, [min, [max]] |
+/// | `lognorm` | mean, variance, optional min, optional max |
+/// | `gamma` | mean, variance, optional min, optional max |
 /// | `triang` | min, mode, max |
-/// | `weibull` | shape, scale, [min, [max]] |
-/// | `erlang` | k, mean, [min, [max]] |
+/// | `weibull` | shape, scale, optional min, optional max |
+/// | `erlang` | k, mean, optional min, optional max |
 /// | `histogram_sampling` | none: `histogram_data` |
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DistSpec {

@@ -67,7 +67,7 @@ pub struct FragmentTree {
     /// All fragments; the root is the last one.
     pub fragments: Vec<Fragment>,
     /// Whether the whole scope reduced to its start and end: then the tree has no rigid
-    /// fragment and the verdict of [`FragmentTree::problems`] is exact.
+    /// fragment and the verdict of its `problems` is exact.
     pub structured: bool,
     /// Whether the scope only uses elements the structural check understands (one start
     /// event, plain activities and events, XOR/AND/OR gateways, no boundary events).
