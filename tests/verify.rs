@@ -41,6 +41,14 @@ fn assert_sound(name: &str) {
     assert!(r.findings.is_empty());
 }
 
+/// Each finding as (code, element id), in report order.
+fn code_and_element(r: &VerifyReport) -> Vec<(&str, &str)> {
+    r.findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.element.id.as_str()))
+        .collect()
+}
+
 /// Asserts a violation with this code at this element, and that its witness ends there.
 fn assert_violation(r: &VerifyReport, code: &str, element: &str) {
     assert_eq!(r.verdict, Verdict::Unsound);
@@ -607,11 +615,7 @@ fn lack_of_synchronisation_is_reported_once_at_its_root() {
 fn activities_after_a_deadlock_are_reported_with_it() {
     let r = check("deadlock-cascade.bpmn");
     assert_violation(&r, "verify::deadlock", "join");
-    let codes: Vec<(&str, &str)> = r
-        .findings
-        .iter()
-        .map(|f| (f.code.as_str(), f.element.id.as_str()))
-        .collect();
+    let codes = code_and_element(&r);
     assert_eq!(
         codes,
         [
@@ -1005,11 +1009,7 @@ mod symbolic {
         // decided symbolically); the second parallel join waits for the dead flow forever.
         let r = symbolic("deadlock-then-merge.bpmn");
         assert_violation(&r, "verify::deadlock", "join");
-        let at: Vec<(&str, &str)> = r
-            .findings
-            .iter()
-            .map(|f| (f.code.as_str(), f.element.id.as_str()))
-            .collect();
+        let at = code_and_element(&r);
         assert_eq!(
             at,
             [("verify::deadlock", "join"), ("verify::deadlock", "join2")]
