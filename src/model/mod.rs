@@ -60,8 +60,9 @@ pub struct Attr {
     pub ns: Option<Box<str>>,
     /// Prefix as written (for display only).
     pub prefix: Option<Box<str>>,
-    /// Local name.
-    pub local: Box<str>,
+    /// Local name. The attribute names BPMN and its common extensions use are shared
+    /// static strings (a file has tens of thousands of attributes and a few dozen names).
+    pub local: std::borrow::Cow<'static, str>,
     /// Unescaped value.
     pub value: Box<str>,
 }
