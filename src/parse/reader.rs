@@ -613,7 +613,7 @@ fn read_di(
         return None;
     }
     r.declare(&root.0, root.1).ok()?;
-    let id = r.push_element(Kind::Definitions, Vec::new(), root.1, None);
+    let id = r.push_element(Kind::Definitions, [None, None], Vec::new(), root.1, None);
     r.stack.push(Frame::Sem(id));
     let stop = match r.run(at, &mut Mode::Di { cancel }) {
         Ok(Some(stop)) => stop,
@@ -1329,7 +1329,8 @@ impl<'a> Reader<'a> {
         };
 
         if is_root {
-            let attrs = self.attrs(e, span)?;
+            let mut taken = [("id", None), ("name", None)];
+            let attrs = self.attrs_taking(e, span, &mut taken)?;
             self.namespaces = self
                 .bindings
                 .iter()
@@ -1339,7 +1340,8 @@ impl<'a> Reader<'a> {
                 let uri = self.ns_uri(resolved, prefix);
                 return Err(self.not_bpmn_root(local, uri.as_deref(), span));
             }
-            let id = self.push_element(Kind::Definitions, attrs, span, None);
+            let [(_, id), (_, name)] = taken;
+            let id = self.push_element(Kind::Definitions, [id, name], attrs, span, None);
             self.stack.push(Frame::Sem(id));
             return Ok(());
         }
@@ -1358,9 +1360,11 @@ impl<'a> Reader<'a> {
                         };
                         Frame::Ref { parent, local }
                     } else {
-                        let attrs = self.attrs(e, span)?;
+                        let mut taken = [("id", None), ("name", None)];
+                        let attrs = self.attrs_taking(e, span, &mut taken)?;
+                        let [(_, id), (_, name)] = taken;
                         let kind = Kind::from_local_name(local);
-                        Frame::Sem(self.push_element(kind, attrs, span, Some(parent)))
+                        Frame::Sem(self.push_element(kind, [id, name], attrs, span, Some(parent)))
                     }
                 } else if ns == Some(Known::BpmnDi)
                     && local == "BPMNDiagram"
@@ -1649,15 +1653,17 @@ impl<'a> Reader<'a> {
         self.text.clear();
     }
 
+    /// Adds a semantic element: its `id` and `name` attributes are kept in their fields,
+    /// not in `attrs` (see [`Element::attr`]).
     fn push_element(
         &mut self,
         kind: Kind,
+        [xml_id, name]: [Option<Box<str>>; 2],
         attrs: Vec<Attr>,
         span: Span,
         parent: Option<ElementId>,
     ) -> ElementId {
         let id = ElementId(u32::try_from(self.elements.len()).unwrap_or(u32::MAX));
-        let xml_id = find(&attrs, "id");
         if let Some(xml_id) = &xml_id {
             match self.ids.entry(xml_id.clone()) {
                 hashbrown::hash_map::Entry::Occupied(first) => {
@@ -1679,7 +1685,6 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let name = find(&attrs, "name");
         self.elements.push(Element {
             kind,
             id: xml_id,
