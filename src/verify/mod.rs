@@ -253,9 +253,9 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         let mut decision = Decision::StateSpace;
         let mut witness = Witness::Run;
         let mut fragments = 0;
-        let tree = (unit.scopes.len() == 1).then(|| decompose(model, unit.scopes[0]));
+        let tree = (unit.scopes.len() == 1).then(|| fragments::reduce(model, unit.scopes[0]));
         if let Some(tree) = &tree {
-            fragments = tree.fragments.len();
+            fragments = tree.fragment_count();
         }
         let structural = options.method != Method::Exhaustive
             && tree.as_ref().is_some_and(|t| t.eligible && t.structured);
