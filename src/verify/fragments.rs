@@ -19,8 +19,6 @@
 //! [`FragmentTree`] with its vectors is only built by [`decompose`] (verification only
 //! counts the fragments).
 
-use rustc_hash::FxHashMap;
-
 use serde::Serialize;
 
 use super::explore::Problem;
@@ -186,16 +184,15 @@ struct Frag {
 }
 
 /// Buffers reused by every reduction step.
-#[derive(Default)]
 struct Scratch {
-    /// Outgoing edges of the node, in order, then grouped by target.
-    order: Vec<u32>,
+    /// The outgoing edges of the node being reduced, per target in order of first
+    /// appearance: (target, number of edges).
+    groups: Vec<(u32, u32)>,
+    /// Per node: (step, index into `groups`); valid when the step is the current one, so
+    /// grouping takes linear time without clearing or hashing.
+    mark: Vec<(u32, u32)>,
+    step: u32,
     edges: Vec<u32>,
-    /// Per target in order of first appearance: (target, start in `edges`, count).
-    groups: Vec<(u32, u32, u32)>,
-    group_of: Vec<u32>,
-    /// Group of a target, for wide splits.
-    slot: FxHashMap<u32, u32>,
     nodes: Vec<u32>,
     frags: Vec<u32>,
 }
@@ -210,6 +207,8 @@ pub(crate) struct Reduction {
     items: Vec<ElementId>,
     item_next: Vec<u32>,
     root: u32,
+    /// Fragments no longer in the tree (see [`Reduction::fragment_count`]).
+    orphans: usize,
     /// See [`FragmentTree::structured`].
     pub structured: bool,
     /// See [`FragmentTree::eligible`].
@@ -228,6 +227,8 @@ struct Reducer {
     item_next: Vec<u32>,
     problems: Vec<(Problem, ElementId, ElementId)>,
     work: Vec<u32>,
+    /// Sequences flattened into their parent, left behind empty.
+    orphans: usize,
 }
 
 /// Decomposes one process or sub-process scope into its fragment tree.
@@ -252,6 +253,7 @@ pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
         item_next: Vec::with_capacity(size),
         problems: Vec::new(),
         work: Vec::with_capacity(size),
+        orphans: 0,
     };
     // Node index by element, dense over the ids of the scope's children (an arena range
     // no larger than the scope's subtree).
@@ -358,7 +360,14 @@ pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
     }
     r.work
         .extend((0..u32::try_from(r.nodes.len()).unwrap_or(0)).rev());
-    let mut scratch = Scratch::default();
+    let mut scratch = Scratch {
+        groups: Vec::new(),
+        mark: vec![(0, 0); r.nodes.len()],
+        step: 0,
+        edges: Vec::new(),
+        nodes: Vec::new(),
+        frags: Vec::new(),
+    };
     while let Some(n) = r.work.pop() {
         r.reduce(n, &mut scratch);
     }
@@ -393,6 +402,7 @@ pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
         items: r.items,
         item_next: r.item_next,
         root,
+        orphans: r.orphans,
         structured,
         eligible,
         problems: r.problems,
@@ -400,16 +410,11 @@ pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
 }
 
 impl Reduction {
-    /// The number of fragments of the tree (those the root reaches: merging leaves
-    /// emptied ones behind).
+    /// The number of fragments of the tree. Every fragment made has one parent until
+    /// the root, except the sequences flattened into another one, so the count needs no
+    /// walk of the tree.
     pub fn fragment_count(&self) -> usize {
-        let mut stack = vec![self.root];
-        let mut count = 0;
-        while let Some(f) = stack.pop() {
-            count += 1;
-            stack.extend(self.frags[f as usize].children.iter(&self.frag_next));
-        }
-        count
+        self.frags.len() - self.orphans
     }
 
     /// The fragment tree: the fragments the root reaches, children before parents, the
@@ -510,6 +515,15 @@ impl Reducer {
         })
     }
 
+    /// The edges from `a` to `b`, in order, into `out`.
+    fn edges_to(&self, a: u32, b: u32, out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(
+            self.adj(OUT, a)
+                .filter(|&e| self.edges[e as usize].dst == b),
+        );
+    }
+
     /// The node whose `dir` list holds edge `e`.
     fn end_of(&self, dir: usize, e: u32) -> u32 {
         let edge = &self.edges[e as usize];
@@ -587,13 +601,30 @@ impl Reducer {
         if !self.nodes[ni].alive {
             return;
         }
+        // Outgoing edges grouped by target, in order of first appearance.
+        s.step = s.step.wrapping_add(1);
+        if s.step == 0 {
+            s.mark.fill((0, 0));
+            s.step = 1;
+        }
+        s.groups.clear();
+        for e in self.adj(OUT, n) {
+            let d = self.edges[e as usize].dst;
+            let mark = &mut s.mark[d as usize];
+            if mark.0 == s.step {
+                s.groups[mark.1 as usize].1 += 1;
+            } else {
+                *mark = (s.step, u32::try_from(s.groups.len()).unwrap_or(NIL));
+                s.groups.push((d, 1));
+            }
+        }
         // Loop: an exclusive node with an edge to itself.
-        s.edges.clear();
-        s.edges.extend(
-            self.adj(OUT, n)
-                .filter(|&e| self.edges[e as usize].dst == n),
-        );
-        let selfs = u32::try_from(s.edges.len()).unwrap_or(NIL);
+        let mark = s.mark[ni];
+        let selfs = if mark.0 == s.step {
+            s.groups[mark.1 as usize].1
+        } else {
+            0
+        };
         let node = self.nodes[ni];
         if selfs > 0
             && node.join == GatewayType::Xor
@@ -601,6 +632,11 @@ impl Reducer {
             && node.adj[IN].len > selfs
             && node.adj[OUT].len > selfs
         {
+            s.edges.clear();
+            s.edges.extend(
+                self.adj(OUT, n)
+                    .filter(|&e| self.edges[e as usize].dst == n),
+            );
             for &e in &s.edges {
                 let child = self.edges[e as usize].frag;
                 let el = node.split_el;
@@ -637,51 +673,9 @@ impl Reducer {
                 return;
             }
         }
-        // Outgoing edges grouped by target, in order of first appearance (an index keeps
-        // wide splits linear per visit).
-        let wide = node.adj[OUT].len > 16;
-        s.order.clear();
-        s.groups.clear();
-        s.group_of.clear();
-        s.slot.clear();
-        for e in self.adj(OUT, n) {
-            let d = self.edges[e as usize].dst;
-            let found = if wide {
-                s.slot.get(&d).copied()
-            } else {
-                s.groups
-                    .iter()
-                    .position(|g| g.0 == d)
-                    .and_then(|i| u32::try_from(i).ok())
-            };
-            let g = found.unwrap_or_else(|| {
-                let g = u32::try_from(s.groups.len()).unwrap_or(NIL);
-                if wide {
-                    s.slot.insert(d, g);
-                }
-                s.groups.push((d, 0, 0));
-                g
-            });
-            s.groups[g as usize].2 += 1;
-            s.group_of.push(g);
-            s.order.push(e);
-        }
-        let mut start = 0;
-        for g in &mut s.groups {
-            g.1 = start;
-            start += g.2;
-            g.2 = 0;
-        }
-        s.edges.clear();
-        s.edges.resize(s.order.len(), NIL);
-        for (&e, &g) in s.order.iter().zip(&s.group_of) {
-            let g = &mut s.groups[g as usize];
-            s.edges[(g.1 + g.2) as usize] = e;
-            g.2 += 1;
-        }
         // Alternative end events: several ends with one input each, from this node.
         s.nodes.clear();
-        for &(d, _, count) in &s.groups {
+        for &(d, count) in &s.groups {
             let dn = &self.nodes[d as usize];
             if dn.end && count == 1 && dn.adj[IN].len == 1 && d != n {
                 s.nodes.push(d);
@@ -707,11 +701,10 @@ impl Reducer {
             self.touch(keep);
             return;
         }
-        for &(d, start, count) in &s.groups {
+        for &(d, count) in &s.groups {
             if d == n {
                 continue;
             }
-            let es = &s.edges[start as usize..(start + count) as usize];
             let (split, dn) = (self.nodes[ni].split, self.nodes[d as usize]);
             // Parallel edges into an end: one token each; an end event that throws a result,
             // reached by two concurrent tokens, completes improperly.
@@ -720,7 +713,8 @@ impl Reducer {
                     let (s, j) = (self.nodes[ni].split_el, dn.join_el);
                     self.problems.push((Problem::ImproperCompletion, j, s));
                 }
-                self.merge_parallel(es);
+                self.edges_to(n, d, &mut s.edges);
+                self.merge_parallel(&s.edges);
                 self.touch(n);
                 self.touch(d);
                 return;
@@ -728,14 +722,16 @@ impl Reducer {
             let all_out = count == self.nodes[ni].adj[OUT].len;
             let all_in = count == dn.adj[IN].len;
             if !dn.end && all_out && all_in && !self.nodes[ni].end {
-                self.bond(n, d, es);
+                self.edges_to(n, d, &mut s.edges);
+                self.bond(n, d, &s.edges);
                 return;
             }
             if count >= 2
                 && split == dn.join
                 && matches!(split, GatewayType::Xor | GatewayType::And)
             {
-                self.merge_parallel(es);
+                self.edges_to(n, d, &mut s.edges);
+                self.merge_parallel(&s.edges);
                 self.touch(n);
                 self.touch(d);
                 return;
@@ -758,6 +754,7 @@ impl Reducer {
         for &c in rest {
             let child = self.frags[c as usize];
             if child.kind == FragmentKind::Sequence && child.children.len <= 8 {
+                self.orphans += 1;
                 self.frags[c as usize].children = List::EMPTY;
                 self.frags[c as usize].elements = List::EMPTY;
                 self.frags[t]

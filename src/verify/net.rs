@@ -112,8 +112,19 @@ impl Net {
 /// The units of a model: top-level processes grouped by message flows, then every embedded
 /// or event sub-process on its own.
 pub(crate) fn units(model: &Model) -> Vec<Unit> {
-    let processes: Vec<ElementId> = model.processes().map(|(id, _)| id).collect();
-    let index: HashMap<ElementId, usize> =
+    // One pass over the elements.
+    let mut processes: Vec<ElementId> = Vec::new();
+    let mut message_flows: Vec<ElementId> = Vec::new();
+    let mut sub_processes: Vec<ElementId> = Vec::new();
+    for (id, e) in model.iter() {
+        match e.kind {
+            Kind::Process => processes.push(id),
+            Kind::MessageFlow => message_flows.push(id),
+            Kind::SubProcess | Kind::Transaction => sub_processes.push(id),
+            _ => {}
+        }
+    }
+    let index: rustc_hash::FxHashMap<ElementId, usize> =
         processes.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let mut parent: Vec<usize> = (0..processes.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -123,7 +134,8 @@ pub(crate) fn units(model: &Model) -> Vec<Unit> {
         }
         x
     }
-    for (_, mf) in model.of_kind(&Kind::MessageFlow) {
+    for &mf in &message_flows {
+        let mf = model.el(mf);
         let (Some(s), Some(t)) = (mf.links.source, mf.links.target) else {
             continue;
         };
@@ -156,14 +168,10 @@ pub(crate) fn units(model: &Model) -> Vec<Unit> {
             scopes,
         })
         .collect();
-    for (id, e) in model.iter() {
-        if matches!(e.kind, Kind::SubProcess | Kind::Transaction) {
-            out.push(Unit {
-                scopes: vec![id],
-                kind: UnitKind::SubProcess,
-            });
-        }
-    }
+    out.extend(sub_processes.into_iter().map(|id| Unit {
+        scopes: vec![id],
+        kind: UnitKind::SubProcess,
+    }));
     out
 }
 
