@@ -173,12 +173,13 @@ struct Edge {
     next: [u32; 2],
 }
 
-/// A fragment while reducing: its children and elements are lists.
+/// A fragment while reducing: its children and elements are lists; entry and exit are
+/// element ids or `NIL` (half the size of options).
 #[derive(Debug, Clone, Copy)]
 struct Frag {
     kind: FragmentKind,
-    entry: Option<ElementId>,
-    exit: Option<ElementId>,
+    entry: u32,
+    exit: u32,
     children: List,
     elements: List,
 }
@@ -240,25 +241,36 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
 /// Reduces one scope (see the module documentation).
 pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
     let mut eligible = true;
-    // Sized up front: a scope's children bound its nodes and flows, and every reduction
-    // step adds at most one fragment per node or flow.
+    // Sized up front and no larger (a first run then touches little fresh memory): one
+    // fragment per flow, and every reduction step adds at most one while removing a node or
+    // a flow. The node index
+    // is dense over the ids of the scope's children, an arena range no larger than the
+    // scope's subtree.
     let kids = &model.el(scope).children;
+    let (mut nodes, mut flows) = (0, 0);
+    let (mut lo, mut hi) = (u32::MAX, 0);
+    for &c in kids {
+        let kind = &model.el(c).kind;
+        if kind.is_flow_node() {
+            nodes += 1;
+        } else if *kind == Kind::SequenceFlow {
+            flows += 1;
+        }
+        lo = lo.min(c.0);
+        hi = hi.max(c.0);
+    }
     let size = kids.len();
     let mut r = Reducer {
-        nodes: Vec::with_capacity(size),
-        edges: Vec::with_capacity(size),
-        frags: Vec::with_capacity(2 * size + 1),
-        frag_next: Vec::with_capacity(2 * size + 1),
-        items: Vec::with_capacity(size),
-        item_next: Vec::with_capacity(size),
+        nodes: Vec::with_capacity(nodes),
+        edges: Vec::with_capacity(flows),
+        frags: Vec::with_capacity(nodes + 2 * flows + 1),
+        frag_next: Vec::with_capacity(nodes + 2 * flows + 1),
+        items: Vec::with_capacity(nodes + flows),
+        item_next: Vec::with_capacity(nodes + flows),
         problems: Vec::new(),
-        work: Vec::with_capacity(size),
+        work: Vec::with_capacity(nodes),
         orphans: 0,
     };
-    // Node index by element, dense over the ids of the scope's children (an arena range
-    // no larger than the scope's subtree).
-    let lo = kids.iter().map(|c| c.0).min().unwrap_or(0);
-    let hi = kids.iter().map(|c| c.0).max().unwrap_or(0);
     let mut index = vec![NIL; if size == 0 { 0 } else { (hi - lo) as usize + 1 }];
     let node_of = |index: &[u32], el: ElementId| {
         el.0.checked_sub(lo)
@@ -443,8 +455,8 @@ impl Reduction {
                 let fr = &self.frags[f as usize];
                 Fragment {
                     kind: fr.kind,
-                    entry: fr.entry,
-                    exit: fr.exit,
+                    entry: (fr.entry != NIL).then_some(ElementId(fr.entry)),
+                    exit: (fr.exit != NIL).then_some(ElementId(fr.exit)),
                     children: fr
                         .children
                         .iter(&self.frag_next)
@@ -476,8 +488,8 @@ impl Reducer {
     ) -> u32 {
         self.frags.push(Frag {
             kind,
-            entry,
-            exit,
+            entry: entry.map_or(NIL, |e| e.0),
+            exit: exit.map_or(NIL, |e| e.0),
             children: List::EMPTY,
             elements: List::EMPTY,
         });
