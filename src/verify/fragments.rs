@@ -13,13 +13,16 @@
 //! can reuse. For soundness, a bond is decided by its gateway pair without any search:
 //! XOR/XOR, AND/AND, OR/OR, XOR/OR and AND/OR bonds are sound, XOR/AND and OR/AND bonds
 //! deadlock at the join, AND/XOR and OR/XOR bonds lack synchronisation at the join.
-
-use rustc_hash::FxHashMap;
+//!
+//! While reducing, adjacency, the children of fragments and the elements of fragments are
+//! lists linked through index arrays, so a reduction step allocates nothing; the
+//! [`FragmentTree`] with its vectors is only built by [`decompose`] (verification only
+//! counts the fragments).
 
 use serde::Serialize;
 
 use super::explore::Problem;
-use super::net::{GatewayType, gateway_type, is_conditional, triggers};
+use super::net::{GatewayType, completion_matters, gateway_type, has_trigger, is_conditional};
 use crate::model::{ElementId, Kind, Model};
 
 /// The kind of a fragment.
@@ -67,14 +70,11 @@ pub struct FragmentTree {
     /// All fragments; the root is the last one.
     pub fragments: Vec<Fragment>,
     /// Whether the whole scope reduced to its start and end: then the tree has no rigid
-    /// fragment and the verdict of its `problems` is exact.
+    /// fragment, and the gateway types of its bonds decide soundness exactly.
     pub structured: bool,
     /// Whether the scope only uses elements the structural check understands (one start
     /// event, plain activities and events, XOR/AND/OR gateways, no boundary events).
     pub eligible: bool,
-    /// Mismatched bonds and end events reached by two tokens, found while reducing.
-    #[serde(skip)]
-    pub(crate) problems: Vec<(Problem, ElementId, ElementId)>,
 }
 
 impl FragmentTree {
@@ -85,7 +85,64 @@ impl FragmentTree {
     }
 }
 
-#[derive(Debug, Clone)]
+/// The end of a list.
+const NIL: u32 = u32::MAX;
+/// Index of the outgoing (0) and incoming (1) edge lists of a node.
+const OUT: usize = 0;
+const IN: usize = 1;
+
+/// An ordered list whose links live beside its items (the reducer's `next` arrays, or the
+/// edges' own links for adjacency): building, moving and joining lists while reducing
+/// allocates nothing, and joining two lists takes constant time.
+#[derive(Debug, Clone, Copy)]
+struct List {
+    head: u32,
+    tail: u32,
+    len: u32,
+}
+
+impl List {
+    const EMPTY: List = List {
+        head: NIL,
+        tail: NIL,
+        len: 0,
+    };
+
+    fn push(&mut self, next: &mut [u32], item: u32) {
+        next[item as usize] = NIL;
+        if self.len == 0 {
+            self.head = item;
+        } else {
+            next[self.tail as usize] = item;
+        }
+        self.tail = item;
+        self.len += 1;
+    }
+
+    fn append(&mut self, next: &mut [u32], other: List) {
+        if other.len == 0 {
+            return;
+        }
+        if self.len == 0 {
+            *self = other;
+        } else {
+            next[self.tail as usize] = other.head;
+            self.tail = other.tail;
+            self.len += other.len;
+        }
+    }
+
+    fn iter(self, next: &[u32]) -> impl Iterator<Item = u32> + '_ {
+        let mut cur = self.head;
+        (0..self.len).map(move |_| {
+            let c = cur;
+            cur = next[c as usize];
+            c
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
 struct Node {
     join: GatewayType,
     split: GatewayType,
@@ -97,10 +154,12 @@ struct Node {
     /// An end event that must not be reached twice (see `net::completion_matters`).
     end_event: bool,
     alive: bool,
-    ins: Vec<u32>,
-    outs: Vec<u32>,
-    frags: Vec<usize>,
-    elements: Vec<ElementId>,
+    /// Outgoing and incoming edges, linked through [`Edge::next`] / [`Edge::prev`].
+    adj: [List; 2],
+    /// Fragments folded into this node (linked through `Reducer::frag_next`).
+    frags: List,
+    /// Its elements (linked through `Reducer::item_next`).
+    elements: List,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -108,47 +167,130 @@ struct Edge {
     src: u32,
     dst: u32,
     alive: bool,
-    frag: usize,
+    frag: u32,
+    /// Neighbours in the source's outgoing list and the target's incoming list.
+    prev: [u32; 2],
+    next: [u32; 2],
+}
+
+/// A fragment while reducing: its children and elements are lists; entry and exit are
+/// element ids or `NIL` (half the size of options).
+#[derive(Debug, Clone, Copy)]
+struct Frag {
+    kind: FragmentKind,
+    entry: u32,
+    exit: u32,
+    children: List,
+    elements: List,
+}
+
+/// Buffers reused by every reduction step.
+struct Scratch {
+    /// The outgoing edges of the node being reduced, per target in order of first
+    /// appearance: (target, number of edges).
+    groups: Vec<(u32, u32)>,
+    /// Per node: (step, index into `groups`); valid when the step is the current one, so
+    /// grouping takes linear time without clearing or hashing.
+    mark: Vec<(u32, u32)>,
+    step: u32,
+    edges: Vec<u32>,
+    nodes: Vec<u32>,
+    frags: Vec<u32>,
+}
+
+/// The reduced scope: the fragments as lists, and what the reduction found. Counting the
+/// fragments (all a verdict reports) needs no [`FragmentTree`]; [`Reduction::into_tree`]
+/// builds one for callers that want the structure.
+pub(crate) struct Reduction {
+    scope: ElementId,
+    frags: Vec<Frag>,
+    frag_next: Vec<u32>,
+    items: Vec<ElementId>,
+    item_next: Vec<u32>,
+    root: u32,
+    /// Fragments no longer in the tree (see [`Reduction::fragment_count`]).
+    orphans: usize,
+    /// See [`FragmentTree::structured`].
+    pub structured: bool,
+    /// See [`FragmentTree::eligible`].
+    pub eligible: bool,
+    /// Mismatched bonds and end events reached by two tokens, found while reducing:
+    /// (problem, join or end event, split).
+    pub problems: Vec<(Problem, ElementId, ElementId)>,
 }
 
 struct Reducer {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
-    frags: Vec<Fragment>,
+    frags: Vec<Frag>,
+    frag_next: Vec<u32>,
+    items: Vec<ElementId>,
+    item_next: Vec<u32>,
     problems: Vec<(Problem, ElementId, ElementId)>,
     work: Vec<u32>,
+    /// Sequences flattened into their parent, left behind empty.
+    orphans: usize,
 }
 
 /// Decomposes one process or sub-process scope into its fragment tree.
 #[must_use]
 pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
+    reduce(model, scope).into_tree()
+}
+
+/// Reduces one scope (see the module documentation).
+pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
     let mut eligible = true;
-    // Sized up front: a scope's children bound its nodes and flows, and every reduction
-    // step adds at most one fragment per node or flow.
-    let size = model.el(scope).children.len();
+    // Sized up front and no larger (a first run then touches little fresh memory): one
+    // fragment per flow, and every reduction step adds at most one while removing a node or
+    // a flow. The node index
+    // is dense over the ids of the scope's children, an arena range no larger than the
+    // scope's subtree.
+    let kids = &model.el(scope).children;
+    let (mut nodes, mut flows) = (0, 0);
+    let (mut lo, mut hi) = (u32::MAX, 0);
+    for &c in kids {
+        let kind = &model.el(c).kind;
+        if kind.is_flow_node() {
+            nodes += 1;
+        } else if *kind == Kind::SequenceFlow {
+            flows += 1;
+        }
+        lo = lo.min(c.0);
+        hi = hi.max(c.0);
+    }
+    let size = kids.len();
     let mut r = Reducer {
-        nodes: Vec::with_capacity(size),
-        edges: Vec::with_capacity(size),
-        frags: Vec::with_capacity(2 * size + 1),
+        nodes: Vec::with_capacity(nodes),
+        edges: Vec::with_capacity(flows),
+        frags: Vec::with_capacity(nodes + 2 * flows + 1),
+        frag_next: Vec::with_capacity(nodes + 2 * flows + 1),
+        items: Vec::with_capacity(nodes + flows),
+        item_next: Vec::with_capacity(nodes + flows),
         problems: Vec::new(),
-        work: Vec::with_capacity(size),
+        work: Vec::with_capacity(nodes),
+        orphans: 0,
     };
-    let mut index: FxHashMap<ElementId, u32> =
-        FxHashMap::with_capacity_and_hasher(size, rustc_hash::FxBuildHasher);
+    let mut index = vec![NIL; if size == 0 { 0 } else { (hi - lo) as usize + 1 }];
+    let node_of = |index: &[u32], el: ElementId| {
+        el.0.checked_sub(lo)
+            .and_then(|k| index.get(k as usize))
+            .copied()
+            .filter(|&i| i != NIL)
+    };
     let mut starts = 0;
     for (id, e) in model.flow_nodes(scope) {
         if e.kind.is_sub_process() && e.bool_attr("triggeredByEvent").unwrap_or(false) {
             continue; // not part of the scope's flow
         }
-        let defs = triggers(model, id);
         let simple = match &e.kind {
             Kind::StartEvent => {
                 starts += 1;
                 e.links.message_in.is_empty()
             }
-            Kind::EndEvent => !defs.contains(&Kind::TerminateEventDefinition),
+            Kind::EndEvent => !has_trigger(model, id, &Kind::TerminateEventDefinition),
             Kind::IntermediateCatchEvent | Kind::IntermediateThrowEvent => {
-                !defs.contains(&Kind::LinkEventDefinition) && e.links.message_in.is_empty()
+                !has_trigger(model, id, &Kind::LinkEventDefinition) && e.links.message_in.is_empty()
             }
             Kind::BoundaryEvent | Kind::EventBasedGateway => false,
             k if k.is_activity() => {
@@ -182,8 +324,10 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
         {
             eligible = false;
         }
-        let i = u32::try_from(r.nodes.len()).unwrap_or(u32::MAX);
-        index.insert(id, i);
+        let i = u32::try_from(r.nodes.len()).unwrap_or(NIL);
+        index[(id.0 - lo) as usize] = i;
+        let mut elements = List::EMPTY;
+        r.new_item(&mut elements, id);
         r.nodes.push(Node {
             join: gw.unwrap_or(GatewayType::Xor),
             split,
@@ -191,12 +335,11 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
             split_el: id,
             start: e.kind == Kind::StartEvent,
             end,
-            end_event: super::net::completion_matters(model, id),
+            end_event: completion_matters(model, id),
             alive: true,
-            ins: Vec::new(),
-            outs: Vec::new(),
-            frags: Vec::new(),
-            elements: vec![id],
+            adj: [List::EMPTY; 2],
+            frags: List::EMPTY,
+            elements,
         });
     }
     if starts != 1 {
@@ -207,59 +350,132 @@ pub fn decompose(model: &Model, scope: ElementId) -> FragmentTree {
             eligible = false;
             continue;
         };
-        let (Some(&a), Some(&b)) = (index.get(&s), index.get(&t)) else {
+        let (Some(a), Some(b)) = (node_of(&index, s), node_of(&index, t)) else {
             eligible = false;
             continue;
         };
-        let frag = r.frag(FragmentKind::Flow, None, None, Vec::new(), vec![flow]);
-        let ei = u32::try_from(r.edges.len()).unwrap_or(u32::MAX);
+        let frag = r.frag(FragmentKind::Flow, None, None);
+        let mut elements = List::EMPTY;
+        r.new_item(&mut elements, flow);
+        r.frags[frag as usize].elements = elements;
+        let ei = u32::try_from(r.edges.len()).unwrap_or(NIL);
         r.edges.push(Edge {
             src: a,
             dst: b,
             alive: true,
             frag,
+            prev: [NIL; 2],
+            next: [NIL; 2],
         });
-        r.nodes[a as usize].outs.push(ei);
-        r.nodes[b as usize].ins.push(ei);
+        r.link(OUT, a, ei);
+        r.link(IN, b, ei);
     }
-    r.work = (0..u32::try_from(r.nodes.len()).unwrap_or(0))
-        .rev()
-        .collect();
+    r.work
+        .extend((0..u32::try_from(r.nodes.len()).unwrap_or(0)).rev());
+    let mut scratch = Scratch {
+        groups: Vec::new(),
+        mark: vec![(0, 0); r.nodes.len()],
+        step: 0,
+        edges: Vec::new(),
+        nodes: Vec::new(),
+        frags: Vec::new(),
+    };
     while let Some(n) = r.work.pop() {
-        r.reduce(n);
+        r.reduce(n, &mut scratch);
     }
-    let live: Vec<u32> = (0..r.nodes.len())
-        .filter(|&i| r.nodes[i].alive)
-        .filter_map(|i| u32::try_from(i).ok())
-        .collect();
-    let structured = live
-        .iter()
-        .all(|&i| r.nodes[i as usize].start || r.nodes[i as usize].end)
-        && live.iter().filter(|&&i| r.nodes[i as usize].start).count() == 1
+    let live = || r.nodes.iter().filter(|n| n.alive);
+    let structured = live().all(|n| n.start || n.end)
+        && live().filter(|n| n.start).count() == 1
         && r.edges
             .iter()
             .filter(|e| e.alive)
             .all(|e| r.nodes[e.src as usize].start && r.nodes[e.dst as usize].end);
     // The root: what is left, as a sequence when structured and a rigid otherwise.
-    let mut children = Vec::new();
-    let mut elements = Vec::new();
-    for &i in &live {
-        children.extend(r.nodes[i as usize].frags.iter().copied());
-        elements.extend(r.nodes[i as usize].elements.iter().copied());
-    }
-    children.extend(r.edges.iter().filter(|e| e.alive).map(|e| e.frag));
     let kind = if structured {
         FragmentKind::Sequence
     } else {
         FragmentKind::Rigid
     };
-    let root = r.frag(kind, None, None, children, elements);
-    FragmentTree {
+    let root = r.frag(kind, None, None);
+    let (mut children, mut elements) = (List::EMPTY, List::EMPTY);
+    for n in r.nodes.iter().filter(|n| n.alive) {
+        children.append(&mut r.frag_next, n.frags);
+        elements.append(&mut r.item_next, n.elements);
+    }
+    for e in r.edges.iter().filter(|e| e.alive) {
+        children.push(&mut r.frag_next, e.frag);
+    }
+    r.frags[root as usize].children = children;
+    r.frags[root as usize].elements = elements;
+    Reduction {
         scope,
-        fragments: compact(r.frags, root),
+        frags: r.frags,
+        frag_next: r.frag_next,
+        items: r.items,
+        item_next: r.item_next,
+        root,
+        orphans: r.orphans,
         structured,
         eligible,
         problems: r.problems,
+    }
+}
+
+impl Reduction {
+    /// The number of fragments of the tree. Every fragment made has one parent until
+    /// the root, except the sequences flattened into another one, so the count needs no
+    /// walk of the tree.
+    pub fn fragment_count(&self) -> usize {
+        self.frags.len() - self.orphans
+    }
+
+    /// The fragment tree: the fragments the root reaches, children before parents, the
+    /// root last.
+    pub fn into_tree(self) -> FragmentTree {
+        let mut order = Vec::new();
+        let mut stack = vec![(self.root, false)];
+        let mut kids = Vec::new();
+        while let Some((f, done)) = stack.pop() {
+            if done {
+                order.push(f);
+            } else {
+                stack.push((f, true));
+                kids.clear();
+                kids.extend(self.frags[f as usize].children.iter(&self.frag_next));
+                stack.extend(kids.iter().rev().map(|&c| (c, false)));
+            }
+        }
+        let mut new_index = vec![usize::MAX; self.frags.len()];
+        for (i, &f) in order.iter().enumerate() {
+            new_index[f as usize] = i;
+        }
+        let fragments = order
+            .iter()
+            .map(|&f| {
+                let fr = &self.frags[f as usize];
+                Fragment {
+                    kind: fr.kind,
+                    entry: (fr.entry != NIL).then_some(ElementId(fr.entry)),
+                    exit: (fr.exit != NIL).then_some(ElementId(fr.exit)),
+                    children: fr
+                        .children
+                        .iter(&self.frag_next)
+                        .map(|c| new_index[c as usize])
+                        .collect(),
+                    elements: fr
+                        .elements
+                        .iter(&self.item_next)
+                        .map(|i| self.items[i as usize])
+                        .collect(),
+                }
+            })
+            .collect();
+        FragmentTree {
+            scope: self.scope,
+            fragments,
+            structured: self.structured,
+            eligible: self.eligible,
+        }
     }
 }
 
@@ -269,24 +485,121 @@ impl Reducer {
         kind: FragmentKind,
         entry: Option<ElementId>,
         exit: Option<ElementId>,
-        children: Vec<usize>,
-        elements: Vec<ElementId>,
-    ) -> usize {
-        self.frags.push(Fragment {
+    ) -> u32 {
+        self.frags.push(Frag {
             kind,
-            entry,
-            exit,
-            children,
-            elements,
+            entry: entry.map_or(NIL, |e| e.0),
+            exit: exit.map_or(NIL, |e| e.0),
+            children: List::EMPTY,
+            elements: List::EMPTY,
         });
-        self.frags.len() - 1
+        self.frag_next.push(NIL);
+        u32::try_from(self.frags.len() - 1).unwrap_or(NIL)
+    }
+
+    fn new_item(&mut self, list: &mut List, el: ElementId) {
+        self.items.push(el);
+        self.item_next.push(NIL);
+        list.push(
+            &mut self.item_next,
+            u32::try_from(self.items.len() - 1).unwrap_or(NIL),
+        );
+    }
+
+    fn add_child(&mut self, parent: u32, child: u32) {
+        self.frags[parent as usize]
+            .children
+            .push(&mut self.frag_next, child);
+    }
+
+    fn add_node_frag(&mut self, n: u32, f: u32) {
+        self.nodes[n as usize].frags.push(&mut self.frag_next, f);
+    }
+
+    /// The outgoing (`OUT`) or incoming (`IN`) edges of a node, in order.
+    fn adj(&self, dir: usize, n: u32) -> impl Iterator<Item = u32> + '_ {
+        let list = self.nodes[n as usize].adj[dir];
+        let mut cur = list.head;
+        (0..list.len).map(move |_| {
+            let c = cur;
+            cur = self.edges[c as usize].next[dir];
+            c
+        })
+    }
+
+    /// The edges from `a` to `b`, in order, into `out`.
+    fn edges_to(&self, a: u32, b: u32, out: &mut Vec<u32>) {
+        out.clear();
+        out.extend(
+            self.adj(OUT, a)
+                .filter(|&e| self.edges[e as usize].dst == b),
+        );
+    }
+
+    /// The node whose `dir` list holds edge `e`.
+    fn end_of(&self, dir: usize, e: u32) -> u32 {
+        let edge = &self.edges[e as usize];
+        if dir == OUT { edge.src } else { edge.dst }
+    }
+
+    fn link(&mut self, dir: usize, n: u32, e: u32) {
+        let list = self.nodes[n as usize].adj[dir];
+        self.edges[e as usize].prev[dir] = list.tail;
+        self.edges[e as usize].next[dir] = NIL;
+        if list.len == 0 {
+            self.nodes[n as usize].adj[dir].head = e;
+        } else {
+            self.edges[list.tail as usize].next[dir] = e;
+        }
+        let list = &mut self.nodes[n as usize].adj[dir];
+        list.tail = e;
+        list.len += 1;
+    }
+
+    fn unlink(&mut self, dir: usize, e: u32) {
+        let n = self.end_of(dir, e) as usize;
+        let (p, x) = (
+            self.edges[e as usize].prev[dir],
+            self.edges[e as usize].next[dir],
+        );
+        if p == NIL {
+            self.nodes[n].adj[dir].head = x;
+        } else {
+            self.edges[p as usize].next[dir] = x;
+        }
+        if x == NIL {
+            self.nodes[n].adj[dir].tail = p;
+        } else {
+            self.edges[x as usize].prev[dir] = p;
+        }
+        self.nodes[n].adj[dir].len -= 1;
+    }
+
+    /// Edge `new` takes the place of edge `old` in the incoming list of `old`'s target.
+    fn replace_in(&mut self, old: u32, new: u32) {
+        let d = self.edges[old as usize].dst as usize;
+        let (p, x) = (
+            self.edges[old as usize].prev[IN],
+            self.edges[old as usize].next[IN],
+        );
+        self.edges[new as usize].prev[IN] = p;
+        self.edges[new as usize].next[IN] = x;
+        if p == NIL {
+            self.nodes[d].adj[IN].head = new;
+        } else {
+            self.edges[p as usize].next[IN] = new;
+        }
+        if x == NIL {
+            self.nodes[d].adj[IN].tail = new;
+        } else {
+            self.edges[x as usize].prev[IN] = new;
+        }
     }
 
     fn kill_edge(&mut self, e: u32) {
-        let Edge { src, dst, .. } = self.edges[e as usize];
+        self.unlink(OUT, e);
+        self.unlink(IN, e);
         self.edges[e as usize].alive = false;
-        self.nodes[src as usize].outs.retain(|&x| x != e);
-        self.nodes[dst as usize].ins.retain(|&x| x != e);
     }
 
     fn touch(&mut self, n: u32) {
@@ -295,109 +608,104 @@ impl Reducer {
 
     /// Applies the first rule that fits node `n` (as the middle of a sequence, or as the
     /// source of parallel edges / a bond), and queues the nodes it changed.
-    fn reduce(&mut self, n: u32) {
+    fn reduce(&mut self, n: u32, s: &mut Scratch) {
         let ni = n as usize;
         if !self.nodes[ni].alive {
             return;
         }
+        // Outgoing edges grouped by target, in order of first appearance.
+        s.step = s.step.wrapping_add(1);
+        if s.step == 0 {
+            s.mark.fill((0, 0));
+            s.step = 1;
+        }
+        s.groups.clear();
+        for e in self.adj(OUT, n) {
+            let d = self.edges[e as usize].dst;
+            let mark = &mut s.mark[d as usize];
+            if mark.0 == s.step {
+                s.groups[mark.1 as usize].1 += 1;
+            } else {
+                *mark = (s.step, u32::try_from(s.groups.len()).unwrap_or(NIL));
+                s.groups.push((d, 1));
+            }
+        }
         // Loop: an exclusive node with an edge to itself.
-        let selfs: Vec<u32> = self.nodes[ni]
-            .outs
-            .iter()
-            .copied()
-            .filter(|&e| self.edges[e as usize].dst == n)
-            .collect();
-        if !selfs.is_empty()
-            && self.nodes[ni].join == GatewayType::Xor
-            && self.nodes[ni].split == GatewayType::Xor
-            && self.nodes[ni].ins.len() > selfs.len()
-            && self.nodes[ni].outs.len() > selfs.len()
+        let mark = s.mark[ni];
+        let selfs = if mark.0 == s.step {
+            s.groups[mark.1 as usize].1
+        } else {
+            0
+        };
+        let node = self.nodes[ni];
+        if selfs > 0
+            && node.join == GatewayType::Xor
+            && node.split == GatewayType::Xor
+            && node.adj[IN].len > selfs
+            && node.adj[OUT].len > selfs
         {
-            for e in selfs {
+            s.edges.clear();
+            s.edges.extend(
+                self.adj(OUT, n)
+                    .filter(|&e| self.edges[e as usize].dst == n),
+            );
+            for &e in &s.edges {
                 let child = self.edges[e as usize].frag;
-                let el = self.nodes[ni].split_el;
-                let f = self.frag(
-                    FragmentKind::Loop,
-                    Some(el),
-                    Some(el),
-                    vec![child],
-                    Vec::new(),
-                );
-                self.nodes[ni].frags.push(f);
+                let el = node.split_el;
+                let f = self.frag(FragmentKind::Loop, Some(el), Some(el));
+                self.add_child(f, child);
+                self.add_node_frag(n, f);
                 self.kill_edge(e);
             }
             self.touch(n);
             return;
         }
         // Sequence: one input, one output.
-        let node = &self.nodes[ni];
-        if !node.start && !node.end && node.ins.len() == 1 && node.outs.len() == 1 {
-            let (e1, e2) = (node.ins[0], node.outs[0]);
+        if !node.start && !node.end && node.adj[IN].len == 1 && node.adj[OUT].len == 1 {
+            let (e1, e2) = (node.adj[IN].head, node.adj[OUT].head);
             if e1 != e2 {
-                let mut children = vec![self.edges[e1 as usize].frag];
-                children.extend(self.nodes[ni].frags.iter().copied());
-                children.push(self.edges[e2 as usize].frag);
-                let elements = std::mem::take(&mut self.nodes[ni].elements);
-                let f = self.seq(children, elements);
+                s.frags.clear();
+                s.frags.push(self.edges[e1 as usize].frag);
+                s.frags.extend(node.frags.iter(&self.frag_next));
+                s.frags.push(self.edges[e2 as usize].frag);
+                let f = self.seq(&s.frags, node.elements);
                 let dst = self.edges[e2 as usize].dst;
                 let src = self.edges[e1 as usize].src;
                 self.edges[e2 as usize].alive = false;
-                self.nodes[dst as usize]
-                    .ins
-                    .iter_mut()
-                    .filter(|x| **x == e2)
-                    .for_each(|x| *x = e1);
+                self.replace_in(e2, e1);
                 self.edges[e1 as usize].dst = dst;
                 self.edges[e1 as usize].frag = f;
-                self.nodes[ni].alive = false;
-                self.nodes[ni].ins.clear();
-                self.nodes[ni].outs.clear();
+                let node = &mut self.nodes[ni];
+                node.alive = false;
+                node.adj = [List::EMPTY; 2];
+                node.frags = List::EMPTY;
+                node.elements = List::EMPTY;
                 self.touch(src);
                 self.touch(dst);
                 return;
             }
         }
-        // Outgoing edges grouped by target.
-        // (in order of first appearance; an index keeps wide splits linear per visit)
-        let outs = &self.nodes[ni].outs;
-        let mut by_dst: Vec<(u32, Vec<u32>)> = Vec::new();
-        let mut slot: FxHashMap<u32, usize> = FxHashMap::default();
-        for &e in outs {
-            let d = self.edges[e as usize].dst;
-            let found = if outs.len() <= 16 {
-                by_dst.iter().position(|(x, _)| *x == d)
-            } else {
-                slot.get(&d).copied()
-            };
-            match found {
-                Some(i) => by_dst[i].1.push(e),
-                None => {
-                    if outs.len() > 16 {
-                        slot.insert(d, by_dst.len());
-                    }
-                    by_dst.push((d, vec![e]));
-                }
+        // Alternative end events: several ends with one input each, from this node.
+        s.nodes.clear();
+        for &(d, count) in &s.groups {
+            let dn = &self.nodes[d as usize];
+            if dn.end && count == 1 && dn.adj[IN].len == 1 && d != n {
+                s.nodes.push(d);
             }
         }
-        // Alternative end events: several ends with one input each, from this node.
-        let ends: Vec<u32> = by_dst
-            .iter()
-            .filter(|(d, v)| {
-                let dn = &self.nodes[*d as usize];
-                dn.end && v.len() == 1 && dn.ins.len() == 1 && *d != n
-            })
-            .map(|(d, _)| *d)
-            .collect();
-        if ends.len() >= 2 {
-            let keep = ends[0];
-            for &d in &ends[1..] {
-                let e = self.nodes[d as usize].ins[0];
-                let child = self.edges[e as usize].frag;
-                let mut children = vec![child];
-                children.extend(std::mem::take(&mut self.nodes[d as usize].frags));
-                let elements = std::mem::take(&mut self.nodes[d as usize].elements);
-                let f = self.seq(children, elements);
-                self.nodes[keep as usize].frags.push(f);
+        if s.nodes.len() >= 2 {
+            let keep = s.nodes[0];
+            for &d in &s.nodes[1..] {
+                let dn = self.nodes[d as usize];
+                let e = dn.adj[IN].head;
+                s.frags.clear();
+                s.frags.push(self.edges[e as usize].frag);
+                s.frags.extend(dn.frags.iter(&self.frag_next));
+                let f = self.seq(&s.frags, dn.elements);
+                let dead = &mut self.nodes[d as usize];
+                dead.frags = List::EMPTY;
+                dead.elements = List::EMPTY;
+                self.add_node_frag(keep, f);
                 self.kill_edge(e);
                 self.nodes[d as usize].alive = false;
             }
@@ -405,35 +713,37 @@ impl Reducer {
             self.touch(keep);
             return;
         }
-        for (d, es) in &by_dst {
-            let d = *d;
+        for &(d, count) in &s.groups {
             if d == n {
                 continue;
             }
-            let (split, dn) = (self.nodes[ni].split, &self.nodes[d as usize]);
+            let (split, dn) = (self.nodes[ni].split, self.nodes[d as usize]);
             // Parallel edges into an end: one token each; an end event that throws a result,
             // reached by two concurrent tokens, completes improperly.
-            if dn.end && es.len() >= 2 {
+            if dn.end && count >= 2 {
                 if dn.end_event && split != GatewayType::Xor {
                     let (s, j) = (self.nodes[ni].split_el, dn.join_el);
                     self.problems.push((Problem::ImproperCompletion, j, s));
                 }
-                self.merge_parallel(es);
+                self.edges_to(n, d, &mut s.edges);
+                self.merge_parallel(&s.edges);
                 self.touch(n);
                 self.touch(d);
                 return;
             }
-            let all_out = es.len() == self.nodes[ni].outs.len();
-            let all_in = es.len() == dn.ins.len();
+            let all_out = count == self.nodes[ni].adj[OUT].len;
+            let all_in = count == dn.adj[IN].len;
             if !dn.end && all_out && all_in && !self.nodes[ni].end {
-                self.bond(n, d, es.clone());
+                self.edges_to(n, d, &mut s.edges);
+                self.bond(n, d, &s.edges);
                 return;
             }
-            if es.len() >= 2
+            if count >= 2
                 && split == dn.join
                 && matches!(split, GatewayType::Xor | GatewayType::And)
             {
-                self.merge_parallel(es);
+                self.edges_to(n, d, &mut s.edges);
+                self.merge_parallel(&s.edges);
                 self.touch(n);
                 self.touch(d);
                 return;
@@ -441,64 +751,62 @@ impl Reducer {
         }
     }
 
-    fn seq(&mut self, children: Vec<usize>, elements: Vec<ElementId>) -> usize {
+    fn seq(&mut self, children: &[u32], elements: List) -> u32 {
         // Extend a sequence in place when the first child is one (chains then cost linear
         // time); small nested sequences are flattened into it.
         let base = children
             .first()
             .copied()
-            .filter(|&c| self.frags[c].kind == FragmentKind::Sequence);
+            .filter(|&c| self.frags[c as usize].kind == FragmentKind::Sequence);
         let (target, rest) = match base {
             Some(b) => (b, &children[1..]),
-            None => {
-                let f = self.frag(FragmentKind::Sequence, None, None, Vec::new(), Vec::new());
-                (f, &children[..])
-            }
+            None => (self.frag(FragmentKind::Sequence, None, None), children),
         };
+        let t = target as usize;
         for &c in rest {
-            if self.frags[c].kind == FragmentKind::Sequence && self.frags[c].children.len() <= 8 {
-                let (ch, els) = (
-                    std::mem::take(&mut self.frags[c].children),
-                    std::mem::take(&mut self.frags[c].elements),
-                );
-                self.frags[target].children.extend(ch);
-                self.frags[target].elements.extend(els);
+            let child = self.frags[c as usize];
+            if child.kind == FragmentKind::Sequence && child.children.len <= 8 {
+                self.orphans += 1;
+                self.frags[c as usize].children = List::EMPTY;
+                self.frags[c as usize].elements = List::EMPTY;
+                self.frags[t]
+                    .children
+                    .append(&mut self.frag_next, child.children);
+                self.frags[t]
+                    .elements
+                    .append(&mut self.item_next, child.elements);
             } else {
-                self.frags[target].children.push(c);
+                self.frags[t].children.push(&mut self.frag_next, c);
             }
         }
-        self.frags[target].elements.extend(elements);
+        self.frags[t].elements.append(&mut self.item_next, elements);
         target
     }
 
     /// Keeps the first of parallel edges and folds the others into it.
     fn merge_parallel(&mut self, es: &[u32]) {
         let keep = es[0];
-        let (s, d) = {
-            let e = self.edges[keep as usize];
-            (e.src, e.dst)
-        };
-        let mut children = vec![self.edges[keep as usize].frag];
+        let Edge { src, dst, frag, .. } = self.edges[keep as usize];
+        let (s, d) = (&self.nodes[src as usize], &self.nodes[dst as usize]);
+        let f = self.frag(
+            FragmentKind::Bond {
+                split: s.split,
+                join: d.join,
+            },
+            Some(s.split_el),
+            Some(d.join_el),
+        );
+        self.add_child(f, frag);
         for &e in &es[1..] {
-            children.push(self.edges[e as usize].frag);
+            self.add_child(f, self.edges[e as usize].frag);
             self.kill_edge(e);
         }
-        let (split, join) = (self.nodes[s as usize].split, self.nodes[d as usize].join);
-        let entry = Some(self.nodes[s as usize].split_el);
-        let exit = Some(self.nodes[d as usize].join_el);
-        let f = self.frag(
-            FragmentKind::Bond { split, join },
-            entry,
-            exit,
-            children,
-            Vec::new(),
-        );
         self.edges[keep as usize].frag = f;
     }
 
     /// Node `a`'s outputs are exactly node `b`'s inputs: decide the bond by its gateway
     /// types and merge `b` into `a`.
-    fn bond(&mut self, a: u32, b: u32, es: Vec<u32>) {
+    fn bond(&mut self, a: u32, b: u32, es: &[u32]) {
         let (ai, bi) = (a as usize, b as usize);
         let (split, join) = (self.nodes[ai].split, self.nodes[bi].join);
         let (split_el, join_el) = (self.nodes[ai].split_el, self.nodes[bi].join_el);
@@ -513,88 +821,52 @@ impl Reducer {
                 _ => {}
             }
         }
-        let children: Vec<usize> = es.iter().map(|&e| self.edges[e as usize].frag).collect();
         let kind = if es.len() >= 2 {
             FragmentKind::Bond { split, join }
         } else {
             FragmentKind::Sequence
         };
-        let f = self.frag(kind, Some(split_el), Some(join_el), children, Vec::new());
-        for &e in &es {
+        let f = self.frag(kind, Some(split_el), Some(join_el));
+        for &e in es {
+            self.add_child(f, self.edges[e as usize].frag);
             self.edges[e as usize].alive = false;
         }
-        let outs = std::mem::take(&mut self.nodes[bi].outs);
-        for &e in &outs {
+        // `b`'s outputs become `a`'s (all of `a`'s old outputs were the bond's edges).
+        let b_node = self.nodes[bi];
+        let mut e = b_node.adj[OUT].head;
+        for _ in 0..b_node.adj[OUT].len {
             self.edges[e as usize].src = a;
+            e = self.edges[e as usize].next[OUT];
         }
-        let b_frags = std::mem::take(&mut self.nodes[bi].frags);
-        let b_elements = std::mem::take(&mut self.nodes[bi].elements);
-        let (b_split, b_split_el) = (self.nodes[bi].split, self.nodes[bi].split_el);
         let node = &mut self.nodes[ai];
-        node.outs = outs;
-        node.split = b_split;
-        node.split_el = b_split_el;
-        node.frags.push(f);
-        node.frags.extend(b_frags);
-        node.elements.extend(b_elements);
-        self.nodes[bi].alive = false;
-        self.nodes[bi].ins.clear();
-        let targets: Vec<u32> = self.nodes[ai]
-            .outs
-            .iter()
-            .map(|&e| self.edges[e as usize].dst)
-            .collect();
+        node.adj[OUT] = b_node.adj[OUT];
+        node.split = b_node.split;
+        node.split_el = b_node.split_el;
+        let mut frags = node.frags;
+        let mut elements = node.elements;
+        frags.push(&mut self.frag_next, f);
+        frags.append(&mut self.frag_next, b_node.frags);
+        elements.append(&mut self.item_next, b_node.elements);
+        let node = &mut self.nodes[ai];
+        node.frags = frags;
+        node.elements = elements;
+        let dead = &mut self.nodes[bi];
+        dead.alive = false;
+        dead.adj = [List::EMPTY; 2];
+        dead.frags = List::EMPTY;
+        dead.elements = List::EMPTY;
         self.touch(a);
-        for t in targets {
-            self.touch(t);
+        let mut e = self.nodes[ai].adj[OUT].head;
+        for _ in 0..self.nodes[ai].adj[OUT].len {
+            self.work.push(self.edges[e as usize].dst);
+            e = self.edges[e as usize].next[OUT];
         }
-        let sources: Vec<u32> = self.nodes[ai]
-            .ins
-            .iter()
-            .map(|&e| self.edges[e as usize].src)
-            .collect();
-        for s in sources {
-            self.touch(s);
-        }
-    }
-}
-
-/// Keeps the fragments reachable from the root (merging leaves emptied ones behind),
-/// children before parents, the root last.
-fn compact(mut frags: Vec<Fragment>, root: usize) -> Vec<Fragment> {
-    let mut order = Vec::new();
-    let mut stack = vec![(root, false)];
-    while let Some((f, done)) = stack.pop() {
-        if done {
-            order.push(f);
-        } else {
-            stack.push((f, true));
-            for &c in frags[f].children.iter().rev() {
-                stack.push((c, false));
-            }
+        let mut e = self.nodes[ai].adj[IN].head;
+        for _ in 0..self.nodes[ai].adj[IN].len {
+            self.work.push(self.edges[e as usize].src);
+            e = self.edges[e as usize].next[IN];
         }
     }
-    let mut new_index = vec![usize::MAX; frags.len()];
-    for (i, &f) in order.iter().enumerate() {
-        new_index[f] = i;
-    }
-    // Each fragment appears once in `order`: move it out instead of cloning it.
-    order
-        .iter()
-        .map(|&f| {
-            let mut fr = Fragment {
-                kind: frags[f].kind,
-                entry: frags[f].entry,
-                exit: frags[f].exit,
-                children: std::mem::take(&mut frags[f].children),
-                elements: std::mem::take(&mut frags[f].elements),
-            };
-            for c in &mut fr.children {
-                *c = new_index[*c];
-            }
-            fr
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -640,7 +912,7 @@ mod tests {
         ));
         let tree = decompose(&m, m.by_id("p").unwrap());
         assert!(tree.eligible && tree.structured);
-        assert!(tree.problems.is_empty());
+        assert!(reduce(&m, m.by_id("p").unwrap()).problems.is_empty());
         let bonds: Vec<(FragmentKind, String, String)> = tree
             .fragments
             .iter()
@@ -688,13 +960,48 @@ mod tests {
                 ("x", "e")
             ])
         ));
-        let tree = decompose(&m, m.by_id("p").unwrap());
+        let tree = reduce(&m, m.by_id("p").unwrap());
         assert!(tree.structured);
         assert_eq!(tree.problems.len(), 1);
         let (problem, join, split) = tree.problems[0];
         assert_eq!(problem, Problem::LackOfSync);
         assert_eq!(m.el(join).id_str(), "x");
         assert_eq!(m.el(split).id_str(), "o");
+    }
+
+    #[test]
+    fn fragment_count_is_the_size_of_the_tree() {
+        // Samples and the generated benchmark models: every scope's count (what verify
+        // reports) equals the tree's size, and every fragment but the root has one parent.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut scopes = 0;
+        for dir in ["samples", "benches/models"] {
+            for entry in std::fs::read_dir(root.join(dir)).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_none_or(|e| e != "bpmn") {
+                    continue;
+                }
+                let m = crate::parse::parse_file(&path, &Default::default()).unwrap();
+                for (id, e) in m.iter() {
+                    if !e.kind.is_flow_container() {
+                        continue;
+                    }
+                    scopes += 1;
+                    let tree = decompose(&m, id);
+                    assert_eq!(reduce(&m, id).fragment_count(), tree.fragments.len());
+                    let mut parents = vec![0; tree.fragments.len()];
+                    for f in &tree.fragments {
+                        for &c in &f.children {
+                            parents[c] += 1;
+                        }
+                    }
+                    let (last, rest) = parents.split_last().unwrap();
+                    assert_eq!(*last, 0, "{}", path.display());
+                    assert!(rest.iter().all(|&p| p == 1), "{}", path.display());
+                }
+            }
+        }
+        assert!(scopes > 10);
     }
 
     #[test]

@@ -41,7 +41,10 @@ mod net;
 mod por;
 mod symbolic;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+use std::fmt::Write as _;
+
+use rustc_hash::FxHashMap;
 
 use serde::Serialize;
 
@@ -253,9 +256,9 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         let mut decision = Decision::StateSpace;
         let mut witness = Witness::Run;
         let mut fragments = 0;
-        let tree = (unit.scopes.len() == 1).then(|| decompose(model, unit.scopes[0]));
+        let tree = (unit.scopes.len() == 1).then(|| fragments::reduce(model, unit.scopes[0]));
         if let Some(tree) = &tree {
-            fragments = tree.fragments.len();
+            fragments = tree.fragment_count();
         }
         let structural = options.method != Method::Exhaustive
             && tree.as_ref().is_some_and(|t| t.eligible && t.structured);
@@ -441,7 +444,14 @@ fn scope_name(model: &Model, s: ElementId) -> String {
 
 /// Names may span lines in the XML; reports show them on one.
 fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 fn step(model: &Model, el: ElementId) -> Step {
@@ -594,28 +604,32 @@ fn to_diagnostic(model: &Model, f: &Finding) -> Diagnostic {
                 _ => "here",
             });
     }
-    // One label per witness step; a step repeated at the same place is labelled once.
-    let mut at: HashMap<String, Vec<usize>> = HashMap::new();
+    // One label per witness step; a step repeated at the same place is labelled once,
+    // with all its step numbers.
+    let mut labels: Vec<(&str, String)> = Vec::new();
+    let mut label_of: FxHashMap<&str, usize> = FxHashMap::default();
     for (i, s) in f.trace.iter().enumerate() {
-        at.entry(s.id.clone()).or_default().push(i + 1);
+        match label_of.get(s.id.as_str()) {
+            Some(&l) => {
+                let _ = write!(labels[l].1, ", {}", i + 1);
+            }
+            None => {
+                label_of.insert(&s.id, labels.len());
+                labels.push((&s.id, format!("step {}", i + 1)));
+            }
+        }
     }
-    let mut done = std::collections::HashSet::new();
-    for s in &f.trace {
-        if s.id == f.element.id || !done.insert(s.id.clone()) {
+    for (id, text) in labels {
+        if id == f.element.id {
             continue;
         }
-        if let Some(el) = model.by_id(&s.id) {
-            let nums: Vec<String> = at[&s.id].iter().map(ToString::to_string).collect();
-            d = d.with_label(
-                model.el(el).span,
-                format!("step {}", nums.join(", ")),
-                Some(&s.id),
-            );
+        if let Some(el) = model.by_id(id) {
+            d = d.with_label(model.el(el).span, text, Some(id));
         }
     }
     // The elements broken by the same fault, after the witness.
     for s in &f.affected {
-        if done.contains(&s.id) {
+        if s.id != f.element.id && label_of.contains_key(s.id.as_str()) {
             continue;
         }
         if let Some(el) = model.by_id(&s.id) {
@@ -669,7 +683,7 @@ fn shortest(
     to: ElementId,
     avoid_back: Option<ElementId>,
 ) -> Option<Vec<ElementId>> {
-    let mut prev: HashMap<ElementId, ElementId> = HashMap::new();
+    let mut prev: FxHashMap<ElementId, ElementId> = FxHashMap::default();
     let mut queue = VecDeque::from([from]);
     while let Some(n) = queue.pop_front() {
         for &f in &model.el(n).links.outgoing {

@@ -112,8 +112,19 @@ impl Net {
 /// The units of a model: top-level processes grouped by message flows, then every embedded
 /// or event sub-process on its own.
 pub(crate) fn units(model: &Model) -> Vec<Unit> {
-    let processes: Vec<ElementId> = model.processes().map(|(id, _)| id).collect();
-    let index: HashMap<ElementId, usize> =
+    // One pass over the elements.
+    let mut processes: Vec<ElementId> = Vec::new();
+    let mut message_flows: Vec<ElementId> = Vec::new();
+    let mut sub_processes: Vec<ElementId> = Vec::new();
+    for (id, e) in model.iter() {
+        match e.kind {
+            Kind::Process => processes.push(id),
+            Kind::MessageFlow => message_flows.push(id),
+            Kind::SubProcess | Kind::Transaction => sub_processes.push(id),
+            _ => {}
+        }
+    }
+    let index: rustc_hash::FxHashMap<ElementId, usize> =
         processes.iter().enumerate().map(|(i, &p)| (p, i)).collect();
     let mut parent: Vec<usize> = (0..processes.len()).collect();
     fn find(parent: &mut [usize], mut x: usize) -> usize {
@@ -123,7 +134,8 @@ pub(crate) fn units(model: &Model) -> Vec<Unit> {
         }
         x
     }
-    for (_, mf) in model.of_kind(&Kind::MessageFlow) {
+    for &mf in &message_flows {
+        let mf = model.el(mf);
         let (Some(s), Some(t)) = (mf.links.source, mf.links.target) else {
             continue;
         };
@@ -156,14 +168,10 @@ pub(crate) fn units(model: &Model) -> Vec<Unit> {
             scopes,
         })
         .collect();
-    for (id, e) in model.iter() {
-        if matches!(e.kind, Kind::SubProcess | Kind::Transaction) {
-            out.push(Unit {
-                scopes: vec![id],
-                kind: UnitKind::SubProcess,
-            });
-        }
-    }
+    out.extend(sub_processes.into_iter().map(|id| Unit {
+        scopes: vec![id],
+        kind: UnitKind::SubProcess,
+    }));
     out
 }
 
@@ -178,12 +186,9 @@ fn top_process(model: &Model, el: ElementId) -> Option<ElementId> {
     (model.el(scope).kind == Kind::Process).then_some(scope)
 }
 
-/// Event definition kinds of an event.
-pub(crate) fn triggers(model: &Model, el: ElementId) -> Vec<Kind> {
-    model
-        .event_definitions(el)
-        .map(|(_, d)| d.kind.clone())
-        .collect()
+/// Whether an event has an event definition of this kind.
+pub(crate) fn has_trigger(model: &Model, el: ElementId, kind: &Kind) -> bool {
+    model.event_definitions(el).any(|(_, d)| &d.kind == kind)
 }
 
 /// Whether reaching this end event twice in one instance is a fault (improper
@@ -193,9 +198,9 @@ pub(crate) fn triggers(model: &Model, el: ElementId) -> Vec<Kind> {
 /// terminate, error and cancel end events end their scope at the first token.
 pub(crate) fn completion_matters(model: &Model, el: ElementId) -> bool {
     model.el(el).kind == Kind::EndEvent
-        && triggers(model, el).iter().any(|k| {
+        && model.event_definitions(el).any(|(_, d)| {
             matches!(
-                k,
+                d.kind,
                 Kind::MessageEventDefinition
                     | Kind::SignalEventDefinition
                     | Kind::EscalationEventDefinition
@@ -210,7 +215,7 @@ fn is_receiver(model: &Model, el: ElementId) -> bool {
     match e.kind {
         Kind::ReceiveTask => true,
         Kind::StartEvent | Kind::IntermediateCatchEvent | Kind::BoundaryEvent => {
-            triggers(model, el).contains(&Kind::MessageEventDefinition)
+            has_trigger(model, el, &Kind::MessageEventDefinition)
         }
         _ => false,
     }
@@ -610,7 +615,7 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
             }
             Kind::EndEvent => {
                 let sends = b.sends(el);
-                let terminate = triggers(model, el).contains(&Kind::TerminateEventDefinition);
+                let terminate = has_trigger(model, el, &Kind::TerminateEventDefinition);
                 // Filled in once every place exists (see the end of `compile`).
                 let clear: Vec<u32> = if terminate {
                     vec![u32::MAX]
@@ -730,14 +735,12 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
                     }
                 }
             }
-            Kind::IntermediateThrowEvent
-                if triggers(model, el).contains(&Kind::LinkEventDefinition) =>
-            {
+            Kind::IntermediateThrowEvent if has_trigger(model, el, &Kind::LinkEventDefinition) => {
                 let name = link_name(model, el);
                 let catch = node_list.iter().map(|&(n, _)| n).find(|&n| {
                     n != el
                         && model.el(n).kind == Kind::IntermediateCatchEvent
-                        && triggers(model, n).contains(&Kind::LinkEventDefinition)
+                        && has_trigger(model, n, &Kind::LinkEventDefinition)
                         && model.scope_of(n) == model.scope_of(el)
                         && link_name(model, n) == name
                 });

@@ -41,7 +41,7 @@
 use std::collections::HashMap;
 
 use super::explore::Problem;
-use super::net::{GatewayType, gateway_type, is_conditional, triggers};
+use super::net::{GatewayType, gateway_type, has_trigger, is_conditional};
 use crate::model::{ElementId, Kind, Model};
 
 /// One finding of the symbolic decision.
@@ -171,15 +171,15 @@ fn graph(model: &Model, scope: ElementId) -> Option<Graph> {
         if e.kind.is_sub_process() && e.bool_attr("triggeredByEvent").unwrap_or(false) {
             continue; // not part of the scope's flow
         }
-        let defs = triggers(model, id);
         let gw = gateway_type(&e.kind);
         let plain = match e.kind {
             Kind::StartEvent => e.links.incoming.is_empty(),
             Kind::EndEvent => {
-                e.links.outgoing.is_empty() && !defs.contains(&Kind::TerminateEventDefinition)
+                e.links.outgoing.is_empty()
+                    && !has_trigger(model, id, &Kind::TerminateEventDefinition)
             }
             Kind::IntermediateCatchEvent | Kind::IntermediateThrowEvent => {
-                !defs.contains(&Kind::LinkEventDefinition)
+                !has_trigger(model, id, &Kind::LinkEventDefinition)
             }
             ref k if k.is_activity() => {
                 e.links.boundary_events.is_empty()
