@@ -120,35 +120,35 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
         diagrams.push(plane);
     }
     place_groups(model, &mut diagrams);
-    let mut used: rustc_hash::FxHashSet<String> = model.ids.keys().map(|k| k.to_string()).collect();
+    // Every id first (diagram, plane, shapes, edges, diagram by diagram), then handed out
+    // in the same order: the strings are made once and moved, not copied.
+    let mut ids = Ids::new(model);
+    for (n, (_, shapes, edges)) in diagrams.iter().enumerate() {
+        ids.unique(format!("BPMNDiagram_{}", n + 1));
+        ids.unique(format!("BPMNPlane_{}", n + 1));
+        for s in shapes {
+            ids.unique(di_id(s.bpmn_element.as_deref(), "shape"));
+        }
+        for e in edges {
+            ids.unique(di_id(e.bpmn_element.as_deref(), "edge"));
+        }
+    }
+    let mut made = ids.made.into_iter();
     let mut out = Vec::with_capacity(diagrams.len());
-    for (n, (element, mut shapes, edges)) in diagrams.into_iter().enumerate() {
-        let diagram_id = unique(&mut used, &format!("BPMNDiagram_{}", n + 1));
-        let plane_id = unique(&mut used, &format!("BPMNPlane_{}", n + 1));
-        let mut edges = edges;
+    for (element, mut shapes, mut edges) in diagrams {
+        let diagram_id = made.next();
+        let plane_id = made.next();
         for s in &mut shapes {
-            s.id = Some(
-                unique(
-                    &mut used,
-                    &format!("{}_di", s.bpmn_element.as_deref().unwrap_or("shape")),
-                )
-                .into(),
-            );
+            s.id = made.next();
         }
         for e in &mut edges {
-            e.id = Some(
-                unique(
-                    &mut used,
-                    &format!("{}_di", e.bpmn_element.as_deref().unwrap_or("edge")),
-                )
-                .into(),
-            );
+            e.id = made.next();
         }
         out.push(Diagram {
-            id: Some(diagram_id.into()),
+            id: diagram_id,
             name: None,
             plane: Plane {
-                id: Some(plane_id.into()),
+                id: plane_id,
                 bpmn_element: model.el(element).id.clone(),
                 element: Some(element),
                 shapes,
@@ -289,15 +289,65 @@ fn union(a: Option<Bounds>, b: Bounds) -> Bounds {
     }
 }
 
-fn unique(used: &mut rustc_hash::FxHashSet<String>, want: &str) -> String {
-    let mut id = want.to_owned();
-    let mut k = 2;
-    while used.contains(&id) {
-        id = format!("{want}_{k}");
-        k += 1;
-    }
-    used.insert(id.clone());
+/// `{element}_di` (or `{fallback}_di`), the id a DI element gets if it is free.
+fn di_id(element: Option<&str>, fallback: &str) -> String {
+    let base = element.unwrap_or(fallback);
+    let mut id = String::with_capacity(base.len() + 3);
+    id.push_str(base);
+    id.push_str("_di");
     id
+}
+
+/// Ids handed out to DI elements: never one of the model's, never one twice.
+struct Ids<'m> {
+    model: &'m hashbrown::HashMap<Box<str>, ElementId>,
+    /// The ids made so far, found by hash (the strings live in `made`, not twice).
+    table: hashbrown::HashTable<usize>,
+    made: Vec<Box<str>>,
+}
+
+impl<'m> Ids<'m> {
+    fn new(model: &'m Model) -> Self {
+        Ids {
+            model: &model.ids,
+            table: hashbrown::HashTable::new(),
+            made: Vec::new(),
+        }
+    }
+
+    fn hash(id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    fn taken(&self, id: &str) -> bool {
+        self.model.contains_key(id)
+            || self
+                .table
+                .find(Self::hash(id), |&i| &*self.made[i] == id)
+                .is_some()
+    }
+
+    /// `want`, or `want_2`, `want_3`, … whichever is free first.
+    fn unique(&mut self, want: String) {
+        let id = if self.taken(&want) {
+            let mut k = 2;
+            loop {
+                let id = format!("{want}_{k}");
+                if !self.taken(&id) {
+                    break id;
+                }
+                k += 1;
+            }
+        } else {
+            want
+        };
+        let i = self.made.len();
+        let hash = Self::hash(&id);
+        self.made.push(id.into_boxed_str());
+        let made = &self.made;
+        self.table.insert_unique(hash, i, |&j| Self::hash(&made[j]));
+    }
 }
 
 type PlaneParts = (ElementId, Vec<DiShape>, Vec<DiEdge>);
