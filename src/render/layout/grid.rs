@@ -497,20 +497,22 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     // ---- 7. crossing reduction: barycentre sweeps, keep the best
     let mut best = layers.clone();
     let mut best_cross = crossings(&layers, &succs, nv);
+    let mut cur_cross = best_cross;
+    let mut pos = vec![0f64; nv];
+    // consecutive sweeps that changed no layer: a sweep depends only on the layers and
+    // its direction, so once one in each direction changed nothing, every later one
+    // would repeat them (a crossing-free chain usually stops after two)
+    let mut unchanged = 0;
     for iter in 0..8 {
         let down = iter % 2 == 0;
-        let mut pos = vec![0f64; nv];
         for layer in &layers {
             for (i, &v) in layer.iter().enumerate() {
                 pos[v] = i as f64;
             }
         }
-        let order: Vec<usize> = if down {
-            (1..=max_rank).collect()
-        } else {
-            (0..max_rank).rev().collect()
-        };
-        for r in order {
+        let mut changed = false;
+        for k in 0..max_rank {
+            let r = if down { k + 1 } else { max_rank - 1 - k };
             let layer = &mut layers[r];
             for &v in layer.iter() {
                 let adj = if down { &preds[v] } else { &succs[v] };
@@ -521,17 +523,38 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
                 };
                 key[v] = k;
             }
-            key_sort(layer, &key);
-            for (i, &v) in layer.iter().enumerate() {
-                pos[v] = i as f64;
+            // a stable sort leaves a sorted layer as it is
+            let sorted = layer.is_sorted_by(|&a, &b| {
+                (vcomp[a], vband[a])
+                    .cmp(&(vcomp[b], vband[b]))
+                    .then(key[a].total_cmp(&key[b]))
+                    .is_le()
+            });
+            if !sorted {
+                changed = true;
+                key_sort(layer, &key);
+                for (i, &v) in layer.iter().enumerate() {
+                    pos[v] = i as f64;
+                }
             }
         }
-        transpose(&mut layers, &preds, &succs, &vcomp, &vband, nv);
-        let c = crossings(&layers, &succs, nv);
-        // ties go to the later sweep: it has seen the boundary-event bias
-        if c <= best_cross {
-            best_cross = c;
-            best = layers.clone();
+        changed |= transpose(&mut layers, &preds, &succs, &vcomp, &vband, nv);
+        if changed {
+            cur_cross = crossings(&layers, &succs, nv);
+            unchanged = 0;
+        } else {
+            unchanged += 1;
+        }
+        // ties go to the later sweep: it has seen the boundary-event bias (an unchanged
+        // sweep that ties is already the best)
+        if cur_cross <= best_cross {
+            best_cross = cur_cross;
+            if changed {
+                best.clone_from(&layers);
+            }
+        }
+        if unchanged == 2 {
+            break;
         }
     }
     let mut layers = best;
@@ -1002,7 +1025,8 @@ fn push_right(spec: &Spec, g: &Graph, rank: &[usize], v: usize, d: usize) -> Vec
 }
 
 /// Swaps neighbours of one component and band while that removes crossings with the
-/// layers on both sides (the transposition step of layered crossing reduction).
+/// layers on both sides (the transposition step of layered crossing reduction). Says
+/// whether it swapped any.
 fn transpose(
     layers: &mut [Vec<usize>],
     preds: &[Vec<(usize, f64)>],
@@ -1010,7 +1034,7 @@ fn transpose(
     vcomp: &[usize],
     vband: &[usize],
     nv: usize,
-) {
+) -> bool {
     let mut pos = vec![0usize; nv];
     for layer in layers.iter() {
         for (i, &v) in layer.iter().enumerate() {
@@ -1029,6 +1053,7 @@ fn transpose(
         }
         c
     };
+    let mut any = false;
     for _ in 0..6 {
         let mut improved = false;
         for layer in layers.iter_mut() {
@@ -1048,7 +1073,9 @@ fn transpose(
         if !improved {
             break;
         }
+        any = true;
     }
+    any
 }
 
 /// Number of crossings between adjacent layers (inversion count per layer pair).
@@ -1060,8 +1087,10 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> u
         }
     }
     let mut total = 0;
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut tree: Vec<usize> = Vec::new();
     for r in 0..layers.len().saturating_sub(1) {
-        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        pairs.clear();
         for &v in &layers[r] {
             for &(t, _) in &succs[v] {
                 pairs.push((pos[v], pos[t]));
@@ -1070,7 +1099,8 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> u
         pairs.sort_unstable();
         // inversions of the second coordinate, by a Fenwick tree
         let m = layers[r + 1].len() + 1;
-        let mut tree = vec![0usize; m + 1];
+        tree.clear();
+        tree.resize(m + 1, 0);
         for (seen, &(_, b)) in pairs.iter().enumerate() {
             // count earlier entries with second coordinate > b
             let mut i = b + 1;
