@@ -24,8 +24,6 @@ const TRACK: f64 = 8.0;
 /// Parallel segments of different edges closer than this (and overlapping) read as one
 /// line: routes that would make them are refused.
 const MIN_SEP: f64 = 5.0;
-/// Width of the buckets of parallel segments (at least `MIN_SEP`).
-const SEP_KEY: f64 = 6.0;
 
 /// One node of the grid: a flow node or an artifact.
 #[derive(Debug, Clone)]
@@ -143,16 +141,6 @@ enum Dir {
     V,
 }
 
-/// A placed segment (for overlap checks between edges).
-#[derive(Clone, Copy)]
-struct Seg {
-    dir: Dir,
-    at: f64,
-    lo: f64,
-    hi: f64,
-    edge: usize,
-}
-
 struct Obstacle {
     rect: Bounds,
     /// The edge whose dummy cell this is (dummies block other edges only).
@@ -166,12 +154,120 @@ struct Obstacle {
 const LABEL: usize = usize::MAX;
 /// Edge index of a removed segment.
 const GONE: usize = usize::MAX;
-/// Size of the obstacle index's buckets.
+/// Side of the cells of the spatial indexes (grown for very large diagrams).
 const BUCKET: f64 = 160.0;
+/// End of a cell's list.
+const NIL: u32 = u32::MAX;
 
-#[allow(clippy::cast_possible_truncation)]
-fn bucket(v: f64) -> i64 {
-    (v / BUCKET).floor() as i64
+/// Items (obstacles, placed segments) by the square cells of a grid that their bounding
+/// boxes touch, as linked lists in flat arrays: no allocation per cell or per item.
+/// Coordinates beyond the grid are clamped to its border cells, which then hold those
+/// items as well: that costs a few more checks, never a missed item (clamping keeps
+/// every overlap of two ranges of cells).
+struct CellIndex {
+    x0: f64,
+    y0: f64,
+    /// 1 / cell side.
+    inv: f64,
+    nx: usize,
+    ny: usize,
+    /// First entry per cell.
+    head: Vec<u32>,
+    /// Per entry: the next entry of its cell, its item, and its item's first cell (so a
+    /// query that meets an item in several cells reports it once).
+    next: Vec<u32>,
+    item: Vec<u32>,
+    first: Vec<(u32, u32)>,
+}
+
+impl CellIndex {
+    /// A grid over `lo`..`hi` with cells of `BUCKET` px, doubled until there are at most
+    /// a few per expected item.
+    fn new(lo: Point, hi: Point, expect: usize) -> Self {
+        let cap = expect.saturating_mul(8).max(4096);
+        let mut size = BUCKET;
+        let cells = |size: f64| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let n = |span: f64| ((span / size).ceil().max(0.0) as usize).saturating_add(1);
+            (n(hi.x - lo.x), n(hi.y - lo.y))
+        };
+        let (mut nx, mut ny) = cells(size);
+        while nx.saturating_mul(ny) > cap && size < 1e12 {
+            size *= 2.0;
+            (nx, ny) = cells(size);
+        }
+        let (x0, y0) = (
+            if lo.x.is_finite() { lo.x } else { 0.0 },
+            if lo.y.is_finite() { lo.y } else { 0.0 },
+        );
+        CellIndex {
+            x0,
+            y0,
+            inv: 1.0 / size,
+            nx,
+            ny,
+            head: vec![NIL; nx * ny],
+            next: Vec::with_capacity(expect),
+            item: Vec::with_capacity(expect),
+            first: Vec::with_capacity(expect),
+        }
+    }
+
+    /// The (clamped) cell range of `lo`..`hi` along one axis.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn span(&self, lo: f64, hi: f64, origin: f64, n: usize) -> (u32, u32) {
+        // `as` truncates and saturates: below the grid (and NaN) gives 0, like flooring
+        // and clamping would, beyond it a huge value (no `floor`: a libm call)
+        let c = |v: f64| (((v - origin) * self.inv) as usize).min(n - 1) as u32;
+        (c(lo), c(hi))
+    }
+
+    fn cells(&self, a: Point, b: Point) -> ((u32, u32), (u32, u32)) {
+        (
+            self.span(a.x.min(b.x), a.x.max(b.x), self.x0, self.nx),
+            self.span(a.y.min(b.y), a.y.max(b.y), self.y0, self.ny),
+        )
+    }
+
+    /// Files an item under every cell its bounding box (`a`, `b` opposite corners)
+    /// touches.
+    fn insert(&mut self, a: Point, b: Point, item: usize) {
+        let ((cx0, cx1), (cy0, cy1)) = self.cells(a, b);
+        #[allow(clippy::cast_possible_truncation)]
+        let item = item as u32;
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                let cell = cy as usize * self.nx + cx as usize;
+                #[allow(clippy::cast_possible_truncation)]
+                let e = self.item.len() as u32;
+                self.item.push(item);
+                self.first.push((cx0, cy0));
+                self.next.push(self.head[cell]);
+                self.head[cell] = e;
+            }
+        }
+    }
+
+    /// Calls `f` with every item filed in a cell that the box `a`, `b` touches, once
+    /// each; stops when `f` says so (returns `false`).
+    fn each(&self, a: Point, b: Point, mut f: impl FnMut(usize) -> bool) -> bool {
+        let ((cx0, cx1), (cy0, cy1)) = self.cells(a, b);
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                let mut e = self.head[cy as usize * self.nx + cx as usize];
+                while e != NIL {
+                    let i = e as usize;
+                    let (fx, fy) = self.first[i];
+                    // report an item only in the first cell both ranges share
+                    if cx == fx.max(cx0) && cy == fy.max(cy0) && !f(self.item[i] as usize) {
+                        return false;
+                    }
+                    e = self.next[i];
+                }
+            }
+        }
+        true
+    }
 }
 
 /// Lays out a spec.
@@ -722,11 +818,15 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     let total_h = y;
     let mut nodes_out = Vec::with_capacity(n);
     let mut sats_out = Vec::with_capacity(n);
-    let cell_y = |v: usize| -> f64 {
-        row_y
-            .get(&(vband[v].min(nb - 1), row[v]))
-            .map_or(0.0, |t| t.0)
-    };
+    // row centre y per vertex
+    let vy: Vec<f64> = (0..nv)
+        .map(|v| {
+            row_y
+                .get(&(vband[v].min(nb - 1), row[v]))
+                .map_or(0.0, |t| t.0)
+        })
+        .collect();
+    let cell_y = |v: usize| -> f64 { vy[v] };
     for v in 0..n {
         let s = &spec.nodes[v];
         let cx = cx_col[vrank[v]];
@@ -761,16 +861,16 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
         vrank: &vrank,
         vband: &vband,
         row: &row,
-        row_y: &row_y,
+        vy: &vy,
         band_rows: &band_row_list,
         cx_col: &cx_col,
         hw: &hw,
         nb,
         obstacles: Vec::new(),
-        buckets: HashMap::default(),
-        segs: HashMap::default(),
+        obstacle_index: CellIndex::new(pt(0.0, 0.0), pt(0.0, 0.0), 0),
         all: Vec::new(),
-        seg_buckets: HashMap::default(),
+        par: Vec::new(),
+        seg_index: CellIndex::new(pt(0.0, 0.0), pt(0.0, 0.0), 0),
         tracks: HashMap::default(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
     };
@@ -1120,27 +1220,31 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> u
     total
 }
 
-/// Drops repeated and collinear middle points.
-fn simplify(pts: Vec<Point>) -> Vec<Point> {
-    let mut out: Vec<Point> = Vec::with_capacity(pts.len());
-    for p in pts {
-        if let Some(last) = out.last() {
+/// Drops repeated and collinear middle points (in place).
+fn simplify(mut pts: Vec<Point>) -> Vec<Point> {
+    let mut len = 0;
+    for i in 0..pts.len() {
+        let p = pts[i];
+        if len > 0 {
+            let last = pts[len - 1];
             if (last.x - p.x).abs() < 0.01 && (last.y - p.y).abs() < 0.01 {
                 continue;
             }
         }
-        if out.len() >= 2 {
-            let a = out[out.len() - 2];
-            let b = out[out.len() - 1];
+        if len >= 2 {
+            let a = pts[len - 2];
+            let b = pts[len - 1];
             let col_x = (a.x - b.x).abs() < 0.01 && (b.x - p.x).abs() < 0.01;
             let col_y = (a.y - b.y).abs() < 0.01 && (b.y - p.y).abs() < 0.01;
             if col_x || col_y {
-                out.pop();
+                len -= 1;
             }
         }
-        out.push(p);
+        pts[len] = p;
+        len += 1;
     }
-    out
+    pts.truncate(len);
+    pts
 }
 
 fn pt(x: f64, y: f64) -> Point {
@@ -1155,23 +1259,23 @@ struct Router<'a> {
     vrank: &'a [usize],
     vband: &'a [usize],
     row: &'a [i64],
-    row_y: &'a HashMap<(usize, i64), (f64, f64, f64)>,
+    /// Row centre y per vertex.
+    vy: &'a [f64],
     band_rows: &'a [Vec<(i64, f64, f64, f64)>],
     cx_col: &'a [f64],
     hw: &'a [f64],
     nb: usize,
     obstacles: Vec<Obstacle>,
-    /// Obstacles by bucket of `BUCKET`×`BUCKET` px.
-    buckets: HashMap<(i64, i64), Vec<usize>>,
-    /// Axis-parallel segments by (direction, coordinate in `SEP_KEY` steps, bucket along
-    /// the segment): a segment is in every bucket it spans, so that a long row of flows on
-    /// one line is not scanned whole for every candidate.
-    segs: HashMap<(bool, i64, i64), Vec<Seg>>,
+    /// Indices into `obstacles` by cell.
+    obstacle_index: CellIndex,
     /// Every placed segment with its edge (`GONE` once removed), for counting crossings
     /// of candidates.
     all: Vec<(Point, Point, usize)>,
-    /// Indices into `all` by bucket of `BUCKET`×`BUCKET` px.
-    seg_buckets: HashMap<(i64, i64), Vec<usize>>,
+    /// Per entry of `all`: (direction, coordinate, low end, high end) of an axis-parallel
+    /// segment, for refusing collinear overlaps.
+    par: Vec<Option<(Dir, f64, f64, f64)>>,
+    /// Indices into `all` by cell.
+    seg_index: CellIndex,
     tracks: HashMap<(u8, i64), usize>,
     ends: Vec<(End, End)>,
 }
@@ -1226,13 +1330,22 @@ impl Router<'_> {
                 });
             }
         }
-        for (i, o) in self.obstacles.iter().enumerate() {
-            for bx in bucket(o.rect.x)..=bucket(o.rect.right()) {
-                for by in bucket(o.rect.y)..=bucket(o.rect.bottom()) {
-                    self.buckets.entry((bx, by)).or_default().push(i);
-                }
-            }
+        // the grids span the obstacles (edges beyond them go to the border cells)
+        let (mut lo, mut hi) = (pt(0.0, 0.0), pt(0.0, 0.0));
+        for o in &self.obstacles {
+            lo = pt(lo.x.min(o.rect.x), lo.y.min(o.rect.y));
+            hi = pt(hi.x.max(o.rect.right()), hi.y.max(o.rect.bottom()));
         }
+        let mut index = CellIndex::new(lo, hi, self.obstacles.len());
+        for (i, o) in self.obstacles.iter().enumerate() {
+            index.insert(
+                pt(o.rect.x, o.rect.y),
+                pt(o.rect.right(), o.rect.bottom()),
+                i,
+            );
+        }
+        self.obstacle_index = index;
+        self.seg_index = CellIndex::new(lo, hi, 4 * self.spec.edges.len());
     }
 
     fn band(&self, v: usize) -> usize {
@@ -1241,9 +1354,7 @@ impl Router<'_> {
 
     /// Row centre y of a vertex.
     fn ry(&self, v: usize) -> f64 {
-        self.row_y
-            .get(&(self.band(v), self.row[v]))
-            .map_or(0.0, |t| t.0)
+        self.vy[v]
     }
 
     /// The free channel below a vertex's row: (y centre, half height).
@@ -1339,83 +1450,67 @@ impl Router<'_> {
         let (from, to) = self.ends[edge];
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            // (an obstacle in several buckets is checked more than once: harmless)
-            let near = (bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)))
-                .flat_map(|bx| {
-                    (bucket(a.y.min(b.y))..=bucket(a.y.max(b.y))).map(move |by| (bx, by))
-                })
-                .filter_map(|k| self.buckets.get(&k))
-                .flatten();
-            for o in near.map(|&i| &self.obstacles[i]) {
+            let free = self.obstacle_index.each(a, b, |i| {
+                let o = &self.obstacles[i];
                 if o.owner == Some(edge) {
-                    continue;
+                    return true;
                 }
                 let own = |e: End| match (e, o.part) {
                     (End::Node(v), None | Some(LABEL)) => v == o.node,
                     (End::Sat(v, k), Some(p)) => v == o.node && (p == k || p == LABEL),
                     _ => false,
                 };
-                if own(from) || own(to) {
-                    continue;
-                }
-                if seg_hits(a, b, &o.rect) {
-                    return false;
-                }
+                own(from) || own(to) || !seg_hits(a, b, &o.rect)
+            });
+            if !free {
+                return false;
             }
             let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
                 (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
             } else {
                 (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
             };
-            #[allow(clippy::cast_possible_truncation)]
-            let key = (at / SEP_KEY).floor() as i64;
-            let (b_lo, b_hi) = (bucket(lo), bucket(hi));
-            let near = (key - 1..=key + 1)
-                .flat_map(|k| (b_lo..=b_hi).map(move |b| (k, b)))
-                .filter_map(|(k, b)| self.segs.get(&(dir == Dir::H, k, b)))
-                .flatten();
-            for s in near {
-                if s.dir == dir && (s.at - at).abs() < MIN_SEP && s.lo < hi - 1.0 && lo < s.hi - 1.0
+            // placed segments of the same direction closer than `MIN_SEP`
+            let (qa, qb) = match dir {
+                Dir::H => (pt(lo, at - MIN_SEP), pt(hi, at + MIN_SEP)),
+                Dir::V => (pt(at - MIN_SEP, lo), pt(at + MIN_SEP, hi)),
+            };
+            let free = self.seg_index.each(qa, qb, |k| {
+                let Some((s_dir, s_at, s_lo, s_hi)) = self.par[k] else {
+                    return true;
+                };
+                let e2 = self.all[k].2;
+                if e2 == GONE
+                    || s_dir != dir
+                    || (s_at - at).abs() >= MIN_SEP
+                    || s_lo >= hi - 1.0
+                    || lo >= s_hi - 1.0
                 {
-                    let (f2, t2) = self.ends[s.edge];
-                    let share = |x: End, y: End| x.node().is_some() && x == y;
-                    if !(share(from, f2) || share(to, t2) || share(from, t2) || share(to, f2)) {
-                        return false;
-                    }
+                    return true;
                 }
+                let (f2, t2) = self.ends[e2];
+                let share = |x: End, y: End| x.node().is_some() && x == y;
+                share(from, f2) || share(to, t2) || share(from, t2) || share(to, f2)
+            });
+            if !free {
+                return false;
             }
         }
         true
     }
 
-    /// Indices into `all` of the placed segments in the buckets a segment `a`-`b` spans,
-    /// each once, in `out`.
-    fn placed_near(&self, a: Point, b: Point, out: &mut Vec<usize>) {
-        out.clear();
-        for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-            for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                if let Some(list) = self.seg_buckets.get(&(bx, by)) {
-                    out.extend_from_slice(list);
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-    }
-
     /// Crossings of a candidate with the edges placed so far (other than `skip`).
     fn crossings_with_placed(&self, skip: usize, pts: &[Point]) -> usize {
         let mut n = 0;
-        let mut near: Vec<usize> = Vec::new();
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            self.placed_near(a, b, &mut near);
-            for &i in &near {
+            self.seg_index.each(a, b, |i| {
                 let (c, d, e) = self.all[i];
                 if e != GONE && e != skip && super::metrics::cross(a, b, c, d) {
                     n += 1;
                 }
-            }
+                true
+            });
         }
         n
     }
@@ -1442,16 +1537,14 @@ impl Router<'_> {
     fn score(&self, edges: &[Vec<Point>]) -> ((usize, usize), Vec<usize>) {
         let (mut flows, mut all) = (0, 0);
         let mut crossing = vec![false; edges.len()];
-        let mut near: Vec<usize> = Vec::new();
         for (i, pts) in edges.iter().enumerate() {
             for w in pts.windows(2) {
                 let (a, b) = (w[0], w[1]);
-                self.placed_near(a, b, &mut near);
-                for &k in &near {
+                self.seg_index.each(a, b, |k| {
                     let (c, d, j) = self.all[k];
                     // each pair once, from its lower edge
                     if j == GONE || j <= i || !super::metrics::cross(a, b, c, d) {
-                        continue;
+                        return true;
                     }
                     all += 1;
                     let flow = |e: usize| self.spec.edges[e].kind == EdgeKind::Flow;
@@ -1460,7 +1553,8 @@ impl Router<'_> {
                     }
                     crossing[i] = true;
                     crossing[j] = true;
-                }
+                    true
+                });
             }
         }
         let crossing = (0..edges.len()).filter(|&i| crossing[i]).collect();
@@ -1474,42 +1568,21 @@ impl Router<'_> {
                 s.2 = GONE;
             }
         }
-        for list in self.segs.values_mut() {
-            list.retain(|s| s.edge != edge);
-        }
     }
 
     fn register(&mut self, edge: usize, pts: &[Point]) {
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
             let k = self.all.len();
-            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                    self.seg_buckets.entry((bx, by)).or_default().push(k);
-                }
-            }
+            self.seg_index.insert(a, b, k);
             self.all.push((a, b, edge));
-            let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
-                (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
+            self.par.push(if (a.y - b.y).abs() < 0.01 {
+                Some((Dir::H, a.y, a.x.min(b.x), a.x.max(b.x)))
             } else if (a.x - b.x).abs() < 0.01 {
-                (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
+                Some((Dir::V, a.x, a.y.min(b.y), a.y.max(b.y)))
             } else {
-                continue;
-            };
-            #[allow(clippy::cast_possible_truncation)]
-            let key = (at / SEP_KEY).floor() as i64;
-            for b in bucket(lo)..=bucket(hi) {
-                self.segs
-                    .entry((dir == Dir::H, key, b))
-                    .or_default()
-                    .push(Seg {
-                        dir,
-                        at,
-                        lo,
-                        hi,
-                        edge,
-                    });
-            }
+                None
+            });
         }
     }
 
