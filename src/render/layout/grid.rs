@@ -668,38 +668,46 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     // ---- 8. rows: priority placement, components stacked
     let nb = spec.bands.len().max(1);
     let mut row = vec![0i64; nv];
-    let ncomp = vcomp.iter().copied().max().map_or(0, |c| c + 1);
-    let mut by_comp: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); max_rank + 1]; ncomp];
-    for (r, layer) in layers.iter().enumerate() {
-        for &v in layer {
-            by_comp[vcomp[v]][r].push(v);
-        }
-    }
+    // components one after the other, each rank by rank in layer order (a component
+    // without vertices in the layers, an unanchored artifact, takes no rows)
+    let mut order: Vec<usize> = layers.iter().flatten().copied().collect();
+    order.sort_by_key(|&v| vcomp[v]); // stable
     let mut base = vec![0i64; nb];
-    for comp_layers in &by_comp {
-        let mut used_max = vec![-1i64; nb];
-        let mut any = vec![false; nb];
-        for layer in comp_layers {
-            let mut last = vec![-1i64; nb];
-            for &v in layer {
-                let b = vband[v].min(nb - 1);
-                let mut ps: Vec<i64> = preds[v]
+    let mut ps: Vec<i64> = Vec::new();
+    let mut used_max = vec![-1i64; nb];
+    let mut any = vec![false; nb];
+    let mut last = vec![-1i64; nb];
+    let mut i = 0;
+    while i < order.len() {
+        let c = vcomp[order[i]];
+        used_max.fill(-1);
+        any.fill(false);
+        let mut layer_rank = usize::MAX;
+        while let Some(&v) = order.get(i).filter(|&&v| vcomp[v] == c) {
+            i += 1;
+            if vrank[v] != layer_rank {
+                layer_rank = vrank[v];
+                last.fill(-1);
+            }
+            let b = vband[v].min(nb - 1);
+            ps.clear();
+            ps.extend(
+                preds[v]
                     .iter()
                     .filter(|&&(u, _)| vband[u].min(nb - 1) == b)
-                    .map(|&(u, bias)| row[u] - base[b] + i64::from(bias > 0.0))
-                    .collect();
-                ps.sort_unstable();
-                let desired = if ps.is_empty() {
-                    0
-                } else {
-                    ps[(ps.len() - 1) / 2]
-                };
-                let r = desired.max(last[b] + 1);
-                last[b] = r;
-                row[v] = base[b] + r;
-                used_max[b] = used_max[b].max(r);
-                any[b] = true;
-            }
+                    .map(|&(u, bias)| row[u] - base[b] + i64::from(bias > 0.0)),
+            );
+            ps.sort_unstable();
+            let desired = if ps.is_empty() {
+                0
+            } else {
+                ps[(ps.len() - 1) / 2]
+            };
+            let r = desired.max(last[b] + 1);
+            last[b] = r;
+            row[v] = base[b] + r;
+            used_max[b] = used_max[b].max(r);
+            any[b] = true;
         }
         for b in 0..nb {
             if any[b] {
@@ -709,9 +717,11 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     }
     // artifacts: nearest free cell in the anchor's column, above first
     let mut occupied: HashSet<(usize, usize, i64)> = HashSet::default();
-    for v in 0..nv {
-        if v >= n || !spec.nodes[v].artifact {
-            occupied.insert((vrank[v], vband[v].min(nb - 1), row[v]));
+    if spec.nodes.iter().any(|s| s.artifact) {
+        for v in 0..nv {
+            if v >= n || !spec.nodes[v].artifact {
+                occupied.insert((vrank[v], vband[v].min(nb - 1), row[v]));
+            }
         }
     }
     for v in 0..n {
@@ -1685,9 +1695,10 @@ impl Router<'_> {
         let pc = preferred
             .as_ref()
             .map(|c| self.crossings_with_placed(edge, c));
-        if let (Some(p), Some(0)) = (&preferred, pc) {
-            return p.clone();
-        }
+        let preferred = match (preferred, pc) {
+            (Some(p), Some(0)) => return p,
+            (p, _) => p,
+        };
         // Guaranteed route: own cells at row height, row changes in column gaps.
         let (mut pts, mut cur_y) = self.exit_right(from);
         let sat = matches!(from, End::Sat(..));

@@ -371,7 +371,7 @@ struct Placed {
     shapes: Vec<DiShape>,
     edges: Vec<DiEdge>,
     out: grid::Out,
-    /// Grid node per element (for shapes of pools as message-flow ends etc.).
+    /// Links (message flows, associations) drawn in this grid or a nested one.
     consumed: HashSet<ElementId>,
 }
 
@@ -733,8 +733,13 @@ impl<'a> Ctx<'a> {
             bands: bands.iter().map(|b| b.spec).collect(),
             ..Spec::default()
         };
-        let mut elems: Vec<ElementId> = Vec::new();
+        // at most one node and one edge per child of the scopes
+        let room: usize = scopes.iter().map(|&(s, _)| m.el(s).children.len()).sum();
+        spec.nodes.reserve(room + extra_artifacts.len());
+        spec.edges.reserve(room + self.links.len().min(room));
+        let mut elems: Vec<ElementId> = Vec::with_capacity(room);
         let mut node_of: HashMap<ElementId, usize> = HashMap::default();
+        node_of.reserve(room);
         let mut sat_of: HashMap<ElementId, (usize, usize)> = HashMap::default();
         let mut children: HashMap<usize, Placed> = HashMap::default();
         let mut artifacts: Vec<(ElementId, usize)> = Vec::new();
@@ -919,6 +924,7 @@ impl<'a> Ctx<'a> {
                 edge_elems.push(id);
             }
         }
+        let first_link = edge_elems.len();
         for link in &self.links {
             let (Some(from), Some(to)) = (end_of(link.source), end_of(link.target)) else {
                 continue;
@@ -938,11 +944,12 @@ impl<'a> Ctx<'a> {
             });
             edge_elems.push(link.element);
         }
-        let out = grid::run(&spec);
+        let mut out = grid::run(&spec);
         // Shapes.
-        let mut shapes = Vec::new();
-        let mut edges = Vec::new();
-        let mut consumed: HashSet<ElementId> = edge_elems.iter().copied().collect();
+        let mut shapes = Vec::with_capacity(elems.len() + sat_of.len());
+        let mut edges = Vec::with_capacity(edge_elems.len());
+        // (only links can be drawn twice: see `post_links`)
+        let mut consumed: HashSet<ElementId> = edge_elems[first_link..].iter().copied().collect();
         for (v, &id) in elems.iter().enumerate() {
             let b = out.nodes[v];
             let mut s = shape(m, id, b);
@@ -964,7 +971,7 @@ impl<'a> Ctx<'a> {
         }
         for (i, &id) in edge_elems.iter().enumerate() {
             if out.edges[i].len() >= 2 {
-                edges.push(edge(m, id, out.edges[i].clone()));
+                edges.push(edge(m, id, std::mem::take(&mut out.edges[i])));
             }
         }
         Placed {
