@@ -277,10 +277,73 @@ pub(crate) fn run(spec: &Spec) -> Out {
     improve(spec, &g, first).out
 }
 
+/// Lists per index in one flat array (compressed rows): no allocation per list.
+struct Csr<T> {
+    /// Where each list starts in `items` (one more than lists: the end).
+    start: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Csr<T> {
+    /// No lists yet (add them with `push_list`).
+    fn with_capacity(lists: usize, items: usize) -> Self {
+        let mut start = Vec::with_capacity(lists + 1);
+        start.push(0);
+        Csr {
+            start,
+            items: Vec::with_capacity(items),
+        }
+    }
+
+    /// Lists for `0..n` from (list, item) pairs, each list in the pairs' order.
+    fn from_pairs(n: usize, pairs: &[(usize, T)]) -> Self {
+        let mut start = vec![0usize; n + 1];
+        for &(i, _) in pairs {
+            start[i + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start[..n].to_vec();
+        let mut items = match pairs.first() {
+            Some(&(_, t)) => vec![t; pairs.len()],
+            None => Vec::new(),
+        };
+        for &(i, t) in pairs {
+            items[fill[i]] = t;
+            fill[i] += 1;
+        }
+        Csr { start, items }
+    }
+
+    /// Appends the next list.
+    fn push_list(&mut self, list: impl IntoIterator<Item = T>) {
+        self.items.extend(list);
+        self.start.push(self.items.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[T]> {
+        self.start.windows(2).map(|w| &self.items[w[0]..w[1]])
+    }
+}
+
+impl<T> std::ops::Index<usize> for Csr<T> {
+    type Output = [T];
+    fn index(&self, i: usize) -> &[T] {
+        &self.items[self.start[i]..self.start[i + 1]]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Csr<T> {
+    fn index_mut(&mut self, i: usize) -> &mut [T] {
+        &mut self.items[self.start[i]..self.start[i + 1]]
+    }
+}
+
 /// What stays fixed while the layout is improved: back edges, ranks, components.
 struct Graph {
     /// Flow edges out of each node (boundary events count as their host).
-    out_e: Vec<Vec<usize>>,
+    out_e: Csr<usize>,
     /// Back edges of the depth-first search (loops).
     back: Vec<bool>,
     /// Nodes in depth-first discovery order.
@@ -298,21 +361,22 @@ struct Graph {
 fn analyse(spec: &Spec) -> Graph {
     let n = spec.nodes.len();
     // ---- 1. flow adjacency (boundary events count as their host)
-    let mut out_e: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut in_deg = vec![0usize; n];
+    let mut pairs = Vec::with_capacity(spec.edges.len());
     for (i, e) in spec.edges.iter().enumerate() {
         if e.kind != EdgeKind::Flow {
             continue;
         }
         if let (Some(a), Some(b)) = (e.from.node(), e.to.node()) {
             if a != b && !spec.nodes[a].artifact && !spec.nodes[b].artifact {
-                out_e[a].push(i);
+                pairs.push((a, i));
                 in_deg[b] += 1;
             }
         }
     }
-    for list in &mut out_e {
-        list.sort_by_key(|&e| match spec.edges[e].from {
+    let mut out_e = Csr::from_pairs(n, &pairs);
+    for v in 0..n {
+        out_e[v].sort_by_key(|&e| match spec.edges[e].from {
             End::Sat(_, k) => k + 1,
             _ => 0,
         });
@@ -367,7 +431,7 @@ fn analyse(spec: &Spec) -> Graph {
     // ---- 3. longest-path ranks over forward edges
     let mut rank = vec![0usize; n];
     let mut indeg = vec![0usize; n];
-    for list in &out_e {
+    for list in out_e.iter() {
         for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
@@ -402,7 +466,7 @@ fn analyse(spec: &Spec) -> Graph {
     }
     // Pull nodes without forward predecessors (extra start events) next to their successor.
     let mut has_pred = vec![false; n];
-    for list in &out_e {
+    for list in out_e.iter() {
         for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
@@ -512,33 +576,39 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     // ---- 5. vertices: real nodes + dummies; chains per forward flow
     let mut vrank: Vec<usize> = rank.clone();
     let mut vcomp: Vec<usize> = comp.to_vec();
-    let mut chains: Vec<Vec<usize>> = vec![Vec::new(); spec.edges.len()];
+    // (empty for edges that are not forward flows)
+    let mut chains: Csr<usize> = Csr::with_capacity(spec.edges.len(), 2 * spec.edges.len());
     for (i, e) in spec.edges.iter().enumerate() {
-        if e.kind != EdgeKind::Flow || back[i] {
-            continue;
-        }
-        let (Some(a), Some(b)) = (e.from.node(), e.to.node()) else {
+        let ends = match (e.from.node(), e.to.node()) {
+            (Some(a), Some(b))
+                if e.kind == EdgeKind::Flow
+                    && !back[i]
+                    && a != b
+                    && !spec.nodes[a].artifact
+                    && !spec.nodes[b].artifact =>
+            {
+                Some((a, b))
+            }
+            _ => None,
+        };
+        let Some((a, b)) = ends else {
+            chains.push_list([]);
             continue;
         };
-        if a == b || spec.nodes[a].artifact || spec.nodes[b].artifact {
-            continue;
-        }
-        let mut chain = vec![a];
+        let first = vrank.len();
         for r in rank[a] + 1..rank[b] {
-            let d = vrank.len();
             vrank.push(r);
             vband.push(spec.nodes[a].band);
             vcomp.push(comp[a]);
-            chain.push(d);
         }
-        chain.push(b);
-        chains[i] = chain;
+        let dummies = first..vrank.len();
+        chains.push_list(std::iter::once(a).chain(dummies).chain(std::iter::once(b)));
     }
     let nv = vrank.len();
     let max_rank = vrank.iter().copied().max().unwrap_or(0);
     // preds/succs between adjacent layers, with a bias for boundary-event links
-    let mut preds: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nv];
-    let mut succs: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nv];
+    let mut to_pred = Vec::with_capacity(chains.items.len());
+    let mut to_succ = Vec::with_capacity(chains.items.len());
     for (i, chain) in chains.iter().enumerate() {
         for (k, w) in chain.windows(2).enumerate() {
             #[allow(clippy::cast_precision_loss)]
@@ -549,15 +619,17 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             } else {
                 0.0
             };
-            preds[w[1]].push((w[0], bias));
-            succs[w[0]].push((w[1], -bias));
+            to_pred.push((w[1], (w[0], bias)));
+            to_succ.push((w[0], (w[1], -bias)));
         }
     }
+    let preds = Csr::from_pairs(nv, &to_pred);
+    let succs = Csr::from_pairs(nv, &to_succ);
     // ---- 6. initial order: discovery order, dummies right after their source
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); max_rank + 1];
     let mut placed = vec![false; nv];
     let mut dummies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for chain in &chains {
+    for chain in chains.iter() {
         if chain.len() > 2 {
             dummies_of[chain[0]].extend_from_slice(&chain[1..chain.len() - 1]);
         }
@@ -1139,8 +1211,8 @@ fn push_right(spec: &Spec, g: &Graph, rank: &[usize], v: usize, d: usize) -> Vec
 /// whether it swapped any.
 fn transpose(
     layers: &mut [Vec<usize>],
-    preds: &[Vec<(usize, f64)>],
-    succs: &[Vec<(usize, f64)>],
+    preds: &Csr<(usize, f64)>,
+    succs: &Csr<(usize, f64)>,
     vcomp: &[usize],
     vband: &[usize],
     nv: usize,
@@ -1189,7 +1261,7 @@ fn transpose(
 }
 
 /// Number of crossings between adjacent layers (inversion count per layer pair).
-fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> usize {
+fn crossings(layers: &[Vec<usize>], succs: &Csr<(usize, f64)>, nv: usize) -> usize {
     let mut pos = vec![0usize; nv];
     for layer in layers {
         for (i, &v) in layer.iter().enumerate() {
@@ -1291,7 +1363,7 @@ struct Router<'a> {
 }
 
 impl Router<'_> {
-    fn build_obstacles(&mut self, chains: &[Vec<usize>]) {
+    fn build_obstacles(&mut self, chains: &Csr<usize>) {
         for (i, chain) in chains.iter().enumerate() {
             for &d in chain.iter().skip(1).take(chain.len().saturating_sub(2)) {
                 let r = self.vrank[d];
