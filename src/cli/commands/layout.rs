@@ -97,7 +97,11 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
         let diagrams = layout(&model, &options).map_err(|e| {
             CliError::Render(format!("cannot lay out {}: {e}", args.input.display()))
         })?;
-        write_di(&model, &diagrams)
+        let text = write_di(&model, &diagrams);
+        // The process ends after writing: freeing thousands of shapes and edges one by
+        // one would only cost time (as `dispose` does for the model).
+        std::mem::forget(diagrams);
+        text
     }
     .map_err(|e| io(e.to_string()))?;
     let text = if transcoded {

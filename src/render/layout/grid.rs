@@ -1704,44 +1704,41 @@ impl Router<'_> {
         let tb = self.nodes[tgt];
         let sb = self.nodes[src];
         // Preferred shapes first.
-        let mut cands: Vec<Vec<Point>> = Vec::new();
+        let mut cands: Vec<Vec<Point>> = Vec::with_capacity(2);
         let y1 = self.ry(chain[1]);
-        let straight_rest = |this: &Self, start_idx: usize, y: f64| -> Option<Vec<Point>> {
-            // the rest of the chain must stay on one row to be a candidate without tracks
-            let mut pts = Vec::new();
+        // the rest of the chain must stay on one row to be a candidate without tracks;
+        // then it ends at the target's left side
+        let straight_rest = |this: &Self, start_idx: usize, y: f64| -> Option<Point> {
             for &v in &chain[start_idx..] {
                 if (this.ry(v) - y).abs() > 0.01 {
                     return None;
                 }
             }
-            pts.push(pt(this.nodes[tgt].x, y));
-            Some(pts)
+            Some(pt(this.nodes[tgt].x, y))
         };
         if let End::Sat(v, k) = from {
             if let Some(s) = self.sats[v].get(k).copied() {
                 if y1 > s.bottom() {
-                    if let Some(rest) = straight_rest(self, 1, y1) {
-                        let mut p = vec![pt(s.center().x, s.bottom()), pt(s.center().x, y1)];
-                        p.extend(rest);
-                        cands.push(p);
+                    if let Some(end) = straight_rest(self, 1, y1) {
+                        cands.push(vec![
+                            pt(s.center().x, s.bottom()),
+                            pt(s.center().x, y1),
+                            end,
+                        ]);
                     }
                 }
             }
         } else {
             let sy = sb.center().y;
             if (y1 - sy).abs() < 0.01 {
-                if let Some(rest) = straight_rest(self, 1, sy) {
-                    let mut p = vec![pt(sb.right(), sy)];
-                    p.extend(rest);
-                    cands.push(p);
+                if let Some(end) = straight_rest(self, 1, sy) {
+                    cands.push(vec![pt(sb.right(), sy), end]);
                 }
             } else if self.spec.nodes[src].gateway {
-                if let Some(rest) = straight_rest(self, 1, y1) {
+                if let Some(end) = straight_rest(self, 1, y1) {
                     let sx = sb.center().x;
                     let sy0 = if y1 > sy { sb.bottom() } else { sb.y };
-                    let mut p = vec![pt(sx, sy0), pt(sx, y1)];
-                    p.extend(rest);
-                    cands.push(p);
+                    cands.push(vec![pt(sx, sy0), pt(sx, y1), end]);
                 }
             }
             // join into a gateway from above/below: straight along the source row
