@@ -173,11 +173,18 @@ struct CellIndex {
     ny: usize,
     /// First entry per cell.
     head: Vec<u32>,
-    /// Per entry: the next entry of its cell, its item, and its item's first cell (so a
-    /// query that meets an item in several cells reports it once).
-    next: Vec<u32>,
-    item: Vec<u32>,
-    first: Vec<(u32, u32)>,
+    entries: Vec<Entry>,
+}
+
+/// An item filed under one cell.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// The next entry of the same cell.
+    next: u32,
+    item: u32,
+    /// The item's first cell (so that a query meeting it in several cells reports it
+    /// once).
+    first: (u32, u32),
 }
 
 impl CellIndex {
@@ -207,9 +214,7 @@ impl CellIndex {
             nx,
             ny,
             head: vec![NIL; nx * ny],
-            next: Vec::with_capacity(expect),
-            item: Vec::with_capacity(expect),
-            first: Vec::with_capacity(expect),
+            entries: Vec::with_capacity(expect),
         }
     }
 
@@ -239,10 +244,12 @@ impl CellIndex {
             for cx in cx0..=cx1 {
                 let cell = cy as usize * self.nx + cx as usize;
                 #[allow(clippy::cast_possible_truncation)]
-                let e = self.item.len() as u32;
-                self.item.push(item);
-                self.first.push((cx0, cy0));
-                self.next.push(self.head[cell]);
+                let e = self.entries.len() as u32;
+                self.entries.push(Entry {
+                    next: self.head[cell],
+                    item,
+                    first: (cx0, cy0),
+                });
                 self.head[cell] = e;
             }
         }
@@ -256,13 +263,13 @@ impl CellIndex {
             for cx in cx0..=cx1 {
                 let mut e = self.head[cy as usize * self.nx + cx as usize];
                 while e != NIL {
-                    let i = e as usize;
-                    let (fx, fy) = self.first[i];
+                    let entry = self.entries[e as usize];
+                    let (fx, fy) = entry.first;
                     // report an item only in the first cell both ranges share
-                    if cx == fx.max(cx0) && cy == fy.max(cy0) && !f(self.item[i] as usize) {
+                    if cx == fx.max(cx0) && cy == fy.max(cy0) && !f(entry.item as usize) {
                         return false;
                     }
-                    e = self.next[i];
+                    e = entry.next;
                 }
             }
         }
@@ -519,12 +526,17 @@ fn analyse(spec: &Spec) -> Graph {
             }
         }
     }
-    let mut comp_id: HashMap<usize, usize> = HashMap::default();
+    // components numbered in order of first discovery (by root: no map needed)
+    let mut comp_of_root = vec![usize::MAX; n];
+    let mut ncomp = 0;
     let mut comp = vec![0usize; n];
     for v in discovery.iter().copied().chain(0..n) {
         let r = find(&mut uf, v);
-        let next = comp_id.len();
-        comp[v] = *comp_id.entry(r).or_insert(next);
+        if comp_of_root[r] == usize::MAX {
+            comp_of_root[r] = ncomp;
+            ncomp += 1;
+        }
+        comp[v] = comp_of_root[r];
     }
     Graph {
         out_e,

@@ -320,30 +320,27 @@ impl<'m> Ids<'m> {
         rustc_hash::FxBuildHasher.hash_one(id)
     }
 
-    fn taken(&self, id: &str) -> bool {
-        self.model.contains_key(id)
-            || self
-                .table
-                .find(Self::hash(id), |&i| &*self.made[i] == id)
-                .is_some()
+    fn taken(&self, id: &str, hash: u64) -> bool {
+        self.model.contains_key(id) || self.table.find(hash, |&i| &*self.made[i] == id).is_some()
     }
 
     /// `want`, or `want_2`, `want_3`, … whichever is free first.
     fn unique(&mut self, want: String) {
-        let id = if self.taken(&want) {
+        let hash = Self::hash(&want);
+        let (id, hash) = if self.taken(&want, hash) {
             let mut k = 2;
             loop {
                 let id = format!("{want}_{k}");
-                if !self.taken(&id) {
-                    break id;
+                let hash = Self::hash(&id);
+                if !self.taken(&id, hash) {
+                    break (id, hash);
                 }
                 k += 1;
             }
         } else {
-            want
+            (want, hash)
         };
         let i = self.made.len();
-        let hash = Self::hash(&id);
         self.made.push(id.into_boxed_str());
         let made = &self.made;
         self.table.insert_unique(hash, i, |&j| Self::hash(&made[j]));

@@ -192,12 +192,10 @@ fn push_esc(xml: &mut String, v: &str) {
     xml.push_str(rest);
 }
 
-/// ` name="value"` when there is a value.
-fn opt(xml: &mut String, name: &str, v: Option<&str>) {
+/// ` name="value"` when there is a value (`open` is ` name="`).
+fn opt(xml: &mut String, open: &str, v: Option<&str>) {
     if let Some(v) = v {
-        xml.push(' ');
-        xml.push_str(name);
-        xml.push_str("=\"");
+        xml.push_str(open);
         push_esc(xml, v);
         xml.push('"');
     }
@@ -294,22 +292,22 @@ fn label(xml: &mut String, l: &DiLabel, g: &Glue) {
 fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str) {
     xml.push_str(ind);
     xml.push_str("<bpmndi:BPMNDiagram");
-    opt(xml, "id", d.id.as_deref());
+    opt(xml, " id=\"", d.id.as_deref());
     xml.push_str(decls);
     xml.push('>');
     xml.push_str(nl);
     xml.push_str(ind);
     xml.push_str("  <bpmndi:BPMNPlane");
     let p = &d.plane;
-    opt(xml, "id", p.id.as_deref());
-    opt(xml, "bpmnElement", p.bpmn_element.as_deref());
+    opt(xml, " id=\"", p.id.as_deref());
+    opt(xml, " bpmnElement=\"", p.bpmn_element.as_deref());
     xml.push('>');
     xml.push_str(nl);
     let g = Glue::new(ind, nl);
     for s in &p.shapes {
         xml.push_str(&g.shape_open);
-        opt(xml, "id", s.id.as_deref());
-        opt(xml, "bpmnElement", s.bpmn_element.as_deref());
+        opt(xml, " id=\"", s.id.as_deref());
+        opt(xml, " bpmnElement=\"", s.bpmn_element.as_deref());
         for (name, v) in [
             (" isHorizontal=\"", s.is_horizontal),
             (" isExpanded=\"", s.is_expanded),
@@ -331,8 +329,8 @@ fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str
     }
     for e in &p.edges {
         xml.push_str(&g.edge_open);
-        opt(xml, "id", e.id.as_deref());
-        opt(xml, "bpmnElement", e.bpmn_element.as_deref());
+        opt(xml, " id=\"", e.id.as_deref());
+        opt(xml, " bpmnElement=\"", e.bpmn_element.as_deref());
         xml.push('>');
         xml.push_str(nl);
         for w in &e.waypoints {
