@@ -972,6 +972,7 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     let mut edges_out = vec![Vec::new(); spec.edges.len()];
     // Forward flows first (in order), then message flows, loops and associations: later
     // edges pick the route with the fewest crossings against what is already placed.
+    let mut known_zero = true;
     for pass in 0..4 {
         for (i, e) in spec.edges.iter().enumerate() {
             let p = match e.kind {
@@ -983,7 +984,8 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             if p != pass {
                 continue;
             }
-            let pts = router.route(i, &chains[i]);
+            let (pts, count) = router.route_counted(i, &chains[i]);
+            known_zero &= count == Some(0);
             router.register(i, &pts);
             edges_out[i] = pts;
         }
@@ -991,7 +993,12 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     // Rip up and reroute: an edge that crosses others is routed again with every other
     // edge in place (the first pass saw only the edges before it), and keeps the new route
     // when it crosses less.
-    let (mut score, mut crossing) = router.score(&edges_out);
+    // every edge crossed none placed before it: no crossings at all, nothing to count
+    let (mut score, mut crossing) = if known_zero {
+        ((0, 0), Vec::new())
+    } else {
+        router.score(&edges_out)
+    };
     for _ in 0..2 {
         let mut changed = false;
         for &i in &crossing {
@@ -1682,13 +1689,26 @@ impl Router<'_> {
 
     /// Routes one edge (not yet registered).
     fn route(&mut self, edge: usize, chain: &[usize]) -> Vec<Point> {
-        let pts = match self.spec.edges[edge].kind {
-            EdgeKind::Flow if !chain.is_empty() => self.forward(edge, chain),
-            EdgeKind::Flow => self.backward(edge),
-            EdgeKind::Message => self.message(edge),
-            EdgeKind::Assoc => self.assoc(edge),
+        self.route_counted(edge, chain).0
+    }
+
+    /// Routes one edge (not yet registered), with its crossings with the edges placed
+    /// so far when the routing counted them on exactly these points.
+    fn route_counted(&mut self, edge: usize, chain: &[usize]) -> (Vec<Point>, Option<usize>) {
+        let (pts, count) = match self.spec.edges[edge].kind {
+            EdgeKind::Flow if !chain.is_empty() => {
+                let (pts, c) = self.forward(edge, chain);
+                (pts, Some(c))
+            }
+            EdgeKind::Flow => (self.backward(edge), None),
+            EdgeKind::Message => (self.message(edge), None),
+            EdgeKind::Assoc => (self.assoc(edge), None),
         };
-        simplify(pts)
+        let n = pts.len();
+        let pts = simplify(pts);
+        // (merging collinear segments can turn a touch at their joint into a crossing)
+        let count = count.filter(|_| pts.len() == n);
+        (pts, count)
     }
 
     /// Where an edge leaves its source to the right: points so far, current y.
@@ -1709,7 +1729,8 @@ impl Router<'_> {
         }
     }
 
-    fn forward(&mut self, edge: usize, chain: &[usize]) -> Vec<Point> {
+    /// A forward flow along its chain, with its crossings with the placed edges.
+    fn forward(&mut self, edge: usize, chain: &[usize]) -> (Vec<Point>, usize) {
         let (from, to) = self.ends[edge];
         let src = chain[0];
         let tgt = chain[chain.len() - 1];
@@ -1777,7 +1798,7 @@ impl Router<'_> {
             .as_ref()
             .map(|c| self.crossings_with_placed(edge, c));
         let preferred = match (preferred, pc) {
-            (Some(p), Some(0)) => return p,
+            (Some(p), Some(0)) => return (p, 0),
             (p, _) => p,
         };
         // Guaranteed route: own cells at row height, row changes in column gaps.
@@ -1799,7 +1820,7 @@ impl Router<'_> {
             _ => (gc, pts),
         };
         if best.0 == 0 {
-            return best.1;
+            return (best.1, 0);
         }
         // Crossing-free alternatives for a change of row: the row change in another
         // column gap, out of the source's top or bottom, or into the target's.
@@ -1812,7 +1833,7 @@ impl Router<'_> {
                 best = (k, c);
             }
         }
-        best.1
+        (best.1, best.0)
     }
 
     /// Alternative routes of a forward flow between different rows, simplest first.
@@ -2283,6 +2304,10 @@ pub(crate) fn seg_hits(a: Point, b: Point, r: &Bounds) -> bool {
     let (x0, x1) = (r.x + EPS, r.right() - EPS);
     let (y0, y1) = (r.y + EPS, r.bottom() - EPS);
     if x1 <= x0 || y1 <= y0 {
+        return false;
+    }
+    // wholly on one side (strictly: a segment on the border still counts below)
+    if a.x.max(b.x) < x0 || a.x.min(b.x) > x1 || a.y.max(b.y) < y0 || a.y.min(b.y) > y1 {
         return false;
     }
     // Liang-Barsky clipping
