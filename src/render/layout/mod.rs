@@ -123,6 +123,7 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
     // Every id first (diagram, plane, shapes, edges, diagram by diagram), then handed out
     // in the same order: the strings are made once and moved, not copied.
     let mut ids = Ids::new(model);
+    ids.reserve(diagrams.iter().map(|(_, s, e)| 2 + s.len() + e.len()).sum());
     for (n, (_, shapes, edges)) in diagrams.iter().enumerate() {
         ids.unique(format!("BPMNDiagram_{}", n + 1));
         ids.unique(format!("BPMNPlane_{}", n + 1));
@@ -313,6 +314,12 @@ impl<'m> Ids<'m> {
             table: hashbrown::HashTable::new(),
             made: Vec::new(),
         }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.made.reserve(n);
+        let made = &self.made;
+        self.table.reserve(n, |&j| Self::hash(&made[j]));
     }
 
     fn hash(id: &str) -> u64 {
@@ -697,6 +704,10 @@ impl<'a> Ctx<'a> {
         edges: &mut Vec<DiEdge>,
         consumed: &HashSet<ElementId>,
     ) {
+        // (usually every link is drawn by a grid: then no map of all shapes is needed)
+        if self.links.iter().all(|l| consumed.contains(&l.element)) {
+            return;
+        }
         let at: HashMap<ElementId, Bounds> = shapes
             .iter()
             .filter_map(|s| Some((s.element?, s.bounds)))
