@@ -676,8 +676,10 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     }
     // ---- 7. crossing reduction: barycentre sweeps, keep the best
     let mut best = layers.clone();
-    let mut best_cross = crossings(&layers, &succs, nv);
-    let mut cur_cross = best_cross;
+    // crossings of `best` and of `layers`, counted only once a sweep changed something
+    // (`None` while both are still the initial order)
+    let mut best_cross: Option<usize> = None;
+    let mut cur_cross: Option<usize> = None;
     let mut pos = vec![0f64; nv];
     // consecutive sweeps that changed no layer: a sweep depends only on the layers and
     // its direction, so once one in each direction changed nothing, every later one
@@ -719,18 +721,23 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             }
         }
         changed |= transpose(&mut layers, &preds, &succs, &vcomp, &vband, nv);
-        if changed {
-            cur_cross = crossings(&layers, &succs, nv);
-            unchanged = 0;
-        } else {
-            unchanged += 1;
-        }
         // ties go to the later sweep: it has seen the boundary-event bias (an unchanged
         // sweep that ties is already the best)
-        if cur_cross <= best_cross {
-            best_cross = cur_cross;
-            if changed {
+        if changed {
+            unchanged = 0;
+            let c = crossings(&layers, &succs, nv);
+            cur_cross = Some(c);
+            let b = *best_cross.get_or_insert_with(|| crossings(&best, &succs, nv));
+            if c <= b {
+                best_cross = Some(c);
                 best.clone_from(&layers);
+            }
+        } else {
+            unchanged += 1;
+            if let (Some(c), Some(b)) = (cur_cross, best_cross) {
+                if c <= b {
+                    best_cross = Some(c);
+                }
             }
         }
         if unchanged == 2 {
