@@ -204,13 +204,19 @@ fn opt(xml: &mut String, open: &str, v: Option<&str>) {
 /// Appends a coordinate, rounded to a tenth, without a trailing `.0`. Written digit by
 /// digit: `core::fmt` took most of the time of writing a large diagram.
 fn push_num(xml: &mut String, v: f64) {
-    let t = (v * 10.0).round();
-    if !t.is_finite() || t.abs() >= 1e15 {
-        let _ = write!(xml, "{}", t / 10.0);
+    let r = v * 10.0;
+    // (also false for NaN)
+    if !(r.abs() < 1e15) {
+        let _ = write!(xml, "{}", r.round() / 10.0);
         return;
     }
+    // `round` without the libm call it is on x86-64: the fraction `r - trunc(r)` is
+    // exact, so this rounds half away from zero exactly as `round` does
     #[allow(clippy::cast_possible_truncation)]
-    let t = t as i64;
+    let whole = r as i64;
+    #[allow(clippy::cast_precision_loss)]
+    let frac = r - whole as f64;
+    let t = whole + i64::from(frac >= 0.5) - i64::from(frac <= -0.5);
     let (whole, tenth) = (t / 10, (t % 10).unsigned_abs());
     if t < 0 && whole == 0 {
         xml.push('-');
@@ -360,6 +366,7 @@ fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str
 #[cfg(test)]
 mod tests {
     use super::num;
+    use std::fmt::Write as _;
 
     #[test]
     fn escapes_attribute_values() {
@@ -378,5 +385,17 @@ mod tests {
         assert_eq!(num(0.5), "0.5");
         assert_eq!(num(1_234_567.84), "1234567.8");
         assert_eq!(num(-120.0), "-120");
+        // halves of tenths round away from zero, as `f64::round` does
+        assert_eq!(num(0.25), "0.3");
+        assert_eq!(num(-0.25), "-0.3");
+        assert_eq!(num(0.04999), "0");
+        for i in -2000..2000 {
+            let v = f64::from(i) * 0.0125;
+            let mut want = String::new();
+            let t = (v * 10.0).round();
+            let _ = write!(want, "{}", t / 10.0);
+            let want = if want == "-0" { "0".to_owned() } else { want };
+            assert_eq!(num(v), want, "{v}");
+        }
     }
 }
