@@ -205,8 +205,7 @@ fn opt(xml: &mut String, open: &str, v: Option<&str>) {
 /// digit: `core::fmt` took most of the time of writing a large diagram.
 fn push_num(xml: &mut String, v: f64) {
     let r = v * 10.0;
-    // (also false for NaN)
-    if !(r.abs() < 1e15) {
+    if !r.is_finite() || r.abs() >= 1e15 {
         let _ = write!(xml, "{}", r.round() / 10.0);
         return;
     }
