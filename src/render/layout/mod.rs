@@ -601,10 +601,14 @@ impl<'a> Ctx<'a> {
         }
         shapes.extend(placed.shapes);
         let mut edges = placed.edges;
+        let grid_edges = edges.len();
         self.post_links(&mut shapes, &mut edges, &placed.consumed);
+        // the grid's score does not see the links drawn after it (into expanded
+        // sub-processes): their crossings count too when pools are ordered
+        let late = late_crossings(&edges, grid_edges);
         translate(&mut shapes, &mut edges, ORIGIN.x, ORIGIN.y);
         let (flows, all) = placed.out.score;
-        ((collab, shapes, edges), 3 * flows + all)
+        ((collab, shapes, edges), 3 * flows + all + late)
     }
 
     /// A process without a pool (lanes still become bands).
@@ -1234,6 +1238,25 @@ fn translate(shapes: &mut [DiShape], edges: &mut [DiEdge], dx: f64, dy: f64) {
             mv(b);
         }
     }
+}
+
+/// Crossings of the edges from `first` on with every other edge (each pair once).
+fn late_crossings(edges: &[DiEdge], first: usize) -> usize {
+    let mut n = 0;
+    for (i, late) in edges.iter().enumerate().skip(first) {
+        for (j, other) in edges.iter().enumerate() {
+            // pairs of late edges once, from the later one
+            if j == i || (j >= first && j > i) {
+                continue;
+            }
+            for a in late.waypoints.windows(2) {
+                for b in other.waypoints.windows(2) {
+                    n += usize::from(metrics::cross(a[0], a[1], b[0], b[1]));
+                }
+            }
+        }
+    }
+    n
 }
 
 /// A direct orthogonal connection between two boxes (used across grids).
