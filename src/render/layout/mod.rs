@@ -1242,11 +1242,27 @@ fn translate(shapes: &mut [DiShape], edges: &mut [DiEdge], dx: f64, dy: f64) {
 
 /// Crossings of the edges from `first` on with every other edge (each pair once).
 fn late_crossings(edges: &[DiEdge], first: usize) -> usize {
+    let bbox = |e: &DiEdge| {
+        e.waypoints.iter().fold(
+            (
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ),
+            |(x0, y0, x1, y1), p| (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y)),
+        )
+    };
     let mut n = 0;
     for (i, late) in edges.iter().enumerate().skip(first) {
+        let (lx0, ly0, lx1, ly1) = bbox(late);
         for (j, other) in edges.iter().enumerate() {
             // pairs of late edges once, from the later one
             if j == i || (j >= first && j > i) {
+                continue;
+            }
+            let (ox0, oy0, ox1, oy1) = bbox(other);
+            if ox1 < lx0 || ox0 > lx1 || oy1 < ly0 || oy0 > ly1 {
                 continue;
             }
             for a in late.waypoints.windows(2) {
