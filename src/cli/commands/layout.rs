@@ -97,7 +97,11 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
         let diagrams = layout(&model, &options).map_err(|e| {
             CliError::Render(format!("cannot lay out {}: {e}", args.input.display()))
         })?;
-        write_di(&model, &diagrams)
+        let text = write_di(&model, &diagrams);
+        // The process ends after writing: freeing thousands of shapes and edges one by
+        // one would only cost time (as `dispose` does for the model).
+        std::mem::forget(diagrams);
+        text
     }
     .map_err(|e| io(e.to_string()))?;
     let text = if transcoded {
@@ -112,9 +116,15 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
     if !args.strip_di {
         warn_unreferable(&args.input, &model);
     }
-    let mut out = Vec::with_capacity(bom.len() + text.len());
-    out.extend_from_slice(bom);
-    out.extend_from_slice(text.as_bytes());
+    // (the text is not copied again unless a BOM goes in front of it)
+    let out = if bom.is_empty() {
+        text.into_bytes()
+    } else {
+        let mut out = Vec::with_capacity(bom.len() + text.len());
+        out.extend_from_slice(bom);
+        out.extend_from_slice(text.as_bytes());
+        out
+    };
     let (target, overwrite) = match (&args.output, args.in_place) {
         (_, true) => (args.input.clone(), Overwrite::AllowInputs),
         (Some(p), false) if p.as_os_str() == "-" => {

@@ -24,8 +24,6 @@ const TRACK: f64 = 8.0;
 /// Parallel segments of different edges closer than this (and overlapping) read as one
 /// line: routes that would make them are refused.
 const MIN_SEP: f64 = 5.0;
-/// Width of the buckets of parallel segments (at least `MIN_SEP`).
-const SEP_KEY: f64 = 6.0;
 
 /// One node of the grid: a flow node or an artifact.
 #[derive(Debug, Clone)]
@@ -143,16 +141,6 @@ enum Dir {
     V,
 }
 
-/// A placed segment (for overlap checks between edges).
-#[derive(Clone, Copy)]
-struct Seg {
-    dir: Dir,
-    at: f64,
-    lo: f64,
-    hi: f64,
-    edge: usize,
-}
-
 struct Obstacle {
     rect: Bounds,
     /// The edge whose dummy cell this is (dummies block other edges only).
@@ -166,12 +154,127 @@ struct Obstacle {
 const LABEL: usize = usize::MAX;
 /// Edge index of a removed segment.
 const GONE: usize = usize::MAX;
-/// Size of the obstacle index's buckets.
+/// Side of the cells of the spatial indexes (grown for very large diagrams).
 const BUCKET: f64 = 160.0;
+/// End of a cell's list.
+const NIL: u32 = u32::MAX;
 
-#[allow(clippy::cast_possible_truncation)]
-fn bucket(v: f64) -> i64 {
-    (v / BUCKET).floor() as i64
+/// Items (obstacles, placed segments) by the square cells of a grid that their bounding
+/// boxes touch, as linked lists in flat arrays: no allocation per cell or per item.
+/// Coordinates beyond the grid are clamped to its border cells, which then hold those
+/// items as well: that costs a few more checks, never a missed item (clamping keeps
+/// every overlap of two ranges of cells).
+struct CellIndex {
+    x0: f64,
+    y0: f64,
+    /// 1 / cell side.
+    inv: f64,
+    nx: usize,
+    ny: usize,
+    /// First entry per cell.
+    head: Vec<u32>,
+    entries: Vec<Entry>,
+}
+
+/// An item filed under one cell.
+#[derive(Clone, Copy)]
+struct Entry {
+    /// The next entry of the same cell.
+    next: u32,
+    item: u32,
+    /// The item's first cell (so that a query meeting it in several cells reports it
+    /// once).
+    first: (u32, u32),
+}
+
+impl CellIndex {
+    /// A grid over `lo`..`hi` with cells of `BUCKET` px, doubled until there are at most
+    /// a few per expected item.
+    fn new(lo: Point, hi: Point, expect: usize) -> Self {
+        let cap = expect.saturating_mul(8).max(4096);
+        let mut size = BUCKET;
+        let cells = |size: f64| {
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let n = |span: f64| ((span / size).ceil().max(0.0) as usize).saturating_add(1);
+            (n(hi.x - lo.x), n(hi.y - lo.y))
+        };
+        let (mut nx, mut ny) = cells(size);
+        while nx.saturating_mul(ny) > cap && size < 1e12 {
+            size *= 2.0;
+            (nx, ny) = cells(size);
+        }
+        let (x0, y0) = (
+            if lo.x.is_finite() { lo.x } else { 0.0 },
+            if lo.y.is_finite() { lo.y } else { 0.0 },
+        );
+        CellIndex {
+            x0,
+            y0,
+            inv: 1.0 / size,
+            nx,
+            ny,
+            head: vec![NIL; nx * ny],
+            entries: Vec::with_capacity(expect),
+        }
+    }
+
+    /// The (clamped) cell range of `lo`..`hi` along one axis.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    fn span(&self, lo: f64, hi: f64, origin: f64, n: usize) -> (u32, u32) {
+        // `as` truncates and saturates: below the grid (and NaN) gives 0, like flooring
+        // and clamping would, beyond it a huge value (no `floor`: a libm call)
+        let c = |v: f64| (((v - origin) * self.inv) as usize).min(n - 1) as u32;
+        (c(lo), c(hi))
+    }
+
+    fn cells(&self, a: Point, b: Point) -> ((u32, u32), (u32, u32)) {
+        (
+            self.span(a.x.min(b.x), a.x.max(b.x), self.x0, self.nx),
+            self.span(a.y.min(b.y), a.y.max(b.y), self.y0, self.ny),
+        )
+    }
+
+    /// Files an item under every cell its bounding box (`a`, `b` opposite corners)
+    /// touches.
+    fn insert(&mut self, a: Point, b: Point, item: usize) {
+        let ((cx0, cx1), (cy0, cy1)) = self.cells(a, b);
+        #[allow(clippy::cast_possible_truncation)]
+        let item = item as u32;
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                let cell = cy as usize * self.nx + cx as usize;
+                #[allow(clippy::cast_possible_truncation)]
+                let e = self.entries.len() as u32;
+                self.entries.push(Entry {
+                    next: self.head[cell],
+                    item,
+                    first: (cx0, cy0),
+                });
+                self.head[cell] = e;
+            }
+        }
+    }
+
+    /// Calls `f` with every item filed in a cell that the box `a`, `b` touches, once
+    /// each; stops when `f` says so (returns `false`).
+    fn each(&self, a: Point, b: Point, mut f: impl FnMut(usize) -> bool) -> bool {
+        let ((cx0, cx1), (cy0, cy1)) = self.cells(a, b);
+        for cy in cy0..=cy1 {
+            for cx in cx0..=cx1 {
+                let mut e = self.head[cy as usize * self.nx + cx as usize];
+                while e != NIL {
+                    let entry = self.entries[e as usize];
+                    let (fx, fy) = entry.first;
+                    // report an item only in the first cell both ranges share
+                    if cx == fx.max(cx0) && cy == fy.max(cy0) && !f(entry.item as usize) {
+                        return false;
+                    }
+                    e = entry.next;
+                }
+            }
+        }
+        true
+    }
 }
 
 /// Lays out a spec.
@@ -181,10 +284,73 @@ pub(crate) fn run(spec: &Spec) -> Out {
     improve(spec, &g, first).out
 }
 
+/// Lists per index in one flat array (compressed rows): no allocation per list.
+struct Csr<T> {
+    /// Where each list starts in `items` (one more than lists: the end).
+    start: Vec<usize>,
+    items: Vec<T>,
+}
+
+impl<T: Copy> Csr<T> {
+    /// No lists yet (add them with `push_list`).
+    fn with_capacity(lists: usize, items: usize) -> Self {
+        let mut start = Vec::with_capacity(lists + 1);
+        start.push(0);
+        Csr {
+            start,
+            items: Vec::with_capacity(items),
+        }
+    }
+
+    /// Lists for `0..n` from (list, item) pairs, each list in the pairs' order.
+    fn from_pairs(n: usize, pairs: &[(usize, T)]) -> Self {
+        let mut start = vec![0usize; n + 1];
+        for &(i, _) in pairs {
+            start[i + 1] += 1;
+        }
+        for i in 0..n {
+            start[i + 1] += start[i];
+        }
+        let mut fill = start[..n].to_vec();
+        let mut items = match pairs.first() {
+            Some(&(_, t)) => vec![t; pairs.len()],
+            None => Vec::new(),
+        };
+        for &(i, t) in pairs {
+            items[fill[i]] = t;
+            fill[i] += 1;
+        }
+        Csr { start, items }
+    }
+
+    /// Appends the next list.
+    fn push_list(&mut self, list: impl IntoIterator<Item = T>) {
+        self.items.extend(list);
+        self.start.push(self.items.len());
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &[T]> {
+        self.start.windows(2).map(|w| &self.items[w[0]..w[1]])
+    }
+}
+
+impl<T> std::ops::Index<usize> for Csr<T> {
+    type Output = [T];
+    fn index(&self, i: usize) -> &[T] {
+        &self.items[self.start[i]..self.start[i + 1]]
+    }
+}
+
+impl<T> std::ops::IndexMut<usize> for Csr<T> {
+    fn index_mut(&mut self, i: usize) -> &mut [T] {
+        &mut self.items[self.start[i]..self.start[i + 1]]
+    }
+}
+
 /// What stays fixed while the layout is improved: back edges, ranks, components.
 struct Graph {
     /// Flow edges out of each node (boundary events count as their host).
-    out_e: Vec<Vec<usize>>,
+    out_e: Csr<usize>,
     /// Back edges of the depth-first search (loops).
     back: Vec<bool>,
     /// Nodes in depth-first discovery order.
@@ -202,21 +368,22 @@ struct Graph {
 fn analyse(spec: &Spec) -> Graph {
     let n = spec.nodes.len();
     // ---- 1. flow adjacency (boundary events count as their host)
-    let mut out_e: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut in_deg = vec![0usize; n];
+    let mut pairs = Vec::with_capacity(spec.edges.len());
     for (i, e) in spec.edges.iter().enumerate() {
         if e.kind != EdgeKind::Flow {
             continue;
         }
         if let (Some(a), Some(b)) = (e.from.node(), e.to.node()) {
             if a != b && !spec.nodes[a].artifact && !spec.nodes[b].artifact {
-                out_e[a].push(i);
+                pairs.push((a, i));
                 in_deg[b] += 1;
             }
         }
     }
-    for list in &mut out_e {
-        list.sort_by_key(|&e| match spec.edges[e].from {
+    let mut out_e = Csr::from_pairs(n, &pairs);
+    for v in 0..n {
+        out_e[v].sort_by_key(|&e| match spec.edges[e].from {
             End::Sat(_, k) => k + 1,
             _ => 0,
         });
@@ -271,7 +438,7 @@ fn analyse(spec: &Spec) -> Graph {
     // ---- 3. longest-path ranks over forward edges
     let mut rank = vec![0usize; n];
     let mut indeg = vec![0usize; n];
-    for list in &out_e {
+    for list in out_e.iter() {
         for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
@@ -306,7 +473,7 @@ fn analyse(spec: &Spec) -> Graph {
     }
     // Pull nodes without forward predecessors (extra start events) next to their successor.
     let mut has_pred = vec![false; n];
-    for list in &out_e {
+    for list in out_e.iter() {
         for &e in list {
             if !back[e] {
                 if let Some(t) = spec.edges[e].to.node() {
@@ -359,12 +526,17 @@ fn analyse(spec: &Spec) -> Graph {
             }
         }
     }
-    let mut comp_id: HashMap<usize, usize> = HashMap::default();
+    // components numbered in order of first discovery (by root: no map needed)
+    let mut comp_of_root = vec![usize::MAX; n];
+    let mut ncomp = 0;
     let mut comp = vec![0usize; n];
     for v in discovery.iter().copied().chain(0..n) {
         let r = find(&mut uf, v);
-        let next = comp_id.len();
-        comp[v] = *comp_id.entry(r).or_insert(next);
+        if comp_of_root[r] == usize::MAX {
+            comp_of_root[r] = ncomp;
+            ncomp += 1;
+        }
+        comp[v] = comp_of_root[r];
     }
     Graph {
         out_e,
@@ -416,33 +588,39 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     // ---- 5. vertices: real nodes + dummies; chains per forward flow
     let mut vrank: Vec<usize> = rank.clone();
     let mut vcomp: Vec<usize> = comp.to_vec();
-    let mut chains: Vec<Vec<usize>> = vec![Vec::new(); spec.edges.len()];
+    // (empty for edges that are not forward flows)
+    let mut chains: Csr<usize> = Csr::with_capacity(spec.edges.len(), 2 * spec.edges.len());
     for (i, e) in spec.edges.iter().enumerate() {
-        if e.kind != EdgeKind::Flow || back[i] {
-            continue;
-        }
-        let (Some(a), Some(b)) = (e.from.node(), e.to.node()) else {
+        let ends = match (e.from.node(), e.to.node()) {
+            (Some(a), Some(b))
+                if e.kind == EdgeKind::Flow
+                    && !back[i]
+                    && a != b
+                    && !spec.nodes[a].artifact
+                    && !spec.nodes[b].artifact =>
+            {
+                Some((a, b))
+            }
+            _ => None,
+        };
+        let Some((a, b)) = ends else {
+            chains.push_list([]);
             continue;
         };
-        if a == b || spec.nodes[a].artifact || spec.nodes[b].artifact {
-            continue;
-        }
-        let mut chain = vec![a];
+        let first = vrank.len();
         for r in rank[a] + 1..rank[b] {
-            let d = vrank.len();
             vrank.push(r);
             vband.push(spec.nodes[a].band);
             vcomp.push(comp[a]);
-            chain.push(d);
         }
-        chain.push(b);
-        chains[i] = chain;
+        let dummies = first..vrank.len();
+        chains.push_list(std::iter::once(a).chain(dummies).chain(std::iter::once(b)));
     }
     let nv = vrank.len();
     let max_rank = vrank.iter().copied().max().unwrap_or(0);
     // preds/succs between adjacent layers, with a bias for boundary-event links
-    let mut preds: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nv];
-    let mut succs: Vec<Vec<(usize, f64)>> = vec![Vec::new(); nv];
+    let mut to_pred = Vec::with_capacity(chains.items.len());
+    let mut to_succ = Vec::with_capacity(chains.items.len());
     for (i, chain) in chains.iter().enumerate() {
         for (k, w) in chain.windows(2).enumerate() {
             #[allow(clippy::cast_precision_loss)]
@@ -453,15 +631,17 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             } else {
                 0.0
             };
-            preds[w[1]].push((w[0], bias));
-            succs[w[0]].push((w[1], -bias));
+            to_pred.push((w[1], (w[0], bias)));
+            to_succ.push((w[0], (w[1], -bias)));
         }
     }
+    let preds = Csr::from_pairs(nv, &to_pred);
+    let succs = Csr::from_pairs(nv, &to_succ);
     // ---- 6. initial order: discovery order, dummies right after their source
     let mut layers: Vec<Vec<usize>> = vec![Vec::new(); max_rank + 1];
     let mut placed = vec![false; nv];
     let mut dummies_of: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for chain in &chains {
+    for chain in chains.iter() {
         if chain.len() > 2 {
             dummies_of[chain[0]].extend_from_slice(&chain[1..chain.len() - 1]);
         }
@@ -496,21 +676,25 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     }
     // ---- 7. crossing reduction: barycentre sweeps, keep the best
     let mut best = layers.clone();
-    let mut best_cross = crossings(&layers, &succs, nv);
+    // crossings of `best` and of `layers`, counted only once a sweep changed something
+    // (`None` while both are still the initial order)
+    let mut best_cross: Option<usize> = None;
+    let mut cur_cross: Option<usize> = None;
+    let mut pos = vec![0f64; nv];
+    // consecutive sweeps that changed no layer: a sweep depends only on the layers and
+    // its direction, so once one in each direction changed nothing, every later one
+    // would repeat them (a crossing-free chain usually stops after two)
+    let mut unchanged = 0;
     for iter in 0..8 {
         let down = iter % 2 == 0;
-        let mut pos = vec![0f64; nv];
         for layer in &layers {
             for (i, &v) in layer.iter().enumerate() {
                 pos[v] = i as f64;
             }
         }
-        let order: Vec<usize> = if down {
-            (1..=max_rank).collect()
-        } else {
-            (0..max_rank).rev().collect()
-        };
-        for r in order {
+        let mut changed = false;
+        for k in 0..max_rank {
+            let r = if down { k + 1 } else { max_rank - 1 - k };
             let layer = &mut layers[r];
             for &v in layer.iter() {
                 let adj = if down { &preds[v] } else { &succs[v] };
@@ -521,17 +705,43 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
                 };
                 key[v] = k;
             }
-            key_sort(layer, &key);
-            for (i, &v) in layer.iter().enumerate() {
-                pos[v] = i as f64;
+            // a stable sort leaves a sorted layer as it is
+            let sorted = layer.is_sorted_by(|&a, &b| {
+                (vcomp[a], vband[a])
+                    .cmp(&(vcomp[b], vband[b]))
+                    .then(key[a].total_cmp(&key[b]))
+                    .is_le()
+            });
+            if !sorted {
+                changed = true;
+                key_sort(layer, &key);
+                for (i, &v) in layer.iter().enumerate() {
+                    pos[v] = i as f64;
+                }
             }
         }
-        transpose(&mut layers, &preds, &succs, &vcomp, &vband, nv);
-        let c = crossings(&layers, &succs, nv);
-        // ties go to the later sweep: it has seen the boundary-event bias
-        if c <= best_cross {
-            best_cross = c;
-            best = layers.clone();
+        changed |= transpose(&mut layers, &preds, &succs, &vcomp, &vband, nv);
+        // ties go to the later sweep: it has seen the boundary-event bias (an unchanged
+        // sweep that ties is already the best)
+        if changed {
+            unchanged = 0;
+            let c = crossings(&layers, &succs, nv);
+            cur_cross = Some(c);
+            let b = *best_cross.get_or_insert_with(|| crossings(&best, &succs, nv));
+            if c <= b {
+                best_cross = Some(c);
+                best.clone_from(&layers);
+            }
+        } else {
+            unchanged += 1;
+            if let (Some(c), Some(b)) = (cur_cross, best_cross) {
+                if c <= b {
+                    best_cross = Some(c);
+                }
+            }
+        }
+        if unchanged == 2 {
+            break;
         }
     }
     let mut layers = best;
@@ -549,38 +759,46 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     // ---- 8. rows: priority placement, components stacked
     let nb = spec.bands.len().max(1);
     let mut row = vec![0i64; nv];
-    let ncomp = vcomp.iter().copied().max().map_or(0, |c| c + 1);
-    let mut by_comp: Vec<Vec<Vec<usize>>> = vec![vec![Vec::new(); max_rank + 1]; ncomp];
-    for (r, layer) in layers.iter().enumerate() {
-        for &v in layer {
-            by_comp[vcomp[v]][r].push(v);
-        }
-    }
+    // components one after the other, each rank by rank in layer order (a component
+    // without vertices in the layers, an unanchored artifact, takes no rows)
+    let mut order: Vec<usize> = layers.iter().flatten().copied().collect();
+    order.sort_by_key(|&v| vcomp[v]); // stable
     let mut base = vec![0i64; nb];
-    for comp_layers in &by_comp {
-        let mut used_max = vec![-1i64; nb];
-        let mut any = vec![false; nb];
-        for layer in comp_layers {
-            let mut last = vec![-1i64; nb];
-            for &v in layer {
-                let b = vband[v].min(nb - 1);
-                let mut ps: Vec<i64> = preds[v]
+    let mut ps: Vec<i64> = Vec::new();
+    let mut used_max = vec![-1i64; nb];
+    let mut any = vec![false; nb];
+    let mut last = vec![-1i64; nb];
+    let mut i = 0;
+    while i < order.len() {
+        let c = vcomp[order[i]];
+        used_max.fill(-1);
+        any.fill(false);
+        let mut layer_rank = usize::MAX;
+        while let Some(&v) = order.get(i).filter(|&&v| vcomp[v] == c) {
+            i += 1;
+            if vrank[v] != layer_rank {
+                layer_rank = vrank[v];
+                last.fill(-1);
+            }
+            let b = vband[v].min(nb - 1);
+            ps.clear();
+            ps.extend(
+                preds[v]
                     .iter()
                     .filter(|&&(u, _)| vband[u].min(nb - 1) == b)
-                    .map(|&(u, bias)| row[u] - base[b] + i64::from(bias > 0.0))
-                    .collect();
-                ps.sort_unstable();
-                let desired = if ps.is_empty() {
-                    0
-                } else {
-                    ps[(ps.len() - 1) / 2]
-                };
-                let r = desired.max(last[b] + 1);
-                last[b] = r;
-                row[v] = base[b] + r;
-                used_max[b] = used_max[b].max(r);
-                any[b] = true;
-            }
+                    .map(|&(u, bias)| row[u] - base[b] + i64::from(bias > 0.0)),
+            );
+            ps.sort_unstable();
+            let desired = if ps.is_empty() {
+                0
+            } else {
+                ps[(ps.len() - 1) / 2]
+            };
+            let r = desired.max(last[b] + 1);
+            last[b] = r;
+            row[v] = base[b] + r;
+            used_max[b] = used_max[b].max(r);
+            any[b] = true;
         }
         for b in 0..nb {
             if any[b] {
@@ -590,9 +808,11 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     }
     // artifacts: nearest free cell in the anchor's column, above first
     let mut occupied: HashSet<(usize, usize, i64)> = HashSet::default();
-    for v in 0..nv {
-        if v >= n || !spec.nodes[v].artifact {
-            occupied.insert((vrank[v], vband[v].min(nb - 1), row[v]));
+    if spec.nodes.iter().any(|s| s.artifact) {
+        for v in 0..nv {
+            if v >= n || !spec.nodes[v].artifact {
+                occupied.insert((vrank[v], vband[v].min(nb - 1), row[v]));
+            }
         }
     }
     for v in 0..n {
@@ -699,11 +919,15 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     let total_h = y;
     let mut nodes_out = Vec::with_capacity(n);
     let mut sats_out = Vec::with_capacity(n);
-    let cell_y = |v: usize| -> f64 {
-        row_y
-            .get(&(vband[v].min(nb - 1), row[v]))
-            .map_or(0.0, |t| t.0)
-    };
+    // row centre y per vertex
+    let vy: Vec<f64> = (0..nv)
+        .map(|v| {
+            row_y
+                .get(&(vband[v].min(nb - 1), row[v]))
+                .map_or(0.0, |t| t.0)
+        })
+        .collect();
+    let cell_y = |v: usize| -> f64 { vy[v] };
     for v in 0..n {
         let s = &spec.nodes[v];
         let cx = cx_col[vrank[v]];
@@ -738,16 +962,16 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
         vrank: &vrank,
         vband: &vband,
         row: &row,
-        row_y: &row_y,
+        vy: &vy,
         band_rows: &band_row_list,
         cx_col: &cx_col,
         hw: &hw,
         nb,
         obstacles: Vec::new(),
-        buckets: HashMap::default(),
-        segs: HashMap::default(),
+        obstacle_index: CellIndex::new(pt(0.0, 0.0), pt(0.0, 0.0), 0),
         all: Vec::new(),
-        seg_buckets: HashMap::default(),
+        par: Vec::new(),
+        seg_index: CellIndex::new(pt(0.0, 0.0), pt(0.0, 0.0), 0),
         tracks: HashMap::default(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
     };
@@ -755,6 +979,7 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     let mut edges_out = vec![Vec::new(); spec.edges.len()];
     // Forward flows first (in order), then message flows, loops and associations: later
     // edges pick the route with the fewest crossings against what is already placed.
+    let mut known_zero = true;
     for pass in 0..4 {
         for (i, e) in spec.edges.iter().enumerate() {
             let p = match e.kind {
@@ -766,7 +991,8 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             if p != pass {
                 continue;
             }
-            let pts = router.route(i, &chains[i]);
+            let (pts, count) = router.route_counted(i, &chains[i]);
+            known_zero &= count == Some(0);
             router.register(i, &pts);
             edges_out[i] = pts;
         }
@@ -774,7 +1000,12 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
     // Rip up and reroute: an edge that crosses others is routed again with every other
     // edge in place (the first pass saw only the edges before it), and keeps the new route
     // when it crosses less.
-    let (mut score, mut crossing) = router.score(&edges_out);
+    // every edge crossed none placed before it: no crossings at all, nothing to count
+    let (mut score, mut crossing) = if known_zero {
+        ((0, 0), Vec::new())
+    } else {
+        router.score(&edges_out)
+    };
     for _ in 0..2 {
         let mut changed = false;
         for &i in &crossing {
@@ -1002,15 +1233,16 @@ fn push_right(spec: &Spec, g: &Graph, rank: &[usize], v: usize, d: usize) -> Vec
 }
 
 /// Swaps neighbours of one component and band while that removes crossings with the
-/// layers on both sides (the transposition step of layered crossing reduction).
+/// layers on both sides (the transposition step of layered crossing reduction). Says
+/// whether it swapped any.
 fn transpose(
     layers: &mut [Vec<usize>],
-    preds: &[Vec<(usize, f64)>],
-    succs: &[Vec<(usize, f64)>],
+    preds: &Csr<(usize, f64)>,
+    succs: &Csr<(usize, f64)>,
     vcomp: &[usize],
     vband: &[usize],
     nv: usize,
-) {
+) -> bool {
     let mut pos = vec![0usize; nv];
     for layer in layers.iter() {
         for (i, &v) in layer.iter().enumerate() {
@@ -1029,6 +1261,7 @@ fn transpose(
         }
         c
     };
+    let mut any = false;
     for _ in 0..6 {
         let mut improved = false;
         for layer in layers.iter_mut() {
@@ -1048,11 +1281,13 @@ fn transpose(
         if !improved {
             break;
         }
+        any = true;
     }
+    any
 }
 
 /// Number of crossings between adjacent layers (inversion count per layer pair).
-fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> usize {
+fn crossings(layers: &[Vec<usize>], succs: &Csr<(usize, f64)>, nv: usize) -> usize {
     let mut pos = vec![0usize; nv];
     for layer in layers {
         for (i, &v) in layer.iter().enumerate() {
@@ -1060,8 +1295,10 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> u
         }
     }
     let mut total = 0;
+    let mut pairs: Vec<(usize, usize)> = Vec::new();
+    let mut tree: Vec<usize> = Vec::new();
     for r in 0..layers.len().saturating_sub(1) {
-        let mut pairs: Vec<(usize, usize)> = Vec::new();
+        pairs.clear();
         for &v in &layers[r] {
             for &(t, _) in &succs[v] {
                 pairs.push((pos[v], pos[t]));
@@ -1070,7 +1307,8 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> u
         pairs.sort_unstable();
         // inversions of the second coordinate, by a Fenwick tree
         let m = layers[r + 1].len() + 1;
-        let mut tree = vec![0usize; m + 1];
+        tree.clear();
+        tree.resize(m + 1, 0);
         for (seen, &(_, b)) in pairs.iter().enumerate() {
             // count earlier entries with second coordinate > b
             let mut i = b + 1;
@@ -1090,27 +1328,31 @@ fn crossings(layers: &[Vec<usize>], succs: &[Vec<(usize, f64)>], nv: usize) -> u
     total
 }
 
-/// Drops repeated and collinear middle points.
-fn simplify(pts: Vec<Point>) -> Vec<Point> {
-    let mut out: Vec<Point> = Vec::with_capacity(pts.len());
-    for p in pts {
-        if let Some(last) = out.last() {
+/// Drops repeated and collinear middle points (in place).
+fn simplify(mut pts: Vec<Point>) -> Vec<Point> {
+    let mut len = 0;
+    for i in 0..pts.len() {
+        let p = pts[i];
+        if len > 0 {
+            let last = pts[len - 1];
             if (last.x - p.x).abs() < 0.01 && (last.y - p.y).abs() < 0.01 {
                 continue;
             }
         }
-        if out.len() >= 2 {
-            let a = out[out.len() - 2];
-            let b = out[out.len() - 1];
+        if len >= 2 {
+            let a = pts[len - 2];
+            let b = pts[len - 1];
             let col_x = (a.x - b.x).abs() < 0.01 && (b.x - p.x).abs() < 0.01;
             let col_y = (a.y - b.y).abs() < 0.01 && (b.y - p.y).abs() < 0.01;
             if col_x || col_y {
-                out.pop();
+                len -= 1;
             }
         }
-        out.push(p);
+        pts[len] = p;
+        len += 1;
     }
-    out
+    pts.truncate(len);
+    pts
 }
 
 fn pt(x: f64, y: f64) -> Point {
@@ -1125,29 +1367,29 @@ struct Router<'a> {
     vrank: &'a [usize],
     vband: &'a [usize],
     row: &'a [i64],
-    row_y: &'a HashMap<(usize, i64), (f64, f64, f64)>,
+    /// Row centre y per vertex.
+    vy: &'a [f64],
     band_rows: &'a [Vec<(i64, f64, f64, f64)>],
     cx_col: &'a [f64],
     hw: &'a [f64],
     nb: usize,
     obstacles: Vec<Obstacle>,
-    /// Obstacles by bucket of `BUCKET`×`BUCKET` px.
-    buckets: HashMap<(i64, i64), Vec<usize>>,
-    /// Axis-parallel segments by (direction, coordinate in `SEP_KEY` steps, bucket along
-    /// the segment): a segment is in every bucket it spans, so that a long row of flows on
-    /// one line is not scanned whole for every candidate.
-    segs: HashMap<(bool, i64, i64), Vec<Seg>>,
+    /// Indices into `obstacles` by cell.
+    obstacle_index: CellIndex,
     /// Every placed segment with its edge (`GONE` once removed), for counting crossings
     /// of candidates.
     all: Vec<(Point, Point, usize)>,
-    /// Indices into `all` by bucket of `BUCKET`×`BUCKET` px.
-    seg_buckets: HashMap<(i64, i64), Vec<usize>>,
+    /// Per entry of `all`: (direction, coordinate, low end, high end) of an axis-parallel
+    /// segment, for refusing collinear overlaps.
+    par: Vec<Option<(Dir, f64, f64, f64)>>,
+    /// Indices into `all` by cell.
+    seg_index: CellIndex,
     tracks: HashMap<(u8, i64), usize>,
     ends: Vec<(End, End)>,
 }
 
 impl Router<'_> {
-    fn build_obstacles(&mut self, chains: &[Vec<usize>]) {
+    fn build_obstacles(&mut self, chains: &Csr<usize>) {
         for (i, chain) in chains.iter().enumerate() {
             for &d in chain.iter().skip(1).take(chain.len().saturating_sub(2)) {
                 let r = self.vrank[d];
@@ -1196,13 +1438,22 @@ impl Router<'_> {
                 });
             }
         }
-        for (i, o) in self.obstacles.iter().enumerate() {
-            for bx in bucket(o.rect.x)..=bucket(o.rect.right()) {
-                for by in bucket(o.rect.y)..=bucket(o.rect.bottom()) {
-                    self.buckets.entry((bx, by)).or_default().push(i);
-                }
-            }
+        // the grids span the obstacles (edges beyond them go to the border cells)
+        let (mut lo, mut hi) = (pt(0.0, 0.0), pt(0.0, 0.0));
+        for o in &self.obstacles {
+            lo = pt(lo.x.min(o.rect.x), lo.y.min(o.rect.y));
+            hi = pt(hi.x.max(o.rect.right()), hi.y.max(o.rect.bottom()));
         }
+        let mut index = CellIndex::new(lo, hi, self.obstacles.len());
+        for (i, o) in self.obstacles.iter().enumerate() {
+            index.insert(
+                pt(o.rect.x, o.rect.y),
+                pt(o.rect.right(), o.rect.bottom()),
+                i,
+            );
+        }
+        self.obstacle_index = index;
+        self.seg_index = CellIndex::new(lo, hi, 4 * self.spec.edges.len());
     }
 
     fn band(&self, v: usize) -> usize {
@@ -1211,9 +1462,7 @@ impl Router<'_> {
 
     /// Row centre y of a vertex.
     fn ry(&self, v: usize) -> f64 {
-        self.row_y
-            .get(&(self.band(v), self.row[v]))
-            .map_or(0.0, |t| t.0)
+        self.vy[v]
     }
 
     /// The free channel below a vertex's row: (y centre, half height).
@@ -1309,83 +1558,67 @@ impl Router<'_> {
         let (from, to) = self.ends[edge];
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            // (an obstacle in several buckets is checked more than once: harmless)
-            let near = (bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)))
-                .flat_map(|bx| {
-                    (bucket(a.y.min(b.y))..=bucket(a.y.max(b.y))).map(move |by| (bx, by))
-                })
-                .filter_map(|k| self.buckets.get(&k))
-                .flatten();
-            for o in near.map(|&i| &self.obstacles[i]) {
+            let free = self.obstacle_index.each(a, b, |i| {
+                let o = &self.obstacles[i];
                 if o.owner == Some(edge) {
-                    continue;
+                    return true;
                 }
                 let own = |e: End| match (e, o.part) {
                     (End::Node(v), None | Some(LABEL)) => v == o.node,
                     (End::Sat(v, k), Some(p)) => v == o.node && (p == k || p == LABEL),
                     _ => false,
                 };
-                if own(from) || own(to) {
-                    continue;
-                }
-                if seg_hits(a, b, &o.rect) {
-                    return false;
-                }
+                own(from) || own(to) || !seg_hits(a, b, &o.rect)
+            });
+            if !free {
+                return false;
             }
             let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
                 (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
             } else {
                 (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
             };
-            #[allow(clippy::cast_possible_truncation)]
-            let key = (at / SEP_KEY).floor() as i64;
-            let (b_lo, b_hi) = (bucket(lo), bucket(hi));
-            let near = (key - 1..=key + 1)
-                .flat_map(|k| (b_lo..=b_hi).map(move |b| (k, b)))
-                .filter_map(|(k, b)| self.segs.get(&(dir == Dir::H, k, b)))
-                .flatten();
-            for s in near {
-                if s.dir == dir && (s.at - at).abs() < MIN_SEP && s.lo < hi - 1.0 && lo < s.hi - 1.0
+            // placed segments of the same direction closer than `MIN_SEP`
+            let (qa, qb) = match dir {
+                Dir::H => (pt(lo, at - MIN_SEP), pt(hi, at + MIN_SEP)),
+                Dir::V => (pt(at - MIN_SEP, lo), pt(at + MIN_SEP, hi)),
+            };
+            let free = self.seg_index.each(qa, qb, |k| {
+                let Some((s_dir, s_at, s_lo, s_hi)) = self.par[k] else {
+                    return true;
+                };
+                let e2 = self.all[k].2;
+                if e2 == GONE
+                    || s_dir != dir
+                    || (s_at - at).abs() >= MIN_SEP
+                    || s_lo >= hi - 1.0
+                    || lo >= s_hi - 1.0
                 {
-                    let (f2, t2) = self.ends[s.edge];
-                    let share = |x: End, y: End| x.node().is_some() && x == y;
-                    if !(share(from, f2) || share(to, t2) || share(from, t2) || share(to, f2)) {
-                        return false;
-                    }
+                    return true;
                 }
+                let (f2, t2) = self.ends[e2];
+                let share = |x: End, y: End| x.node().is_some() && x == y;
+                share(from, f2) || share(to, t2) || share(from, t2) || share(to, f2)
+            });
+            if !free {
+                return false;
             }
         }
         true
     }
 
-    /// Indices into `all` of the placed segments in the buckets a segment `a`-`b` spans,
-    /// each once, in `out`.
-    fn placed_near(&self, a: Point, b: Point, out: &mut Vec<usize>) {
-        out.clear();
-        for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-            for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                if let Some(list) = self.seg_buckets.get(&(bx, by)) {
-                    out.extend_from_slice(list);
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-    }
-
     /// Crossings of a candidate with the edges placed so far (other than `skip`).
     fn crossings_with_placed(&self, skip: usize, pts: &[Point]) -> usize {
         let mut n = 0;
-        let mut near: Vec<usize> = Vec::new();
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
-            self.placed_near(a, b, &mut near);
-            for &i in &near {
+            self.seg_index.each(a, b, |i| {
                 let (c, d, e) = self.all[i];
                 if e != GONE && e != skip && super::metrics::cross(a, b, c, d) {
                     n += 1;
                 }
-            }
+                true
+            });
         }
         n
     }
@@ -1412,16 +1645,14 @@ impl Router<'_> {
     fn score(&self, edges: &[Vec<Point>]) -> ((usize, usize), Vec<usize>) {
         let (mut flows, mut all) = (0, 0);
         let mut crossing = vec![false; edges.len()];
-        let mut near: Vec<usize> = Vec::new();
         for (i, pts) in edges.iter().enumerate() {
             for w in pts.windows(2) {
                 let (a, b) = (w[0], w[1]);
-                self.placed_near(a, b, &mut near);
-                for &k in &near {
+                self.seg_index.each(a, b, |k| {
                     let (c, d, j) = self.all[k];
                     // each pair once, from its lower edge
                     if j == GONE || j <= i || !super::metrics::cross(a, b, c, d) {
-                        continue;
+                        return true;
                     }
                     all += 1;
                     let flow = |e: usize| self.spec.edges[e].kind == EdgeKind::Flow;
@@ -1430,7 +1661,8 @@ impl Router<'_> {
                     }
                     crossing[i] = true;
                     crossing[j] = true;
-                }
+                    true
+                });
             }
         }
         let crossing = (0..edges.len()).filter(|&i| crossing[i]).collect();
@@ -1444,54 +1676,46 @@ impl Router<'_> {
                 s.2 = GONE;
             }
         }
-        for list in self.segs.values_mut() {
-            list.retain(|s| s.edge != edge);
-        }
     }
 
     fn register(&mut self, edge: usize, pts: &[Point]) {
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
             let k = self.all.len();
-            for bx in bucket(a.x.min(b.x))..=bucket(a.x.max(b.x)) {
-                for by in bucket(a.y.min(b.y))..=bucket(a.y.max(b.y)) {
-                    self.seg_buckets.entry((bx, by)).or_default().push(k);
-                }
-            }
+            self.seg_index.insert(a, b, k);
             self.all.push((a, b, edge));
-            let (dir, at, lo, hi) = if (a.y - b.y).abs() < 0.01 {
-                (Dir::H, a.y, a.x.min(b.x), a.x.max(b.x))
+            self.par.push(if (a.y - b.y).abs() < 0.01 {
+                Some((Dir::H, a.y, a.x.min(b.x), a.x.max(b.x)))
             } else if (a.x - b.x).abs() < 0.01 {
-                (Dir::V, a.x, a.y.min(b.y), a.y.max(b.y))
+                Some((Dir::V, a.x, a.y.min(b.y), a.y.max(b.y)))
             } else {
-                continue;
-            };
-            #[allow(clippy::cast_possible_truncation)]
-            let key = (at / SEP_KEY).floor() as i64;
-            for b in bucket(lo)..=bucket(hi) {
-                self.segs
-                    .entry((dir == Dir::H, key, b))
-                    .or_default()
-                    .push(Seg {
-                        dir,
-                        at,
-                        lo,
-                        hi,
-                        edge,
-                    });
-            }
+                None
+            });
         }
     }
 
     /// Routes one edge (not yet registered).
     fn route(&mut self, edge: usize, chain: &[usize]) -> Vec<Point> {
-        let pts = match self.spec.edges[edge].kind {
-            EdgeKind::Flow if !chain.is_empty() => self.forward(edge, chain),
-            EdgeKind::Flow => self.backward(edge),
-            EdgeKind::Message => self.message(edge),
-            EdgeKind::Assoc => self.assoc(edge),
+        self.route_counted(edge, chain).0
+    }
+
+    /// Routes one edge (not yet registered), with its crossings with the edges placed
+    /// so far when the routing counted them on exactly these points.
+    fn route_counted(&mut self, edge: usize, chain: &[usize]) -> (Vec<Point>, Option<usize>) {
+        let (pts, count) = match self.spec.edges[edge].kind {
+            EdgeKind::Flow if !chain.is_empty() => {
+                let (pts, c) = self.forward(edge, chain);
+                (pts, Some(c))
+            }
+            EdgeKind::Flow => (self.backward(edge), None),
+            EdgeKind::Message => (self.message(edge), None),
+            EdgeKind::Assoc => (self.assoc(edge), None),
         };
-        simplify(pts)
+        let n = pts.len();
+        let pts = simplify(pts);
+        // (merging collinear segments can turn a touch at their joint into a crossing)
+        let count = count.filter(|_| pts.len() == n);
+        (pts, count)
     }
 
     /// Where an edge leaves its source to the right: points so far, current y.
@@ -1512,51 +1736,49 @@ impl Router<'_> {
         }
     }
 
-    fn forward(&mut self, edge: usize, chain: &[usize]) -> Vec<Point> {
+    /// A forward flow along its chain, with its crossings with the placed edges.
+    fn forward(&mut self, edge: usize, chain: &[usize]) -> (Vec<Point>, usize) {
         let (from, to) = self.ends[edge];
         let src = chain[0];
         let tgt = chain[chain.len() - 1];
         let tb = self.nodes[tgt];
         let sb = self.nodes[src];
         // Preferred shapes first.
-        let mut cands: Vec<Vec<Point>> = Vec::new();
+        let mut cands: Vec<Vec<Point>> = Vec::with_capacity(2);
         let y1 = self.ry(chain[1]);
-        let straight_rest = |this: &Self, start_idx: usize, y: f64| -> Option<Vec<Point>> {
-            // the rest of the chain must stay on one row to be a candidate without tracks
-            let mut pts = Vec::new();
+        // the rest of the chain must stay on one row to be a candidate without tracks;
+        // then it ends at the target's left side
+        let straight_rest = |this: &Self, start_idx: usize, y: f64| -> Option<Point> {
             for &v in &chain[start_idx..] {
                 if (this.ry(v) - y).abs() > 0.01 {
                     return None;
                 }
             }
-            pts.push(pt(this.nodes[tgt].x, y));
-            Some(pts)
+            Some(pt(this.nodes[tgt].x, y))
         };
         if let End::Sat(v, k) = from {
             if let Some(s) = self.sats[v].get(k).copied() {
                 if y1 > s.bottom() {
-                    if let Some(rest) = straight_rest(self, 1, y1) {
-                        let mut p = vec![pt(s.center().x, s.bottom()), pt(s.center().x, y1)];
-                        p.extend(rest);
-                        cands.push(p);
+                    if let Some(end) = straight_rest(self, 1, y1) {
+                        cands.push(vec![
+                            pt(s.center().x, s.bottom()),
+                            pt(s.center().x, y1),
+                            end,
+                        ]);
                     }
                 }
             }
         } else {
             let sy = sb.center().y;
             if (y1 - sy).abs() < 0.01 {
-                if let Some(rest) = straight_rest(self, 1, sy) {
-                    let mut p = vec![pt(sb.right(), sy)];
-                    p.extend(rest);
-                    cands.push(p);
+                if let Some(end) = straight_rest(self, 1, sy) {
+                    cands.push(vec![pt(sb.right(), sy), end]);
                 }
             } else if self.spec.nodes[src].gateway {
-                if let Some(rest) = straight_rest(self, 1, y1) {
+                if let Some(end) = straight_rest(self, 1, y1) {
                     let sx = sb.center().x;
                     let sy0 = if y1 > sy { sb.bottom() } else { sb.y };
-                    let mut p = vec![pt(sx, sy0), pt(sx, y1)];
-                    p.extend(rest);
-                    cands.push(p);
+                    cands.push(vec![pt(sx, sy0), pt(sx, y1), end]);
                 }
             }
             // join into a gateway from above/below: straight along the source row
@@ -1582,9 +1804,10 @@ impl Router<'_> {
         let pc = preferred
             .as_ref()
             .map(|c| self.crossings_with_placed(edge, c));
-        if let (Some(p), Some(0)) = (&preferred, pc) {
-            return p.clone();
-        }
+        let preferred = match (preferred, pc) {
+            (Some(p), Some(0)) => return (p, 0),
+            (p, _) => p,
+        };
         // Guaranteed route: own cells at row height, row changes in column gaps.
         let (mut pts, mut cur_y) = self.exit_right(from);
         let sat = matches!(from, End::Sat(..));
@@ -1604,7 +1827,7 @@ impl Router<'_> {
             _ => (gc, pts),
         };
         if best.0 == 0 {
-            return best.1;
+            return (best.1, 0);
         }
         // Crossing-free alternatives for a change of row: the row change in another
         // column gap, out of the source's top or bottom, or into the target's.
@@ -1617,7 +1840,7 @@ impl Router<'_> {
                 best = (k, c);
             }
         }
-        best.1
+        (best.1, best.0)
     }
 
     /// Alternative routes of a forward flow between different rows, simplest first.
@@ -2088,6 +2311,10 @@ pub(crate) fn seg_hits(a: Point, b: Point, r: &Bounds) -> bool {
     let (x0, x1) = (r.x + EPS, r.right() - EPS);
     let (y0, y1) = (r.y + EPS, r.bottom() - EPS);
     if x1 <= x0 || y1 <= y0 {
+        return false;
+    }
+    // wholly on one side (strictly: a segment on the border still counts below)
+    if a.x.max(b.x) < x0 || a.x.min(b.x) > x1 || a.y.max(b.y) < y0 || a.y.min(b.y) > y1 {
         return false;
     }
     // Liang-Barsky clipping

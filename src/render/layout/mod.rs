@@ -120,35 +120,36 @@ pub fn layout(model: &Model, options: &LayoutOptions) -> Result<Vec<Diagram>, La
         diagrams.push(plane);
     }
     place_groups(model, &mut diagrams);
-    let mut used: rustc_hash::FxHashSet<String> = model.ids.keys().map(|k| k.to_string()).collect();
+    // Every id first (diagram, plane, shapes, edges, diagram by diagram), then handed out
+    // in the same order: the strings are made once and moved, not copied.
+    let mut ids = Ids::new(model);
+    ids.reserve(diagrams.iter().map(|(_, s, e)| 2 + s.len() + e.len()).sum());
+    for (n, (_, shapes, edges)) in diagrams.iter().enumerate() {
+        ids.unique(format!("BPMNDiagram_{}", n + 1));
+        ids.unique(format!("BPMNPlane_{}", n + 1));
+        for s in shapes {
+            ids.unique(di_id(s.bpmn_element.as_deref(), "shape"));
+        }
+        for e in edges {
+            ids.unique(di_id(e.bpmn_element.as_deref(), "edge"));
+        }
+    }
+    let mut made = ids.made.into_iter();
     let mut out = Vec::with_capacity(diagrams.len());
-    for (n, (element, mut shapes, edges)) in diagrams.into_iter().enumerate() {
-        let diagram_id = unique(&mut used, &format!("BPMNDiagram_{}", n + 1));
-        let plane_id = unique(&mut used, &format!("BPMNPlane_{}", n + 1));
-        let mut edges = edges;
+    for (element, mut shapes, mut edges) in diagrams {
+        let diagram_id = made.next();
+        let plane_id = made.next();
         for s in &mut shapes {
-            s.id = Some(
-                unique(
-                    &mut used,
-                    &format!("{}_di", s.bpmn_element.as_deref().unwrap_or("shape")),
-                )
-                .into(),
-            );
+            s.id = made.next();
         }
         for e in &mut edges {
-            e.id = Some(
-                unique(
-                    &mut used,
-                    &format!("{}_di", e.bpmn_element.as_deref().unwrap_or("edge")),
-                )
-                .into(),
-            );
+            e.id = made.next();
         }
         out.push(Diagram {
-            id: Some(diagram_id.into()),
+            id: diagram_id,
             name: None,
             plane: Plane {
-                id: Some(plane_id.into()),
+                id: plane_id,
                 bpmn_element: model.el(element).id.clone(),
                 element: Some(element),
                 shapes,
@@ -289,15 +290,68 @@ fn union(a: Option<Bounds>, b: Bounds) -> Bounds {
     }
 }
 
-fn unique(used: &mut rustc_hash::FxHashSet<String>, want: &str) -> String {
-    let mut id = want.to_owned();
-    let mut k = 2;
-    while used.contains(&id) {
-        id = format!("{want}_{k}");
-        k += 1;
-    }
-    used.insert(id.clone());
+/// `{element}_di` (or `{fallback}_di`), the id a DI element gets if it is free.
+fn di_id(element: Option<&str>, fallback: &str) -> String {
+    let base = element.unwrap_or(fallback);
+    let mut id = String::with_capacity(base.len() + 3);
+    id.push_str(base);
+    id.push_str("_di");
     id
+}
+
+/// Ids handed out to DI elements: never one of the model's, never one twice.
+struct Ids<'m> {
+    model: &'m hashbrown::HashMap<Box<str>, ElementId>,
+    /// The ids made so far, found by hash (the strings live in `made`, not twice).
+    table: hashbrown::HashTable<usize>,
+    made: Vec<Box<str>>,
+}
+
+impl<'m> Ids<'m> {
+    fn new(model: &'m Model) -> Self {
+        Ids {
+            model: &model.ids,
+            table: hashbrown::HashTable::new(),
+            made: Vec::new(),
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.made.reserve(n);
+        let made = &self.made;
+        self.table.reserve(n, |&j| Self::hash(&made[j]));
+    }
+
+    fn hash(id: &str) -> u64 {
+        use std::hash::BuildHasher;
+        rustc_hash::FxBuildHasher.hash_one(id)
+    }
+
+    fn taken(&self, id: &str, hash: u64) -> bool {
+        self.model.contains_key(id) || self.table.find(hash, |&i| &*self.made[i] == id).is_some()
+    }
+
+    /// `want`, or `want_2`, `want_3`, … whichever is free first.
+    fn unique(&mut self, want: String) {
+        let hash = Self::hash(&want);
+        let (id, hash) = if self.taken(&want, hash) {
+            let mut k = 2;
+            loop {
+                let id = format!("{want}_{k}");
+                let hash = Self::hash(&id);
+                if !self.taken(&id, hash) {
+                    break (id, hash);
+                }
+                k += 1;
+            }
+        } else {
+            (want, hash)
+        };
+        let i = self.made.len();
+        self.made.push(id.into_boxed_str());
+        let made = &self.made;
+        self.table.insert_unique(hash, i, |&j| Self::hash(&made[j]));
+    }
 }
 
 type PlaneParts = (ElementId, Vec<DiShape>, Vec<DiEdge>);
@@ -321,7 +375,7 @@ struct Placed {
     shapes: Vec<DiShape>,
     edges: Vec<DiEdge>,
     out: grid::Out,
-    /// Grid node per element (for shapes of pools as message-flow ends etc.).
+    /// Links (message flows, associations) drawn in this grid or a nested one.
     consumed: HashSet<ElementId>,
 }
 
@@ -547,10 +601,14 @@ impl<'a> Ctx<'a> {
         }
         shapes.extend(placed.shapes);
         let mut edges = placed.edges;
+        let grid_edges = edges.len();
         self.post_links(&mut shapes, &mut edges, &placed.consumed);
+        // the grid's score does not see the links drawn after it (into expanded
+        // sub-processes): their crossings count too when pools are ordered
+        let late = late_crossings(&edges, grid_edges);
         translate(&mut shapes, &mut edges, ORIGIN.x, ORIGIN.y);
         let (flows, all) = placed.out.score;
-        ((collab, shapes, edges), 3 * flows + all)
+        ((collab, shapes, edges), 3 * flows + all + late)
     }
 
     /// A process without a pool (lanes still become bands).
@@ -650,6 +708,10 @@ impl<'a> Ctx<'a> {
         edges: &mut Vec<DiEdge>,
         consumed: &HashSet<ElementId>,
     ) {
+        // (usually every link is drawn by a grid: then no map of all shapes is needed)
+        if self.links.iter().all(|l| consumed.contains(&l.element)) {
+            return;
+        }
         let at: HashMap<ElementId, Bounds> = shapes
             .iter()
             .filter_map(|s| Some((s.element?, s.bounds)))
@@ -683,8 +745,13 @@ impl<'a> Ctx<'a> {
             bands: bands.iter().map(|b| b.spec).collect(),
             ..Spec::default()
         };
-        let mut elems: Vec<ElementId> = Vec::new();
+        // at most one node and one edge per child of the scopes
+        let room: usize = scopes.iter().map(|&(s, _)| m.el(s).children.len()).sum();
+        spec.nodes.reserve(room + extra_artifacts.len());
+        spec.edges.reserve(room + self.links.len().min(room));
+        let mut elems: Vec<ElementId> = Vec::with_capacity(room);
         let mut node_of: HashMap<ElementId, usize> = HashMap::default();
+        node_of.reserve(room);
         let mut sat_of: HashMap<ElementId, (usize, usize)> = HashMap::default();
         let mut children: HashMap<usize, Placed> = HashMap::default();
         let mut artifacts: Vec<(ElementId, usize)> = Vec::new();
@@ -869,6 +936,7 @@ impl<'a> Ctx<'a> {
                 edge_elems.push(id);
             }
         }
+        let first_link = edge_elems.len();
         for link in &self.links {
             let (Some(from), Some(to)) = (end_of(link.source), end_of(link.target)) else {
                 continue;
@@ -888,11 +956,12 @@ impl<'a> Ctx<'a> {
             });
             edge_elems.push(link.element);
         }
-        let out = grid::run(&spec);
+        let mut out = grid::run(&spec);
         // Shapes.
-        let mut shapes = Vec::new();
-        let mut edges = Vec::new();
-        let mut consumed: HashSet<ElementId> = edge_elems.iter().copied().collect();
+        let mut shapes = Vec::with_capacity(elems.len() + sat_of.len());
+        let mut edges = Vec::with_capacity(edge_elems.len());
+        // (only links can be drawn twice: see `post_links`)
+        let mut consumed: HashSet<ElementId> = edge_elems[first_link..].iter().copied().collect();
         for (v, &id) in elems.iter().enumerate() {
             let b = out.nodes[v];
             let mut s = shape(m, id, b);
@@ -914,7 +983,7 @@ impl<'a> Ctx<'a> {
         }
         for (i, &id) in edge_elems.iter().enumerate() {
             if out.edges[i].len() >= 2 {
-                edges.push(edge(m, id, out.edges[i].clone()));
+                edges.push(edge(m, id, std::mem::take(&mut out.edges[i])));
             }
         }
         Placed {
@@ -1169,6 +1238,41 @@ fn translate(shapes: &mut [DiShape], edges: &mut [DiEdge], dx: f64, dy: f64) {
             mv(b);
         }
     }
+}
+
+/// Crossings of the edges from `first` on with every other edge (each pair once).
+fn late_crossings(edges: &[DiEdge], first: usize) -> usize {
+    let bbox = |e: &DiEdge| {
+        e.waypoints.iter().fold(
+            (
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ),
+            |(x0, y0, x1, y1), p| (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y)),
+        )
+    };
+    let mut n = 0;
+    for (i, late) in edges.iter().enumerate().skip(first) {
+        let (lx0, ly0, lx1, ly1) = bbox(late);
+        for (j, other) in edges.iter().enumerate() {
+            // pairs of late edges once, from the later one
+            if j == i || (j >= first && j > i) {
+                continue;
+            }
+            let (ox0, oy0, ox1, oy1) = bbox(other);
+            if ox1 < lx0 || ox0 > lx1 || oy1 < ly0 || oy0 > ly1 {
+                continue;
+            }
+            for a in late.waypoints.windows(2) {
+                for b in other.waypoints.windows(2) {
+                    n += usize::from(metrics::cross(a[0], a[1], b[0], b[1]));
+                }
+            }
+        }
+    }
+    n
 }
 
 /// A direct orthogonal connection between two boxes (used across grids).

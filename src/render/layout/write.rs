@@ -121,15 +121,18 @@ pub fn write_di(model: &Model, diagrams: &[Diagram]) -> Result<String, WriteErro
         .iter()
         .map(|d| d.plane.shapes.len() + 2 * d.plane.edges.len())
         .sum();
-    let mut xml = String::with_capacity(items * 160 + 256);
     let decls = missing_decls(model);
-    if !in_line {
-        xml.push_str(newline);
-    }
-    for d in diagrams {
-        write_diagram(&mut xml, d, &indent, &decls, newline);
-    }
-    let mut out = String::with_capacity(text.len() + xml.len());
+    // One buffer: the text before the diagrams, the diagrams written straight into it,
+    // then the rest (a separate string for the diagrams cost a copy of all of it).
+    let mut out = String::with_capacity(text.len() + items * 160 + 256);
+    let write_all = |out: &mut String| {
+        if !in_line {
+            out.push_str(newline);
+        }
+        for d in diagrams {
+            write_diagram(out, d, &indent, &decls, newline);
+        }
+    };
     let mut pos = 0;
     let mut inserted = false;
     for r in &ranges {
@@ -138,14 +141,14 @@ pub fn write_di(model: &Model, diagrams: &[Diagram]) -> Result<String, WriteErro
         }
         out.push_str(&text[pos..r.start]);
         if !inserted {
-            out.push_str(&xml);
+            write_all(&mut out);
             inserted = true;
         }
         pos = r.end;
     }
     if !inserted {
         out.push_str(&text[pos..insert_at]);
-        out.push_str(&xml);
+        write_all(&mut out);
         pos = insert_at;
     }
     out.push_str(&text[pos..]);
@@ -167,68 +170,61 @@ fn missing_decls(model: &Model) -> String {
     s
 }
 
-/// Attribute-value escaping, written straight into the output.
-struct Esc<'a>(&'a str);
-
-impl std::fmt::Display for Esc<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut rest = self.0;
-        while let Some(i) = rest.find(['&', '<', '>', '"']) {
-            f.write_str(&rest[..i])?;
-            f.write_str(match rest.as_bytes()[i] {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                _ => "&quot;",
-            })?;
-            rest = &rest[i + 1..];
-        }
-        f.write_str(rest)
+/// Appends an attribute value, escaped.
+fn push_esc(xml: &mut String, v: &str) {
+    let special = |b: u8| matches!(b, b'&' | b'<' | b'>' | b'"');
+    // ids almost never need escaping: one branch-free scan, then one copy
+    if !v.bytes().fold(false, |any, b| any | special(b)) {
+        xml.push_str(v);
+        return;
     }
+    let mut rest = v;
+    while let Some(i) = rest.bytes().position(special) {
+        xml.push_str(&rest[..i]);
+        xml.push_str(match rest.as_bytes()[i] {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            _ => "&quot;",
+        });
+        rest = &rest[i + 1..];
+    }
+    xml.push_str(rest);
 }
 
-/// ` name="value"` when there is a value.
-fn opt(xml: &mut String, name: &str, v: Option<&str>) {
+/// ` name="value"` when there is a value (`open` is ` name="`).
+fn opt(xml: &mut String, open: &str, v: Option<&str>) {
     if let Some(v) = v {
-        let _ = write!(xml, " {name}=\"{}\"", Esc(v));
+        xml.push_str(open);
+        push_esc(xml, v);
+        xml.push('"');
     }
 }
 
 /// Appends a coordinate, rounded to a tenth, without a trailing `.0`. Written digit by
 /// digit: `core::fmt` took most of the time of writing a large diagram.
 fn push_num(xml: &mut String, v: f64) {
-    let t = (v * 10.0).round();
-    if !t.is_finite() || t.abs() >= 1e15 {
-        let _ = write!(xml, "{}", t / 10.0);
+    let r = v * 10.0;
+    if !r.is_finite() || r.abs() >= 1e15 {
+        let _ = write!(xml, "{}", r.round() / 10.0);
         return;
     }
+    // `round` without the libm call it is on x86-64: the fraction `r - trunc(r)` is
+    // exact, so this rounds half away from zero exactly as `round` does
     #[allow(clippy::cast_possible_truncation)]
-    let t = t as i64;
-    if t < 0 {
+    let whole = r as i64;
+    #[allow(clippy::cast_precision_loss)]
+    let frac = r - whole as f64;
+    let t = whole + i64::from(frac >= 0.5) - i64::from(frac <= -0.5);
+    let (whole, tenth) = (t / 10, (t % 10).unsigned_abs());
+    if t < 0 && whole == 0 {
         xml.push('-');
     }
-    let a = t.unsigned_abs();
-    let mut digits = [0u8; 20];
-    let mut n = a / 10;
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        #[allow(clippy::cast_possible_truncation)]
-        {
-            digits[at] = b'0' + (n % 10) as u8;
-        }
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &d in &digits[at..] {
-        xml.push(char::from(d));
-    }
-    if a % 10 != 0 {
+    xml.push_str(itoa::Buffer::new().format(whole));
+    if tenth != 0 {
         xml.push('.');
         #[allow(clippy::cast_possible_truncation)]
-        xml.push(char::from(b'0' + (a % 10) as u8));
+        xml.push(char::from(b'0' + tenth as u8));
     }
 }
 
@@ -239,8 +235,44 @@ fn num(v: f64) -> String {
     s
 }
 
-fn bounds(xml: &mut String, b: &Bounds) {
-    xml.push_str("<dc:Bounds x=\"");
+/// The fixed text between the values of one diagram's elements, made once per diagram
+/// with its indentation and line ends (fewer, longer appends).
+struct Glue {
+    shape_open: String,
+    edge_open: String,
+    /// Closes the element's start tag and opens the first bounds or waypoint.
+    shape_bounds: String,
+    edge_point: String,
+    /// Ends a bounds or waypoint line.
+    point_end: String,
+    shape_close: String,
+    edge_close: String,
+    label_open: String,
+    label_close: String,
+    label_empty: String,
+}
+
+impl Glue {
+    fn new(ind: &str, nl: &str) -> Self {
+        let i3 = format!("{ind}    ");
+        let i4 = format!("{ind}      ");
+        Glue {
+            shape_open: format!("{i3}<bpmndi:BPMNShape"),
+            edge_open: format!("{i3}<bpmndi:BPMNEdge"),
+            shape_bounds: format!(">{nl}{i4}<dc:Bounds x=\""),
+            edge_point: format!("{i4}<di:waypoint x=\""),
+            point_end: format!("\" />{nl}"),
+            shape_close: format!("{i3}</bpmndi:BPMNShape>{nl}"),
+            edge_close: format!("{i3}</bpmndi:BPMNEdge>{nl}"),
+            label_open: format!("{i4}<bpmndi:BPMNLabel>{nl}{i4}  <dc:Bounds x=\""),
+            label_close: format!("{i4}</bpmndi:BPMNLabel>{nl}"),
+            label_empty: format!("{i4}<bpmndi:BPMNLabel />{nl}"),
+        }
+    }
+}
+
+/// The values of a `dc:Bounds` after its opening `x="`, up to the closing quote.
+fn bounds_values(xml: &mut String, b: &Bounds) {
     push_num(xml, b.x);
     xml.push_str("\" y=\"");
     push_num(xml, b.y);
@@ -248,109 +280,98 @@ fn bounds(xml: &mut String, b: &Bounds) {
     push_num(xml, b.width);
     xml.push_str("\" height=\"");
     push_num(xml, b.height);
-    xml.push_str("\" />");
 }
 
-fn label(xml: &mut String, l: &DiLabel, ind: &str, nl: &str) {
+fn label(xml: &mut String, l: &DiLabel, g: &Glue) {
     match &l.bounds {
         Some(b) => {
-            xml.push_str(ind);
-            xml.push_str("<bpmndi:BPMNLabel>");
-            xml.push_str(nl);
-            xml.push_str(ind);
-            xml.push_str("  ");
-            bounds(xml, b);
-            xml.push_str(nl);
-            xml.push_str(ind);
-            xml.push_str("</bpmndi:BPMNLabel>");
-            xml.push_str(nl);
+            xml.push_str(&g.label_open);
+            bounds_values(xml, b);
+            xml.push_str(&g.point_end);
+            xml.push_str(&g.label_close);
         }
-        None => {
-            xml.push_str(ind);
-            xml.push_str("<bpmndi:BPMNLabel />");
-            xml.push_str(nl);
-        }
+        None => xml.push_str(&g.label_empty),
     }
 }
 
 fn write_diagram(xml: &mut String, d: &Diagram, ind: &str, decls: &str, nl: &str) {
     xml.push_str(ind);
     xml.push_str("<bpmndi:BPMNDiagram");
-    opt(xml, "id", d.id.as_deref());
-    let _ = write!(xml, "{decls}>{nl}{ind}  <bpmndi:BPMNPlane");
-    let p = &d.plane;
-    opt(xml, "id", p.id.as_deref());
-    opt(xml, "bpmnElement", p.bpmn_element.as_deref());
+    opt(xml, " id=\"", d.id.as_deref());
+    xml.push_str(decls);
     xml.push('>');
     xml.push_str(nl);
-    let i3 = format!("{ind}    ");
-    let i4 = format!("{ind}      ");
+    xml.push_str(ind);
+    xml.push_str("  <bpmndi:BPMNPlane");
+    let p = &d.plane;
+    opt(xml, " id=\"", p.id.as_deref());
+    opt(xml, " bpmnElement=\"", p.bpmn_element.as_deref());
+    xml.push('>');
+    xml.push_str(nl);
+    let g = Glue::new(ind, nl);
     for s in &p.shapes {
-        xml.push_str(&i3);
-        xml.push_str("<bpmndi:BPMNShape");
-        opt(xml, "id", s.id.as_deref());
-        opt(xml, "bpmnElement", s.bpmn_element.as_deref());
+        xml.push_str(&g.shape_open);
+        opt(xml, " id=\"", s.id.as_deref());
+        opt(xml, " bpmnElement=\"", s.bpmn_element.as_deref());
         for (name, v) in [
-            ("isHorizontal", s.is_horizontal),
-            ("isExpanded", s.is_expanded),
-            ("isMarkerVisible", s.is_marker_visible),
-            ("isMessageVisible", s.is_message_visible),
+            (" isHorizontal=\"", s.is_horizontal),
+            (" isExpanded=\"", s.is_expanded),
+            (" isMarkerVisible=\"", s.is_marker_visible),
+            (" isMessageVisible=\"", s.is_message_visible),
         ] {
             if let Some(v) = v {
-                let _ = write!(xml, " {name}=\"{v}\"");
+                xml.push_str(name);
+                xml.push_str(if v { "true\"" } else { "false\"" });
             }
         }
-        xml.push('>');
-        xml.push_str(nl);
-        xml.push_str(&i4);
-        bounds(xml, &s.bounds);
-        xml.push_str(nl);
+        xml.push_str(&g.shape_bounds);
+        bounds_values(xml, &s.bounds);
+        xml.push_str(&g.point_end);
         if let Some(l) = &s.label {
-            label(xml, l, &i4, nl);
+            label(xml, l, &g);
         }
-        xml.push_str(&i3);
-        xml.push_str("</bpmndi:BPMNShape>");
-        xml.push_str(nl);
+        xml.push_str(&g.shape_close);
     }
     for e in &p.edges {
-        xml.push_str(&i3);
-        xml.push_str("<bpmndi:BPMNEdge");
-        opt(xml, "id", e.id.as_deref());
-        opt(xml, "bpmnElement", e.bpmn_element.as_deref());
+        xml.push_str(&g.edge_open);
+        opt(xml, " id=\"", e.id.as_deref());
+        opt(xml, " bpmnElement=\"", e.bpmn_element.as_deref());
         xml.push('>');
         xml.push_str(nl);
         for w in &e.waypoints {
-            xml.push_str(&i4);
-            xml.push_str("<di:waypoint x=\"");
+            xml.push_str(&g.edge_point);
             push_num(xml, w.x);
             xml.push_str("\" y=\"");
             push_num(xml, w.y);
-            xml.push_str("\" />");
-            xml.push_str(nl);
+            xml.push_str(&g.point_end);
         }
         if let Some(l) = &e.label {
-            label(xml, l, &i4, nl);
+            label(xml, l, &g);
         }
-        xml.push_str(&i3);
-        xml.push_str("</bpmndi:BPMNEdge>");
-        xml.push_str(nl);
+        xml.push_str(&g.edge_close);
     }
-    let _ = write!(
-        xml,
-        "{ind}  </bpmndi:BPMNPlane>{nl}{ind}</bpmndi:BPMNDiagram>{nl}"
-    );
+    for part in [
+        ind,
+        "  </bpmndi:BPMNPlane>",
+        nl,
+        ind,
+        "</bpmndi:BPMNDiagram>",
+        nl,
+    ] {
+        xml.push_str(part);
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::num;
+    use std::fmt::Write as _;
 
     #[test]
     fn escapes_attribute_values() {
-        assert_eq!(
-            super::Esc("a&b<\"c\">").to_string(),
-            "a&amp;b&lt;&quot;c&quot;&gt;"
-        );
+        let mut s = String::new();
+        super::push_esc(&mut s, "a&b<\"c\">");
+        assert_eq!(s, "a&amp;b&lt;&quot;c&quot;&gt;");
     }
 
     #[test]
@@ -359,5 +380,21 @@ mod tests {
         assert_eq!(num(-0.01), "0");
         assert_eq!(num(12.25), "12.3");
         assert_eq!(num(-3.5), "-3.5");
+        assert_eq!(num(-0.3), "-0.3");
+        assert_eq!(num(0.5), "0.5");
+        assert_eq!(num(1_234_567.84), "1234567.8");
+        assert_eq!(num(-120.0), "-120");
+        // halves of tenths round away from zero, as `f64::round` does
+        assert_eq!(num(0.25), "0.3");
+        assert_eq!(num(-0.25), "-0.3");
+        assert_eq!(num(0.04999), "0");
+        for i in -2000..2000 {
+            let v = f64::from(i) * 0.0125;
+            let mut want = String::new();
+            let t = (v * 10.0).round();
+            let _ = write!(want, "{}", t / 10.0);
+            let want = if want == "-0" { "0".to_owned() } else { want };
+            assert_eq!(num(v), want, "{v}");
+        }
     }
 }
