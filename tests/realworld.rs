@@ -158,3 +158,60 @@ fn real_world_models_parse_lint_verify_and_render() {
         insta::assert_snapshot!(file.replace('/', "__"), out);
     }
 }
+
+/// A loop with no way out (`gwi6 -> hhhhh -> gwi6`, no split on it) used to spin each
+/// simulated case forever: the execution limit only guarded split gateways. Now one node of
+/// every such loop is guarded too, and the cases end at the limit.
+#[test]
+fn simulation_ends_cases_caught_in_a_loop_with_no_way_out() {
+    let path = dir().join("bpmn-auto-layout/scenario.issue-100.bpmn");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let prepared = bpmnkit::simulate::prepare(&model, None, None).unwrap();
+    let guarded: Vec<&str> = prepared
+        .net
+        .nodes
+        .iter()
+        .filter(|n| n.limit_slot.is_some())
+        .map(|n| model.el(n.element).id_str())
+        .collect();
+    assert!(
+        guarded.iter().any(|id| *id == "gwi6" || *id == "Task_7"),
+        "the loop gwi6 -> Task_7 is not guarded: {guarded:?}"
+    );
+    let options = bpmnkit::simulate::SimOptions {
+        cases: Some(20),
+        ..Default::default()
+    };
+    let report = bpmnkit::simulate::run(&prepared, &options);
+    let sim = report.simulation.expect("a simulation was asked for");
+    assert_eq!(sim.cases_completed, 20);
+    assert!(sim.loop_limit_hits >= 20, "{}", sim.loop_limit_hits);
+    let analytic = report.analytic.expect("an analytic estimate was asked for");
+    assert!(
+        analytic.note.contains("a loop with no way out"),
+        "{}",
+        analytic.note
+    );
+}
+
+/// Enterprise Composer writes `isExpanded="false"` on every shape, pools included; a pool
+/// with a process is still drawn expanded (name in the header band), as bpmn.io does.
+#[test]
+fn a_pool_with_a_process_is_drawn_expanded_whatever_its_is_expanded_says() {
+    let path = dir().join("caseagile/case-agile-local-ns-declaration.bpmn");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]).text;
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let pool = doc
+        .descendants()
+        .find(|n| n.attribute("data-element-id") == Some("_9c3d9edd-e594-4ecf-af64-ae5ceb2fa680"))
+        .expect("the pool is drawn");
+    let header = pool.descendants().any(|n| {
+        n.has_tag_name("path") && n.attribute("d").is_some_and(|d| d.starts_with("M30 0V"))
+    });
+    assert!(
+        header,
+        "the pool has no header band: {}",
+        &svg[pool.range()]
+    );
+}

@@ -944,6 +944,15 @@ impl Builder<'_> {
                     limits += 1;
                 }
             }
+            // A cycle without a split (a task that flows back into the join before it)
+            // never ends by itself: guard one node of each such cycle too, or a case spins
+            // forever and the run never returns.
+            for &n in &members {
+                if self.net.nodes[n as usize].limit_slot.is_none() && self.unguarded_cycle(n) {
+                    self.net.nodes[n as usize].limit_slot = Some(limits);
+                    limits += 1;
+                }
+            }
             self.net.scopes[s].n_limits = limits;
         }
         Ok(())
@@ -958,6 +967,26 @@ impl Builder<'_> {
             .iter()
             .find(|n| matches!(n.kind, NodeKind::Sub { scope, .. } if scope as usize == s))
             .map_or(self.net.process, |n| n.element)
+    }
+
+    /// Whether `n` lies on a cycle that passes no guarded node (one with a limit slot).
+    fn unguarded_cycle(&self, n: u32) -> bool {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<u32> = self.net.out(n).to_vec();
+        while let Some(m) = stack.pop() {
+            if m == n {
+                return true;
+            }
+            if self.net.nodes[m as usize].limit_slot.is_some() || !seen.insert(m) {
+                continue;
+            }
+            stack.extend_from_slice(self.net.out(m));
+            let (a, b) = self.net.nodes[m as usize].bounds;
+            for bi in a..b {
+                stack.push(self.net.bounds[bi as usize].node);
+            }
+        }
+        false
     }
 
     fn reaches_itself(&self, n: u32) -> bool {
