@@ -215,3 +215,20 @@ fn a_pool_with_a_process_is_drawn_expanded_whatever_its_is_expanded_says() {
         &svg[pool.range()]
     );
 }
+
+/// Flowable's transaction test: both booking tasks carry a compensation boundary event
+/// and meet at a parallel join. Compensation boundary events never fire while their
+/// activity runs, so the join is not stranded: the model is sound.
+#[test]
+fn compensation_boundary_events_do_not_interrupt_their_activity() {
+    let path = dir().join("flowable/TransactionSubProcessTest.testSimpleCase.bpmn20.xml");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let report = verify_model(&model, &VerifyOptions::default());
+    let found: Vec<(&str, &str)> = report
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.element.id.as_str()))
+        .collect();
+    assert!(found.is_empty(), "{found:?}");
+    assert_eq!(format!("{:?}", report.verdict), "Sound");
+}
