@@ -123,9 +123,20 @@ for f in files:
                     if os.path.join(out, n).startswith(base) and n.endswith(".svg")]
             if not made:
                 flags.append("NO-SVG")
+            drawn = 0
             for s in made:
                 if not well_formed(s):
                     flags.append("BAD-SVG")
+                with open(s, encoding="utf-8", errors="replace") as fh:
+                    drawn += fh.read().count("data-element-id=")
+            # every element with a DI shape or edge is drawn (under its data-element-id)
+            try:
+                di = json.loads(inspect_out)[0].get("di", {})
+            except (ValueError, IndexError, AttributeError):
+                di = {}
+            want = di.get("with_shape", 0) + di.get("with_edge", 0)
+            if made and drawn < want:
+                flags.append(f"SVG-MISSES-ELEMENTS({drawn}<{want})")
         if name == "layout" and rc in (0, 1):
             if not os.path.exists(laid):
                 flags.append("NO-OUTPUT")
