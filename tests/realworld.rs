@@ -232,3 +232,32 @@ fn compensation_boundary_events_do_not_interrupt_their_activity() {
     assert!(found.is_empty(), "{found:?}");
     assert_eq!(format!("{:?}", report.verdict), "Sound");
 }
+
+/// Files of other formats that reach a BPMN tool by mistake get an error that names them.
+#[test]
+fn other_formats_are_named_in_the_error() {
+    let cases = [
+        (
+            r#"<definitions xmlns="http://schema.omg.org/spec/BPMN/2.0" id="d"><process id="p"/></definitions>"#,
+            "pre-release BPMN 2.0",
+        ),
+        (
+            r#"<Package xmlns="http://www.wfmc.org/2008/XPDL2.1" Id="p"/>"#,
+            "XPDL",
+        ),
+        (
+            r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d"/>"#,
+            "DMN",
+        ),
+    ];
+    for (text, what) in cases {
+        match bpmnkit::parse_str("x.bpmn", text, &ParseOptions::default()) {
+            Err(bpmnkit::parse::ParseError::Invalid { diagnostic, .. }) => {
+                assert_eq!(diagnostic.code, "parse::not-bpmn");
+                let help = diagnostic.help.clone().unwrap_or_default();
+                assert!(help.contains(what), "{what}: {help}");
+            }
+            other => panic!("{what}: {other:?}"),
+        }
+    }
+}
