@@ -261,3 +261,21 @@ fn other_formats_are_named_in_the_error() {
         }
     }
 }
+
+/// Signavio keeps the line breaks users type into pool and process names; `inspect` lists
+/// them on one line each (the JSON keeps the names as written).
+#[test]
+fn inspect_lists_names_with_line_breaks_on_one_line() {
+    let path = dir().join("signavio/complex.bpmn");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bpmnkit"))
+        .arg("inspect")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    for line in text.lines().skip(1) {
+        assert!(line.starts_with("  "), "a name broke the listing: {line:?}");
+    }
+    assert!(text.contains("\"Bewerbungseingang - Sachbearbeiter Personal\""));
+}
