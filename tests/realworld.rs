@@ -279,3 +279,33 @@ fn inspect_lists_names_with_line_breaks_on_one_line() {
     }
     assert!(text.contains("\"Bewerbungseingang - Sachbearbeiter Personal\""));
 }
+
+/// Element descriptions in messages and the simulation's tables are one line even when
+/// the name holds line breaks ("Beim Bewerber\nnachfragen" in Signavio's export).
+#[test]
+fn names_with_line_breaks_are_one_line_in_messages_and_tables() {
+    let path = dir().join("signavio/complex.bpmn");
+    let model = parse_file(&path, &ParseOptions::default()).unwrap();
+    let (task, _) = model
+        .iter()
+        .find(|(_, e)| {
+            e.name
+                .as_deref()
+                .is_some_and(|n| n.starts_with("Beim Bewerber") && n.contains('\n'))
+        })
+        .expect("a task whose name has a line break");
+    assert_eq!(
+        model.describe(task),
+        format!(
+            "task \"Beim Bewerber nachfragen\" ({})",
+            model.el(task).id_str()
+        )
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_bpmnkit"))
+        .args(["simulate", "--cases", "20"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  Beim Bewerber nachfragen "), "{text}");
+}

@@ -118,10 +118,12 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
 /// A name as one line in quotes: modellers put line breaks into names (Signavio, Camunda),
 /// which would break the one-line-per-item listing. The JSON keeps the name as written.
 fn quoted(name: &str) -> String {
-    format!(
-        " \"{}\"",
-        name.split_whitespace().collect::<Vec<_>>().join(" ")
-    )
+    let lines: Vec<&str> = name
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    format!(" \"{}\"", lines.join(" "))
 }
 
 fn write_summary(out: &mut String, s: &Summary) {
