@@ -1531,6 +1531,31 @@ fn find_bool(attrs: &[Attr], name: &str) -> Option<bool> {
     }
 }
 
+/// What a root namespace that is not BPMN 2.0's says the file is, for formats that reach a
+/// BPMN tool by mistake: pre-release BPMN 2.0 (jBPM 4, early Activiti), BPMN 1.x's XPDL,
+/// DMN, CMMN.
+fn known_other_format(ns: &str) -> Option<&'static str> {
+    let ns = ns.trim_end_matches('/');
+    if ns == "http://schema.omg.org/spec/BPMN/2.0"
+        || ns == "http://www.omg.org/bpmn20"
+        || (ns.starts_with("http://www.omg.org/spec/BPMN/")
+            && ns.ends_with("/MODEL")
+            && ns != "http://www.omg.org/spec/BPMN/20100524/MODEL")
+    {
+        Some(
+            "a model in a pre-release BPMN 2.0 namespace (tools from before the final standard, such as jBPM 4, wrote these); re-save it with a BPMN 2.0 tool",
+        )
+    } else if ns.starts_with("http://www.wfmc.org/") && ns.contains("XPDL") {
+        Some("XPDL, the interchange format of BPMN 1.x")
+    } else if ns.contains("/spec/DMN/") || ns.starts_with("http://www.omg.org/spec/DMN") {
+        Some("a DMN decision model")
+    } else if ns.contains("/spec/CMMN/") {
+        Some("a CMMN case model")
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_number;
@@ -1569,30 +1594,5 @@ mod tests {
                 "{s:?}: {ours:?} vs {std:?}"
             );
         }
-    }
-}
-
-/// What a root namespace that is not BPMN 2.0's says the file is, for formats that reach a
-/// BPMN tool by mistake: pre-release BPMN 2.0 (jBPM 4, early Activiti), BPMN 1.x's XPDL,
-/// DMN, CMMN.
-fn known_other_format(ns: &str) -> Option<&'static str> {
-    let ns = ns.trim_end_matches('/');
-    if ns == "http://schema.omg.org/spec/BPMN/2.0"
-        || ns == "http://www.omg.org/bpmn20"
-        || (ns.starts_with("http://www.omg.org/spec/BPMN/")
-            && ns.ends_with("/MODEL")
-            && ns != "http://www.omg.org/spec/BPMN/20100524/MODEL")
-    {
-        Some(
-            "a model in a pre-release BPMN 2.0 namespace (tools from before the final standard, such as jBPM 4, wrote these); re-save it with a BPMN 2.0 tool",
-        )
-    } else if ns.starts_with("http://www.wfmc.org/") && ns.contains("XPDL") {
-        Some("XPDL, the interchange format of BPMN 1.x")
-    } else if ns.contains("/spec/DMN/") || ns.starts_with("http://www.omg.org/spec/DMN") {
-        Some("a DMN decision model")
-    } else if ns.contains("/spec/CMMN/") {
-        Some("a CMMN case model")
-    } else {
-        None
     }
 }
