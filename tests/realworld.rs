@@ -1,7 +1,7 @@
 //! `realworld`: files written by real modelling tools and engines (ARIS, Signavio,
 //! Trisotech, MID Innovator, IBM, ADONIS, Activiti, Eclipse BPMN2 Modeler, Bizagi, Yaoqiang,
-//! Camunda Modeler 7 and 8, jBPM, Flowable), kept in `tests/fixtures/realworld/` with their
-//! sources in its README. Every file parses without errors (but the jBPM file that really
+//! Enterprise Composer, Camunda Modeler 7 and 8, jBPM, Flowable, bpmn.io's test files), kept
+//! in `tests/fixtures/realworld/` with their sources in its README. Every file parses without errors (but the jBPM file that really
 //! repeats an id), lints, verifies without `verify::unsupported`, renders well-formed SVG
 //! with a shape for every DI shape and edge, and simulates 20 cases when it has a process.
 //! The lint and verify findings of each file are snapshotted; each line is a finding we
