@@ -60,8 +60,9 @@ pub struct Attr {
     pub ns: Option<Box<str>>,
     /// Prefix as written (for display only).
     pub prefix: Option<Box<str>>,
-    /// Local name.
-    pub local: Box<str>,
+    /// Local name. The attribute names BPMN and its common extensions use are shared
+    /// static strings (a file has tens of thousands of attributes and a few dozen names).
+    pub local: std::borrow::Cow<'static, str>,
     /// Unescaped value.
     pub value: Box<str>,
 }
@@ -160,7 +161,8 @@ pub struct Element {
     pub parent: Option<ElementId>,
     /// Semantic child elements, in document order.
     pub children: Vec<ElementId>,
-    /// All attributes, qualified ones with their namespace URI.
+    /// The other attributes (all but the unqualified `id` and `name`, which are in their
+    /// fields), qualified ones with their namespace URI. [`Element::attr`] finds all.
     pub attrs: Vec<Attr>,
     /// Reference child elements (`incoming`, `flowNodeRef`, `dataInputRefs`, ...) as
     /// (local name, text) pairs: the spec's `...Ref(s)` element form of references.
@@ -179,7 +181,11 @@ impl Element {
     /// An unqualified attribute (the BPMN ones: `isExecutable`, `sourceRef`, ...).
     #[must_use]
     pub fn attr(&self, local: &str) -> Option<&str> {
-        find_attr(&self.attrs, None, local)
+        match local {
+            "id" => self.id.as_deref(),
+            "name" => self.name.as_deref(),
+            _ => find_attr(&self.attrs, None, local),
+        }
     }
 
     /// A namespaced attribute such as `camunda:assignee` (by namespace URI).

@@ -99,6 +99,89 @@ fn to_box(s: &str) -> Box<str> {
     s.into()
 }
 
+/// An attribute's local name: a shared static string for the names BPMN, its DI and the
+/// common extensions use, a copy otherwise.
+fn attr_name(local: &str) -> std::borrow::Cow<'static, str> {
+    use std::borrow::Cow::{Borrowed, Owned};
+    Borrowed(match local {
+        "id" => "id",
+        "name" => "name",
+        "sourceRef" => "sourceRef",
+        "targetRef" => "targetRef",
+        "isExecutable" => "isExecutable",
+        "default" => "default",
+        "attachedToRef" => "attachedToRef",
+        "cancelActivity" => "cancelActivity",
+        "processRef" => "processRef",
+        "isInterrupting" => "isInterrupting",
+        "triggeredByEvent" => "triggeredByEvent",
+        "calledElement" => "calledElement",
+        "messageRef" => "messageRef",
+        "signalRef" => "signalRef",
+        "errorRef" => "errorRef",
+        "escalationRef" => "escalationRef",
+        "dataObjectRef" => "dataObjectRef",
+        "dataStoreRef" => "dataStoreRef",
+        "categoryValueRef" => "categoryValueRef",
+        "activityRef" => "activityRef",
+        "itemSubjectRef" => "itemSubjectRef",
+        "structureRef" => "structureRef",
+        "isCollection" => "isCollection",
+        "isClosed" => "isClosed",
+        "isHorizontal" => "isHorizontal",
+        "isExpanded" => "isExpanded",
+        "isMarkerVisible" => "isMarkerVisible",
+        "isMessageVisible" => "isMessageVisible",
+        "messageVisibleKind" => "messageVisibleKind",
+        "bpmnElement" => "bpmnElement",
+        "labelStyle" => "labelStyle",
+        "gatewayDirection" => "gatewayDirection",
+        "eventGatewayType" => "eventGatewayType",
+        "instantiate" => "instantiate",
+        "parallelMultiple" => "parallelMultiple",
+        "isSequential" => "isSequential",
+        "completionQuantity" => "completionQuantity",
+        "startQuantity" => "startQuantity",
+        "isForCompensation" => "isForCompensation",
+        "implementation" => "implementation",
+        "associationDirection" => "associationDirection",
+        "textFormat" => "textFormat",
+        "targetNamespace" => "targetNamespace",
+        "exporter" => "exporter",
+        "exporterVersion" => "exporterVersion",
+        "expressionLanguage" => "expressionLanguage",
+        "typeLanguage" => "typeLanguage",
+        "type" => "type",
+        "language" => "language",
+        "value" => "value",
+        "resourceRef" => "resourceRef",
+        "operationRef" => "operationRef",
+        "interfaceRef" => "interfaceRef",
+        "definitionalCollaborationRef" => "definitionalCollaborationRef",
+        "waitForCompletion" => "waitForCompletion",
+        "asyncBefore" => "asyncBefore",
+        "asyncAfter" => "asyncAfter",
+        "assignee" => "assignee",
+        "candidateGroups" => "candidateGroups",
+        "candidateUsers" => "candidateUsers",
+        "formKey" => "formKey",
+        "class" => "class",
+        "expression" => "expression",
+        "delegateExpression" => "delegateExpression",
+        "resultVariable" => "resultVariable",
+        "topic" => "topic",
+        "stroke" => "stroke",
+        "fill" => "fill",
+        "background-color" => "background-color",
+        "border-color" => "border-color",
+        "color" => "color",
+        "modelerVersion" => "modelerVersion",
+        "executionPlatform" => "executionPlatform",
+        "executionPlatformVersion" => "executionPlatformVersion",
+        _ => return Owned(local.to_owned()),
+    })
+}
+
 /// The namespace URI given to elements and attributes whose prefix is not declared.
 fn undeclared(prefix: &str) -> Box<str> {
     to_box(&format!("urn:bpmnkit:undeclared-prefix:{prefix}"))
@@ -150,27 +233,215 @@ fn unknown_prefix_message(prefix: &str) -> String {
 
 /// Splits a qualified name into (prefix, local name).
 fn split_qname(qname: &str) -> (Option<&str>, &str) {
-    match qname.split_once(':') {
-        Some((prefix, local)) => (Some(prefix), local),
+    // Names are short: a byte loop beats the general `char` searcher (`:` is ASCII, so
+    // the split is on a character boundary).
+    match qname.bytes().position(|b| b == b':') {
+        Some(at) => (Some(&qname[..at]), &qname[at + 1..]),
         None => (None, qname),
     }
 }
 
+/// Text without leading and trailing XML whitespace (space, tab, line feed, carriage
+/// return): ids may contain, and end in, other Unicode spaces such as U+2028, which
+/// `str::trim` would strip.
+pub(crate) fn trim_xml_space(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let space = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let start = bytes.iter().position(|b| !space(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !space(b))
+        .map_or(start, |i| i + 1);
+    // Both ends sit next to ASCII bytes: character boundaries.
+    text.get(start..end).unwrap_or("")
+}
+
+/// Whether text is XML whitespace only (space, tab, line feed, carriage return).
+fn is_xml_space(text: &str) -> bool {
+    text.bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+}
+
 /// Whether an attribute value needs XML attribute-value normalisation (entity or
 /// character references, or tab/CR/LF that become spaces).
+/// Other control characters never get here: [`read`] refuses them before the walk.
 fn needs_normalising(value: &str) -> bool {
-    value
-        .bytes()
-        .any(|b| b == b'&' || b == b'\t' || b == b'\n' || b == b'\r')
+    value.bytes().any(|b| b == b'&' || b < 0x20)
+}
+
+/// A syntax error in a start tag's attribute list: where (a byte offset into the list)
+/// and what.
+struct AttrSyntax {
+    at: usize,
+    message: String,
+}
+
+/// One attribute as written, and whether its value is plain: unchanged by XML
+/// normalisation (no reference, no tab or newline).
+struct ScannedAttr<'t> {
+    attr: Attribute<'t>,
+    plain: bool,
+}
+
+/// The attributes of a start tag, read straight off the text after its name (quick-xml's
+/// attribute iterator costs about 190 instructions per attribute; this is a few dozen).
+/// Values are raw: not yet normalised (see [`Reader::value`]).
+struct AttrScan<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl<'t> AttrScan<'t> {
+    fn new(e: &'t BytesStart<'_>) -> Self {
+        AttrScan {
+            text: e.attributes_raw(),
+            pos: 0,
+        }
+    }
+
+    fn error(&mut self, at: usize, message: String) -> Option<Result<ScannedAttr<'t>, AttrSyntax>> {
+        self.pos = self.text.len(); // no more attributes after an error
+        Some(Err(AttrSyntax { at, message }))
+    }
+}
+
+/// The length of an attribute value up to its closing `quote`, and whether it is plain:
+/// free of `&` and of bytes below 0x20 (tab, line feed, carriage return: the only control
+/// characters [`read`] lets through), so that XML normalisation leaves it unchanged.
+/// `None` if the quote never closes. Eight bytes at a time (values are mostly short
+/// names and ids, and this runs for every attribute of every file).
+fn value_end(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Non-zero iff some byte of `x` is zero (the classic bit trick; exact as a test).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut plain = true;
+    let mut at = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let quote_hit = has_zero(x ^ (ONES * u64::from(quote)));
+        // Bytes below 0x20, and `&`.
+        let special = (x.wrapping_sub(ONES * 0x20) & !x & HIGHS) | has_zero(x ^ (ONES * 0x26));
+        if quote_hit != 0 {
+            break; // the byte loop below finds it and checks the bytes before it
+        }
+        if special != 0 {
+            plain = false;
+        }
+        at += 8;
+    }
+    for (i, &b) in bytes[at..].iter().enumerate() {
+        if b == quote {
+            return Some((at + i, plain));
+        }
+        if b == b'&' || b < 0x20 {
+            plain = false;
+        }
+    }
+    None
+}
+
+impl<'t> Iterator for AttrScan<'t> {
+    type Item = Result<ScannedAttr<'t>, AttrSyntax>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+        let before = self.pos;
+        let mut i = before;
+        while i < bytes.len() && space(bytes[i]) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            self.pos = i;
+            return None;
+        }
+        if i == before {
+            // XML 1.0 production 40: white space before every attribute.
+            let message = if before == 0 {
+                "the element name is followed by something that is not white space".to_owned()
+            } else {
+                "attributes must be separated by white space".to_owned()
+            };
+            return self.error(i, message);
+        }
+        let key_start = i;
+        while i < bytes.len() && !space(bytes[i]) && bytes[i] != b'=' {
+            i += 1;
+        }
+        let key = &text[key_start..i];
+        if key.is_empty() {
+            return self.error(key_start, "an attribute value has no name".to_owned());
+        }
+        while i < bytes.len() && space(bytes[i]) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            return self.error(
+                i.min(bytes.len()),
+                format!(
+                    "attribute {} is not followed by `=` and a value",
+                    shown(key)
+                ),
+            );
+        }
+        i += 1;
+        while i < bytes.len() && space(bytes[i]) {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            Some(_) => {
+                return self.error(
+                    i,
+                    format!(
+                        "the value of attribute {} must be enclosed in `\"` or `'`",
+                        shown(key)
+                    ),
+                );
+            }
+            None => {
+                return self.error(
+                    i,
+                    format!("attribute {} has no value after `=`", shown(key)),
+                );
+            }
+        };
+        let value_start = i + 1;
+        let Some((len, plain)) = value_end(&bytes[value_start..], quote) else {
+            return self.error(
+                i,
+                format!(
+                    "the value of attribute {} has no closing `{}`",
+                    shown(key),
+                    char::from(quote)
+                ),
+            );
+        };
+        let end = value_start + len;
+        self.pos = end + 1;
+        // Quotes and white space are ASCII: every cut is on a character boundary.
+        let attr = Attribute {
+            key: quick_xml::name::QName(key),
+            value: std::borrow::Cow::Borrowed(&text[value_start..end]),
+        };
+        Some(Ok(ScannedAttr { attr, plain }))
+    }
 }
 
 /// A rough upper bound on the number of semantic elements, for reserving the arena once
 /// instead of growing it (each `Element` is a few hundred bytes, so regrowth costs copies
-/// and page faults). Every element needs at least one `<`, and most files have a closing
-/// tag per element plus DI: a quarter of the `<` count is generous for real models.
+/// and page faults). Every element needs at least one `<`; files without DI often write
+/// flow nodes and flows as empty tags, and half the `<` count covers those. The part of
+/// the reservation that is never written is never touched either, so over-reserving
+/// costs address space, not memory.
 fn estimate_elements(text: &str, max: usize) -> usize {
     let tags = memchr::memchr_iter(b'<', text.as_bytes()).count();
-    (tags / 4).min(text.len() / 64).min(max).max(16)
+    (tags / 2).min(text.len() / 32).min(max).max(16)
 }
 
 /// Whether a character is forbidden by XML 1.0 (C0 controls other than tab, line feed
@@ -342,7 +613,7 @@ fn read_di(
         return None;
     }
     r.declare(&root.0, root.1).ok()?;
-    let id = r.push_element(Kind::Definitions, Vec::new(), root.1, None);
+    let id = r.push_element(Kind::Definitions, [None, None], Vec::new(), root.1, None);
     r.stack.push(Frame::Sem(id));
     let stop = match r.run(at, &mut Mode::Di { cancel }) {
         Ok(Some(stop)) => stop,
@@ -404,7 +675,7 @@ impl<'a> Reader<'a> {
         r
     }
 
-    fn into_model(mut self) -> Result<Model, ParseError> {
+    fn into_model(self) -> Result<Model, ParseError> {
         let text = self.text_src;
         if !self.stack.is_empty() {
             let at = text.len();
@@ -423,8 +694,8 @@ impl<'a> Reader<'a> {
                 "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
             ));
         }
-        // Give back what the estimate over-reserved (a realloc that shrinks in place).
-        self.elements.shrink_to_fit();
+        // What the estimate over-reserved is not given back: shrinking by more than half
+        // copies the whole arena, and the unused tail was never touched.
         Ok(Model {
             source: Arc::clone(self.source),
             elements: self.elements,
@@ -598,7 +869,7 @@ impl<'a> Reader<'a> {
                     Event::Text(t) => {
                         if self.stack.last().is_some_and(Frame::wants_text) {
                             let raw = t.into_inner();
-                            if !(self.text.is_empty() && raw.trim().is_empty()) {
+                            if !(self.text.is_empty() && is_xml_space(&raw)) {
                                 self.text.push_str(&raw);
                             }
                         }
@@ -772,10 +1043,8 @@ impl<'a> Reader<'a> {
         if self.xmlns.find(e.attributes_raw().as_bytes()).is_none() {
             return Ok(());
         }
-        let mut iter = e.attributes();
-        iter.with_checks(false);
-        for attr in iter {
-            let attr = attr.map_err(|err| self.malformed_attr(&err, span))?;
+        for attr in AttrScan::new(e) {
+            let ScannedAttr { attr, plain } = attr.map_err(|err| self.attr_syntax(e, &err))?;
             let key = attr.key.0;
             let prefix = if key == "xmlns" {
                 ""
@@ -784,7 +1053,7 @@ impl<'a> Reader<'a> {
             } else {
                 continue;
             };
-            let uri = to_box(&self.value(&attr, span)?);
+            let uri = to_box(&self.value(&attr, plain, span)?);
             let known = Known::of(&uri);
             self.bindings.push((prefix.into(), uri, known));
         }
@@ -814,6 +1083,19 @@ impl<'a> Reader<'a> {
                     .with_help(help.to_owned()),
             ),
         }
+    }
+
+    /// The error for a syntax error in a start tag's attributes, pointing at the byte.
+    fn attr_syntax(&self, e: &BytesStart<'_>, err: &AttrSyntax) -> ParseError {
+        let raw = e.attributes_raw();
+        let base = (raw.as_ptr() as usize).wrapping_sub(self.text_src.as_ptr() as usize);
+        let at = base.saturating_add(err.at).min(self.text_src.len());
+        self.fatal(
+            "parse::malformed-xml",
+            format!("Malformed XML: {}", err.message),
+            Span::new(at, (at + 1).min(self.text_src.len()).max(at)),
+            "fix the attribute syntax: name=\"value\", separated by white space",
+        )
     }
 
     fn malformed_attr(&self, err: &dyn std::fmt::Display, span: Span) -> ParseError {
@@ -868,8 +1150,12 @@ impl<'a> Reader<'a> {
     fn value<'v>(
         &self,
         attr: &'v Attribute<'_>,
+        plain: bool,
         span: Span,
     ) -> Result<std::borrow::Cow<'v, str>, ParseError> {
+        if plain {
+            return Ok(std::borrow::Cow::Borrowed(&*attr.value));
+        }
         if !needs_normalising(&attr.value) {
             return Ok(std::borrow::Cow::Borrowed(&*attr.value));
         }
@@ -918,19 +1204,13 @@ impl<'a> Reader<'a> {
         span: Span,
         taken: &mut [(&str, Option<Box<str>>)],
     ) -> Result<Vec<Attr>, ParseError> {
-        // One allocation of the right size: every attribute has a `=` (values may add
-        // some, so this can only over-count, and is capped by the attribute limit).
-        let raw = e.attributes_raw().as_bytes();
-        let guess = memchr::memchr_iter(b'=', raw)
-            .count()
-            .saturating_sub(taken.len());
-        let mut out = Vec::with_capacity(guess.min(self.options.max_attributes));
+        // Most elements have up to four attributes: the first push allocates room for
+        // four (no counting pass over the tag).
+        let mut out = Vec::new();
         let mut seen = SeenKeys::new();
         let mut count = 0;
-        let mut iter = e.attributes();
-        iter.with_checks(false);
-        for attr in iter {
-            let attr = attr.map_err(|err| self.malformed_attr(&err, span))?;
+        for attr in AttrScan::new(e) {
+            let ScannedAttr { attr, plain } = attr.map_err(|err| self.attr_syntax(e, &err))?;
             let key = attr.key;
             let raw_key = key.0;
             if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
@@ -938,7 +1218,7 @@ impl<'a> Reader<'a> {
             }
             self.check_attr(&attr, count, &mut seen, span)?;
             count += 1;
-            let value = self.value(&attr, span)?;
+            let value = self.value(&attr, plain, span)?;
             if let Some(slot) = taken.iter_mut().find(|(name, _)| *name == raw_key) {
                 slot.1 = Some(to_box(&value));
                 continue;
@@ -952,7 +1232,7 @@ impl<'a> Reader<'a> {
             out.push(Attr {
                 ns,
                 prefix,
-                local: to_box(local),
+                local: attr_name(local),
                 value: to_box(&value),
             });
         }
@@ -965,10 +1245,8 @@ impl<'a> Reader<'a> {
         let mut out = Numbers::default();
         let mut seen = SeenKeys::new();
         let mut count = 0;
-        let mut iter = e.attributes();
-        iter.with_checks(false);
-        for attr in iter {
-            let attr = attr.map_err(|err| self.malformed_attr(&err, span))?;
+        for attr in AttrScan::new(e) {
+            let ScannedAttr { attr, plain } = attr.map_err(|err| self.attr_syntax(e, &err))?;
             let raw_key = attr.key.0;
             if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
                 continue;
@@ -983,10 +1261,8 @@ impl<'a> Reader<'a> {
                 _ => continue,
             };
             *slot = Some(match attr.value {
-                std::borrow::Cow::Borrowed(v) if !needs_normalising(v) => {
-                    std::borrow::Cow::Borrowed(v)
-                }
-                _ => std::borrow::Cow::Owned(self.value(&attr, span)?.into_owned()),
+                std::borrow::Cow::Borrowed(v) if plain => std::borrow::Cow::Borrowed(v),
+                _ => std::borrow::Cow::Owned(self.value(&attr, plain, span)?.into_owned()),
             });
         }
         Ok(out)
@@ -1053,7 +1329,8 @@ impl<'a> Reader<'a> {
         };
 
         if is_root {
-            let attrs = self.attrs(e, span)?;
+            let mut taken = [("id", None), ("name", None)];
+            let attrs = self.attrs_taking(e, span, &mut taken)?;
             self.namespaces = self
                 .bindings
                 .iter()
@@ -1063,7 +1340,8 @@ impl<'a> Reader<'a> {
                 let uri = self.ns_uri(resolved, prefix);
                 return Err(self.not_bpmn_root(local, uri.as_deref(), span));
             }
-            let id = self.push_element(Kind::Definitions, attrs, span, None);
+            let [(_, id), (_, name)] = taken;
+            let id = self.push_element(Kind::Definitions, [id, name], attrs, span, None);
             self.stack.push(Frame::Sem(id));
             return Ok(());
         }
@@ -1082,9 +1360,11 @@ impl<'a> Reader<'a> {
                         };
                         Frame::Ref { parent, local }
                     } else {
-                        let attrs = self.attrs(e, span)?;
+                        let mut taken = [("id", None), ("name", None)];
+                        let attrs = self.attrs_taking(e, span, &mut taken)?;
+                        let [(_, id), (_, name)] = taken;
                         let kind = Kind::from_local_name(local);
-                        Frame::Sem(self.push_element(kind, attrs, span, Some(parent)))
+                        Frame::Sem(self.push_element(kind, [id, name], attrs, span, Some(parent)))
                     }
                 } else if ns == Some(Known::BpmnDi)
                     && local == "BPMNDiagram"
@@ -1336,9 +1616,7 @@ impl<'a> Reader<'a> {
         // Borrow the collected text in place and clear it afterwards, so that the buffer
         // is reused instead of reallocated for every element.
         // XML whitespace only (an id in `<incoming>` may end in U+2028).
-        let trimmed = self
-            .text
-            .trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+        let trimmed = trim_xml_space(&self.text);
         match frame {
             Frame::Sem(id) => {
                 if !trimmed.is_empty() {
@@ -1381,15 +1659,17 @@ impl<'a> Reader<'a> {
         self.text.clear();
     }
 
+    /// Adds a semantic element: its `id` and `name` attributes are kept in their fields,
+    /// not in `attrs` (see [`Element::attr`]).
     fn push_element(
         &mut self,
         kind: Kind,
+        [xml_id, name]: [Option<Box<str>>; 2],
         attrs: Vec<Attr>,
         span: Span,
         parent: Option<ElementId>,
     ) -> ElementId {
         let id = ElementId(u32::try_from(self.elements.len()).unwrap_or(u32::MAX));
-        let xml_id = find(&attrs, "id");
         if let Some(xml_id) = &xml_id {
             match self.ids.entry(xml_id.clone()) {
                 hashbrown::hash_map::Entry::Occupied(first) => {
@@ -1411,7 +1691,6 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let name = find(&attrs, "name");
         self.elements.push(Element {
             kind,
             id: xml_id,
@@ -1558,7 +1837,62 @@ fn known_other_format(ns: &str) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_number;
+    use super::{parse_number, value_end};
+    use crate::parse::{ParseError, ParseOptions, parse_str};
+
+    #[test]
+    fn value_end_finds_the_quote_and_what_needs_normalising() {
+        // Every position of the closing quote and of a special byte, on both sides of the
+        // eight-byte blocks.
+        for len in 0..40 {
+            let plain = "a".repeat(len) + "\"rest";
+            assert_eq!(
+                value_end(plain.as_bytes(), b'"'),
+                Some((len, true)),
+                "{plain}"
+            );
+            assert_eq!(value_end(plain.as_bytes(), b'\''), None);
+            for at in 0..len {
+                for special in [b'&', b'\t', b'\n', b'\r'] {
+                    let mut bytes = plain.clone().into_bytes();
+                    bytes[at] = special;
+                    assert_eq!(value_end(&bytes, b'"'), Some((len, false)), "{len} {at}");
+                }
+            }
+            // A special byte after the quote does not count.
+            let after = "a".repeat(len) + "\"&\t";
+            assert_eq!(value_end(after.as_bytes(), b'"'), Some((len, true)));
+        }
+    }
+
+    #[test]
+    fn attribute_syntax_errors_point_at_the_byte() {
+        let cases = [
+            (
+                r#"<definitions id="a"name="b"/>"#,
+                19,
+                "separated by white space",
+            ),
+            (r#"<definitions id "a"/>"#, 16, "not followed by `=`"),
+            (r#"<definitions id=a/>"#, 16, "must be enclosed"),
+            (
+                r#"<definitions a = 'x' b="y"c="z"/>"#,
+                26,
+                "separated by white space",
+            ),
+            (r#"<definitions id=/>"#, 16, "no value after `=`"),
+            (r#"<definitions ="a"/>"#, 13, "has no name"),
+        ];
+        for (xml, at, message) in cases {
+            let Err(ParseError::Invalid { diagnostic: d, .. }) =
+                parse_str("t.bpmn", xml, &ParseOptions::default())
+            else {
+                panic!("{xml}: no syntax error");
+            };
+            assert!(d.message.contains(message), "{xml}: {}", d.message);
+            assert_eq!(d.span.map(|s| s.start), Some(at), "{xml}");
+        }
+    }
 
     #[test]
     fn numbers_parse_like_std() {

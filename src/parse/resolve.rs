@@ -7,9 +7,7 @@ use crate::model::{ElementId, Kind, Model};
 
 /// Looks an id up, accepting QName-style references (`tns:Task_1`) too.
 fn lookup(model: &Model, reference: &str) -> Option<ElementId> {
-    // XML whitespace only: ids may contain (and end in) other Unicode spaces such as
-    // U+2028, which `str::trim` would strip.
-    let reference = reference.trim_matches(|c| matches!(c, ' ' | '\t' | '\n' | '\r'));
+    let reference = super::reader::trim_xml_space(reference);
     model.by_id(reference).or_else(|| {
         reference
             .rsplit_once(':')
