@@ -384,7 +384,16 @@ impl Model {
     #[must_use]
     pub fn describe(&self, id: ElementId) -> String {
         let e = self.el(id);
-        match (e.label(), e.id.as_deref()) {
+        // Names keep the line breaks modellers type (Signavio, Camunda); a description is
+        // one line.
+        let one_line = e.label().map(|n| {
+            n.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        });
+        match (one_line.as_deref(), e.id.as_deref()) {
             (Some(name), Some(xml_id)) => format!("{} \"{name}\" ({xml_id})", e.kind.human_name()),
             (None, Some(xml_id)) => format!("{} {xml_id}", e.kind.human_name()),
             (Some(name), None) => format!("{} \"{name}\"", e.kind.human_name()),

@@ -1561,11 +1561,17 @@ impl<'a> Reader<'a> {
             Some(uri) => format!("{local} in namespace {}", shown(uri)),
             None => format!("{local} without a namespace"),
         };
+        let help = match ns.and_then(known_other_format) {
+            Some(what) => format!(
+                "this is {what}; a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL"
+            ),
+            None => "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL".to_owned(),
+        };
         self.fatal(
             "parse::not-bpmn",
             format!("Not a BPMN 2.0 file: the root element is {found}"),
             span,
-            "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
+            &help,
         )
     }
 
@@ -1801,6 +1807,31 @@ fn find_bool(attrs: &[Attr], name: &str) -> Option<bool> {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,
+    }
+}
+
+/// What a root namespace that is not BPMN 2.0's says the file is, for formats that reach a
+/// BPMN tool by mistake: pre-release BPMN 2.0 (jBPM 4, early Activiti), BPMN 1.x's XPDL,
+/// DMN, CMMN.
+fn known_other_format(ns: &str) -> Option<&'static str> {
+    let ns = ns.trim_end_matches('/');
+    if ns == "http://schema.omg.org/spec/BPMN/2.0"
+        || ns == "http://www.omg.org/bpmn20"
+        || (ns.starts_with("http://www.omg.org/spec/BPMN/")
+            && ns.ends_with("/MODEL")
+            && ns != "http://www.omg.org/spec/BPMN/20100524/MODEL")
+    {
+        Some(
+            "a model in a pre-release BPMN 2.0 namespace (tools from before the final standard, such as jBPM 4, wrote these); re-save it with a BPMN 2.0 tool",
+        )
+    } else if ns.starts_with("http://www.wfmc.org/") && ns.contains("XPDL") {
+        Some("XPDL, the interchange format of BPMN 1.x")
+    } else if ns.contains("/spec/DMN/") || ns.starts_with("http://www.omg.org/spec/DMN") {
+        Some("a DMN decision model")
+    } else if ns.contains("/spec/CMMN/") {
+        Some("a CMMN case model")
+    } else {
+        None
     }
 }
 

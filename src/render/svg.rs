@@ -1251,7 +1251,11 @@ impl Painter<'_> {
         color: Option<&str>,
     ) {
         let horizontal = shape.is_horizontal != Some(false);
-        let expanded = e.links.process.is_some() && shape.is_expanded != Some(false);
+        // A pool is drawn expanded when it has a process, whatever its `isExpanded` says:
+        // the DI spec gives `isExpanded` to sub-processes, and tools such as Enterprise
+        // Composer write `isExpanded="false"` on every shape, pools included (bpmn.io
+        // ignores it for pools too).
+        let expanded = e.links.process.is_some();
         w!(
             self.body,
             "<rect width=\"{}\" height=\"{}\" stroke-width=\"1.5\"/>",

@@ -29,6 +29,12 @@ use super::stats::{Stat, percentile};
 /// Points of the time grid.
 const GRID: usize = 4096;
 
+/// Cases sampled when the distribution cannot be computed.
+const SAMPLED_CASES: u64 = 20_000;
+
+/// Cases of the pilot run that decides whether the full sample is worth running.
+const PILOT_CASES: u64 = 500;
+
 /// The analytic estimate.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Analytic {
@@ -364,6 +370,9 @@ fn reduce(g: &mut Graph, source: usize, sink: usize) -> Result<Expr, Fail> {
         for v in 0..n {
             let outs = g.outs(v);
             if let Some(&e) = outs.iter().find(|&&e| g.edges[e].to == v) {
+                if outs.iter().all(|&o| g.edges[o].to == v) {
+                    return Err("a loop with no way out".to_owned());
+                }
                 if g.split[v] != SplitKind::Xor || !matches!(g.join[v], JoinKind::Xor) {
                     return Err("a loop through a non-exclusive gateway".to_owned());
                 }
@@ -914,15 +923,28 @@ pub fn estimate(net: &Net, seed: u64) -> Analytic {
             )
         }
         Err(why) => {
-            let spec = RunSpec {
-                cases: 20_000,
+            let mut spec = RunSpec {
+                cases: PILOT_CASES,
                 horizon: None,
                 warmup: 0,
                 seed,
                 log: false,
                 unlimited: true,
             };
+            // A pilot run first: when the execution limit already had to end loops there
+            // (a loop with no way out), 20,000 cases would each spin to the limit and take
+            // seconds for a figure that only says "these cases never end". The pilot's
+            // cases then stand for the estimate.
             let mut r = engine::run(net, &spec, None);
+            if r.limited == 0 {
+                spec.cases = SAMPLED_CASES;
+                r = engine::run(net, &spec, None);
+            }
+            let cases = if r.limited == 0 {
+                "20,000".to_owned()
+            } else {
+                r.cycle.len().to_string()
+            };
             #[allow(clippy::cast_precision_loss)]
             let n = r.cycle.len().max(1) as f64;
             for (v, c) in visit.iter_mut().zip(&r.act_count) {
@@ -944,9 +966,16 @@ pub fn estimate(net: &Net, seed: u64) -> Analytic {
             (
                 "sampled",
                 true,
-                format!(
-                    "approximate: {why}, so the distribution was sampled (20,000 cases, unlimited resources) instead of computed"
-                ),
+                if r.limited == 0 {
+                    format!(
+                        "approximate: {why}, so the distribution was sampled ({cases} cases, unlimited resources) instead of computed"
+                    )
+                } else {
+                    format!(
+                        "approximate: {why}, so the distribution was sampled ({cases} cases, unlimited resources) instead of computed; the execution limit ended {} loops that had no way out",
+                        r.limited
+                    )
+                },
                 stat,
                 sd,
             )

@@ -944,6 +944,43 @@ impl Builder<'_> {
                     limits += 1;
                 }
             }
+            // A cycle without a split (a task that flows back into the join before it)
+            // never ends by itself: guard one node of each such cycle too, or a case spins
+            // forever and the run never returns.
+            // The strongly connected components of the unguarded nodes are exactly the
+            // unguarded cycles: guard the first node of each and repeat, as a guard may
+            // leave a smaller cycle behind (linear per round, one round per nesting level).
+            loop {
+                let guarded = |n: u32| self.net.nodes[n as usize].limit_slot.is_some();
+                let mut g =
+                    petgraph::graphmap::DiGraphMap::<u32, (), std::hash::RandomState>::new();
+                for &n in members.iter().filter(|&&n| !guarded(n)) {
+                    g.add_node(n);
+                }
+                for &n in members.iter().filter(|&&n| !guarded(n)) {
+                    let (a, b) = self.net.nodes[n as usize].bounds;
+                    let bounds = (a..b).map(|bi| self.net.bounds[bi as usize].node);
+                    for m in self.net.out(n).iter().copied().chain(bounds) {
+                        if g.contains_node(m) {
+                            g.add_edge(n, m, ());
+                        }
+                    }
+                }
+                let mut added = false;
+                for scc in petgraph::algo::tarjan_scc(&g) {
+                    let Some(&first) = scc.iter().min() else {
+                        continue;
+                    };
+                    if scc.len() > 1 || g.contains_edge(first, first) {
+                        self.net.nodes[first as usize].limit_slot = Some(limits);
+                        limits += 1;
+                        added = true;
+                    }
+                }
+                if !added {
+                    break;
+                }
+            }
             self.net.scopes[s].n_limits = limits;
         }
         Ok(())

@@ -541,10 +541,6 @@ impl Engine<'_> {
             self.consume(frame, 1);
             return;
         }
-        if k == 1 {
-            self.to(frame, net.succ[a as usize]);
-            return;
-        }
         if let Some(slot) = n.limit_slot {
             let f = &mut self.frames[frame as usize];
             f.limits[slot as usize] += 1;
@@ -557,6 +553,10 @@ impl Engine<'_> {
                 }
                 return;
             }
+        }
+        if k == 1 {
+            self.to(frame, net.succ[a as usize]);
+            return;
         }
         match n.kind {
             NodeKind::Xor => {

@@ -115,16 +115,24 @@ pub fn run(args: &InspectArgs) -> Result<ExitStatus, CliError> {
     Ok(status)
 }
 
+/// A name as one line in quotes: modellers put line breaks into names (Signavio, Camunda),
+/// which would break the one-line-per-item listing. The JSON keeps the name as written.
+fn quoted(name: &str) -> String {
+    let lines: Vec<&str> = name
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    format!(" \"{}\"", lines.join(" "))
+}
+
 fn write_summary(out: &mut String, s: &Summary) {
     for p in &s.processes {
         let _ = writeln!(
             out,
             "  process {}{}{}: {} flow nodes, {} sequence flows",
             p.id,
-            p.name
-                .as_deref()
-                .map(|n| format!(" \"{n}\""))
-                .unwrap_or_default(),
+            p.name.as_deref().map(quoted).unwrap_or_default(),
             if p.is_executable { " (executable)" } else { "" },
             p.flow_nodes,
             p.sequence_flows
@@ -135,10 +143,7 @@ fn write_summary(out: &mut String, s: &Summary) {
             out,
             "  pool {}{}{}",
             p.id,
-            p.name
-                .as_deref()
-                .map(|n| format!(" \"{n}\""))
-                .unwrap_or_default(),
+            p.name.as_deref().map(quoted).unwrap_or_default(),
             p.process
                 .as_deref()
                 .map(|n| format!(" -> {n}"))
@@ -151,10 +156,7 @@ fn write_summary(out: &mut String, s: &Summary) {
             "  {}lane {}{}: {} flow nodes",
             "  ".repeat(l.depth),
             l.id,
-            l.name
-                .as_deref()
-                .map(|n| format!(" \"{n}\""))
-                .unwrap_or_default(),
+            l.name.as_deref().map(quoted).unwrap_or_default(),
             l.flow_nodes
         );
     }

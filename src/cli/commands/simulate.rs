@@ -439,9 +439,11 @@ pub fn text_report(r: &SimReport) -> String {
     out
 }
 
+/// A table cell of at most `n` characters on one line (names may hold line breaks).
 fn truncate(s: &str, n: usize) -> String {
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
     if s.chars().count() <= n {
-        s.to_owned()
+        s
     } else {
         let mut t: String = s.chars().take(n - 1).collect();
         t.push('…');

@@ -13,8 +13,10 @@ use crate::model::ElementId;
 
 declare_rule! {
     /// ## What it does
-    /// Flags global messages, errors, escalations and signals that have no name, share a name with
-    /// another of their kind, or are not used by any element.
+    /// Flags global messages, errors, escalations and signals that have a blank name, share a
+    /// name with another of their kind, or are not used by any element. A definition with no
+    /// `name` attribute at all is not flagged for its name, as in bpmnlint: modellers such as
+    /// Signavio write `<message id="..."/>` for messages that only their id identifies.
     ///
     /// ## Why is this bad?
     /// These definitions are how processes and engines correlate events. An unnamed or
@@ -51,7 +53,9 @@ impl Rule for Global {
                 }
             }
         }
-        let mut by_name: HashMap<(&Kind, &str), Vec<ElementId>> = HashMap::new();
+        // Keyed by the raw `name` attribute, as bpmnlint compares names: definitions of one
+        // kind that all lack a name share the "no name" key and are duplicates too.
+        let mut by_name: HashMap<(&Kind, Option<&str>), Vec<ElementId>> = HashMap::new();
         for &id in &model.el(model.root()).children {
             let e = model.el(id);
             if !matches!(
@@ -61,13 +65,15 @@ impl Rule for Global {
                 continue;
             }
             let human = e.kind.human_name();
-            match e.label() {
-                None => out.push(
+            let name = e.attr("name");
+            // bpmnlint flags a blank name, not a missing one (see the docs above).
+            if name.is_some_and(|n| n.trim().is_empty()) {
+                out.push(
                     cx.report(&Self::META, id, format!("The {human} has no name"))
                         .with_help(format!("name the {human} so that it can be told apart")),
-                ),
-                Some(name) => by_name.entry((&e.kind, name)).or_default().push(id),
+                );
             }
+            by_name.entry((&e.kind, name)).or_default().push(id);
             if !e.id.as_deref().is_some_and(|i| referenced.contains(i)) {
                 out.push(
                     cx.report(&Self::META, id, format!("The {human} is not used"))
@@ -83,21 +89,20 @@ impl Rule for Global {
             .collect();
         dups.sort();
         for ((kind, name), ids) in dups {
+            let message = match name {
+                Some(name) => format!("Another {} is also named \"{name}\"", kind.human_name()),
+                None => format!("Another {} has no name either", kind.human_name()),
+            };
             for id in ids {
                 out.push(
-                    cx.report(
-                        &Self::META,
-                        id,
-                        format!("Another {} is also named \"{name}\"", kind.human_name()),
-                    )
-                    .with_help("give each definition a unique name"),
+                    cx.report(&Self::META, id, message.clone())
+                        .with_help("give each definition a unique name"),
                 );
             }
         }
     }
 }
 
-/// Attributes and reference elements that point at a global definition.
 const REF_ATTRS: &[&str] = &["messageRef", "errorRef", "escalationRef", "signalRef"];
 
 /// The id part of a possibly prefixed reference (`tns:Msg` -> `Msg`).

@@ -53,6 +53,9 @@ impl Rule for NoBpmndi {
 /// Elements that a diagram shows.
 fn is_visual(kind: &Kind) -> bool {
     kind.is_flow_node()
+        // Choreography activities are flow elements of a choreography (bpmnlint checks every
+        // flow element but data objects); the model keeps them as `Other`.
+        || matches!(kind, Kind::Other(name) if matches!(&**name, "choreographyTask" | "subChoreography" | "callChoreography"))
         || matches!(
             kind,
             Kind::SequenceFlow

@@ -52,9 +52,16 @@ impl Rule for NoImplicitEnd {
                 || (e.kind == Kind::IntermediateThrowEvent && h::is_link_event(model, id))
                 || h::in_ad_hoc(model, id);
             if !exempt {
+                // A compensation boundary event must not get a sequence flow (BPMN 2.0.2
+                // §10.5.6): what it lacks is its handler.
+                let help = if h::is_compensation_boundary(model, id) {
+                    "associate the compensation event with its handler (an activity marked isForCompensation)"
+                } else {
+                    "connect the element to an end event"
+                };
                 out.push(
                     cx.report(&Self::META, id, "Flow ends implicitly")
-                        .with_help("connect the element to an end event"),
+                        .with_help(help),
                 );
             }
         }
