@@ -847,7 +847,7 @@ fn compile_pass_through(b: &mut Builder<'_>, el: ElementId, pool: usize, ins: &[
         // marks the handler (joined by an association) that compensation calls after the
         // activity completed (BPMN 2.0.2 §10.5.6). Taken as a boundary event it would
         // "interrupt" the activity and strand the join after it.
-        .filter(|&x| !triggers(model, x).contains(&Kind::CompensateEventDefinition))
+        .filter(|&x| !has_trigger(model, x, &Kind::CompensateEventDefinition))
         .collect();
     if boundaries.is_empty() || !e.kind.is_activity() {
         for &p in ins {
