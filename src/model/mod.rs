@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 pub use di::{Bounds, DiEdge, DiLabel, DiShape, Diagram, Plane, Point};
 pub use kind::Kind;
-pub use source::{LineCol, SourceText, Span};
+pub use source::{LineCol, Origin, SourceText, Span};
 pub use summary::{DiCoverage, LaneSummary, PoolSummary, ProcessSummary, Summary};
 
 use crate::diagnostic::Diagnostic;

@@ -51,11 +51,28 @@ pub struct LineCol {
     pub column: u32,
 }
 
+/// Where a [`SourceText`]'s text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Origin {
+    /// Given as text (not read from bytes).
+    #[default]
+    Text,
+    /// Read from a file's bytes.
+    File {
+        /// The bytes started with a UTF-8 byte-order mark (not part of the text).
+        utf8_bom: bool,
+        /// The text is the bytes as they are (after the mark): UTF-8 that needed no
+        /// repair. Otherwise it was decoded from another encoding or repaired.
+        verbatim: bool,
+    },
+}
+
 /// A file's name and decoded text, with a line index built on first use.
 #[derive(Debug)]
 pub struct SourceText {
     name: String,
     text: String,
+    origin: Origin,
     lines: OnceLock<Vec<u32>>,
     /// Characters before each 4 KiB block of `text`: makes a column lookup O(4 KiB)
     /// instead of O(line length) (a one-line 50 MB file with many diagnostics would
@@ -78,9 +95,24 @@ impl SourceText {
         SourceText {
             name: name.into(),
             text,
+            origin: Origin::Text,
             lines: OnceLock::new(),
             blocks: OnceLock::new(),
         }
+    }
+
+    /// The same, saying where the text came from.
+    #[must_use]
+    pub fn with_origin(mut self, origin: Origin) -> Self {
+        self.origin = origin;
+        self
+    }
+
+    /// Where the text came from (so that a tool writing the file back can keep its
+    /// byte-order mark, and knows whether it changes the encoding).
+    #[must_use]
+    pub fn origin(&self) -> Origin {
+        self.origin
     }
 
     /// The file name, as given by the caller.

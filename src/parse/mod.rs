@@ -15,7 +15,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Model, SourceText};
+use crate::model::{Model, Origin, SourceText};
 
 /// Limits and switches for reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -131,8 +131,9 @@ fn too_large(text: Arc<SourceText>, len: u64, max: u64) -> ParseError {
 /// [`ParseError::Invalid`] if the bytes are not a readable BPMN model.
 pub fn parse_bytes(name: &str, bytes: &[u8], options: &ParseOptions) -> Result<Model, ParseError> {
     check_size(name, bytes.len(), options)?;
+    let origin = file_origin(bytes);
     match decode::decode(bytes, options.strict_encoding) {
-        Ok(decoded) => finish(name, decoded, options),
+        Ok(decoded) => finish(name, decoded, origin, options),
         Err(err) => Err(decode_error(name, bytes, err)),
     }
 }
@@ -140,8 +141,9 @@ pub fn parse_bytes(name: &str, bytes: &[u8], options: &ParseOptions) -> Result<M
 /// [`parse_bytes`] for bytes we own: valid UTF-8 becomes the source text without a copy.
 fn parse_owned(name: &str, bytes: Vec<u8>, options: &ParseOptions) -> Result<Model, ParseError> {
     check_size(name, bytes.len(), options)?;
+    let origin = file_origin(&bytes);
     match decode::decode_owned(bytes, options.strict_encoding) {
-        Ok(decoded) => finish(name, decoded, options),
+        Ok(decoded) => finish(name, decoded, origin, options),
         Err((err, bytes)) => Err(decode_error(name, &bytes, err)),
     }
 }
@@ -161,7 +163,16 @@ pub fn parse_str(name: &str, text: &str, options: &ParseOptions) -> Result<Model
         encoding: encoding_rs::UTF_8,
         lenient: None,
     };
-    finish(name, decoded, options)
+    finish(name, decoded, Origin::Text, options)
+}
+
+/// The origin of text read from these bytes, before decoding: whether they start with a
+/// UTF-8 byte-order mark (`finish` decides whether the text is verbatim).
+fn file_origin(bytes: &[u8]) -> Origin {
+    Origin::File {
+        utf8_bom: bytes.starts_with(b"\xEF\xBB\xBF"),
+        verbatim: true,
+    }
 }
 
 fn check_size(name: &str, len: usize, options: &ParseOptions) -> Result<(), ParseError> {
@@ -201,8 +212,20 @@ fn decode_error(name: &str, bytes: &[u8], err: decode::DecodeError) -> ParseErro
 fn finish(
     name: &str,
     decoded: decode::Decoded,
+    origin: Origin,
     options: &ParseOptions,
 ) -> Result<Model, ParseError> {
+    // Bytes become the text unchanged as UTF-8 that needed no repair, and as ASCII in
+    // any encoding that agrees with ASCII (an ISO-8859-1 declaration on ASCII content).
+    let origin = match origin {
+        Origin::File { utf8_bom, .. } => Origin::File {
+            utf8_bom,
+            verbatim: decoded.lenient.is_none()
+                && (decoded.encoding == encoding_rs::UTF_8
+                    || (decoded.encoding.is_ascii_compatible() && decoded.text.is_ascii())),
+        },
+        Origin::Text => Origin::Text,
+    };
     let mut warnings = Vec::new();
     if let Some((at, count)) = decoded.lenient {
         let (message, help) = if decoded.encoding == encoding_rs::UTF_8 {
@@ -229,7 +252,7 @@ fn finish(
                 .with_help(help),
         );
     }
-    let source = Arc::new(SourceText::new(name, decoded.text));
+    let source = Arc::new(SourceText::new(name, decoded.text).with_origin(origin));
     let mut model = reader::read(source, options)?;
     warnings.append(&mut model.diagnostics);
     model.diagnostics = warnings;

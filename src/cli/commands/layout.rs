@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use crate::cli::args::ReadArgs;
 use crate::cli::output::{OutputError, Overwrite, write_atomic};
 use crate::cli::{CliError, ExitStatus, write_stdout};
+use crate::model::Origin;
 use crate::parse::parse_file;
 use crate::render::layout::{LayoutOptions, layout, metrics, strip_di, write_di};
 
@@ -75,17 +76,15 @@ pub fn run(args: &LayoutArgs) -> Result<ExitStatus, CliError> {
         ))?;
         return Ok(ExitStatus::Success);
     }
-    // The raw bytes: to keep a UTF-8 BOM, and to tell whether the file was UTF-8.
-    let bytes = std::fs::read(&args.input).map_err(|e| io(e.to_string()))?;
-    let bom: &[u8] = if bytes.starts_with(b"\xEF\xBB\xBF") {
-        b"\xEF\xBB\xBF"
-    } else {
-        b""
+    // A UTF-8 byte-order mark is kept. A file in another encoding (MID Innovator and
+    // Trisotech declare ISO-8859-1, Windows tools write UTF-16) is written back as UTF-8:
+    // every character is kept, and the XML declaration is changed to say so.
+    let (bom, transcoded): (&[u8], bool) = match model.source.origin() {
+        Origin::File { utf8_bom, verbatim } => {
+            (if utf8_bom { b"\xEF\xBB\xBF" } else { b"" }, !verbatim)
+        }
+        Origin::Text => (b"", false),
     };
-    // A file in another encoding (MID Innovator and Trisotech declare ISO-8859-1, Windows
-    // tools write UTF-16) is written back as UTF-8: every character is kept, and the XML
-    // declaration is changed to say so.
-    let transcoded = &bytes[bom.len()..] != model.source.text().as_bytes();
     let text = if args.strip_di {
         strip_di(&model)
     } else {
