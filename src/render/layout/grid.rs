@@ -174,6 +174,9 @@ struct CellIndex {
     /// First entry per cell.
     head: Vec<u32>,
     entries: Vec<Entry>,
+    /// Entries visited by queries so far: the work a layout's routing did, which sizes
+    /// the local search (see [`improve`]).
+    visits: std::cell::Cell<usize>,
 }
 
 /// An item filed under one cell.
@@ -208,6 +211,7 @@ impl CellIndex {
             if lo.y.is_finite() { lo.y } else { 0.0 },
         );
         CellIndex {
+            visits: std::cell::Cell::new(0),
             x0,
             y0,
             inv: 1.0 / size,
@@ -259,20 +263,24 @@ impl CellIndex {
     /// each; stops when `f` says so (returns `false`).
     fn each(&self, a: Point, b: Point, mut f: impl FnMut(usize) -> bool) -> bool {
         let ((cx0, cx1), (cy0, cy1)) = self.cells(a, b);
+        let mut visits = 1;
         for cy in cy0..=cy1 {
             for cx in cx0..=cx1 {
                 let mut e = self.head[cy as usize * self.nx + cx as usize];
                 while e != NIL {
+                    visits += 1;
                     let entry = self.entries[e as usize];
                     let (fx, fy) = entry.first;
                     // report an item only in the first cell both ranges share
                     if cx == fx.max(cx0) && cy == fy.max(cy0) && !f(entry.item as usize) {
+                        self.visits.set(self.visits.get() + visits);
                         return false;
                     }
                     e = entry.next;
                 }
             }
         }
+        self.visits.set(self.visits.get() + visits);
         true
     }
 }
@@ -559,6 +567,8 @@ struct Built {
     layers: Vec<Vec<usize>>,
     /// (component, band) per vertex: swaps stay inside one.
     group: Vec<(usize, usize)>,
+    /// Index entries the routing visited: what one more try of the local search costs.
+    work: usize,
 }
 
 /// Steps 5 to 10 for given ranks and tweaks: crossing reduction, rows, coordinates,
@@ -1035,7 +1045,9 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
         }
     }
     let group = (0..nv).map(|v| (vcomp[v], vband[v])).collect();
+    let work = router.seg_index.visits.get() + router.obstacle_index.visits.get();
     Built {
+        work,
         out: Out {
             nodes: nodes_out,
             sats: sats_out,
@@ -1055,6 +1067,12 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
 /// Work budget of the local search, in node visits (evaluations × nodes): small diagrams
 /// get many tries, big ones few.
 const SEARCH_WORK: usize = 20_000;
+/// The same in index entries visited by routing (see [`Built::work`]): a diagram whose
+/// edges crowd each other (many pools joined by message flows) costs far more per try
+/// than its node count says.
+/// (About 0.2 s; the MIWG reference models and the samples need at most 65K per try, so
+/// their budget is set by the node count alone.)
+const SEARCH_ROUTING_WORK: usize = 16_000_000;
 /// Most layouts the local search tries.
 const MAX_TRIES: usize = 200;
 
@@ -1097,7 +1115,9 @@ enum Move {
 /// as they are, so every try is a valid layout.
 fn improve(spec: &Spec, g: &Graph, mut best: Built) -> Built {
     let n = spec.nodes.len();
-    let mut budget = (SEARCH_WORK / n.max(1)).min(MAX_TRIES);
+    let mut budget = (SEARCH_WORK / n.max(1))
+        .min(SEARCH_ROUTING_WORK / best.work.max(1))
+        .min(MAX_TRIES);
     let mut rank = g.rank.clone();
     let mut tweaks = Tweaks::default();
     // the nodes each artifact is linked with
