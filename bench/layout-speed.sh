@@ -25,10 +25,13 @@ median() { sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 # prints "wall cpu" (seconds; cpu = user + sys) per run
 time_runs() { # command...
   for _ in $(seq "$RUNS"); do
-    # Wall time from bash's microsecond clock (GNU time's %e has 10 ms steps); CPU from time.
+    # Wall time from bash's microsecond clock around the command itself (wrapped in GNU
+    # time it would include time's own start, about 1 ms); CPU from a second run under
+    # time (its %e has 10 ms steps).
     local t0=$EPOCHREALTIME
-    /usr/bin/time -f '%U %S' -o "$WORK/t" "$@" >/dev/null 2>&1
+    "$@" >/dev/null 2>&1
     local t1=$EPOCHREALTIME
+    /usr/bin/time -f '%U %S' -o "$WORK/t" "$@" >/dev/null 2>&1
     awk -v a="$t0" -v b="$t1" '{printf "%.4f %.3f\n", b - a, $1 + $2}' "$WORK/t"
   done > "$WORK/runs"
   echo "$(cut -d' ' -f1 "$WORK/runs" | median) $(cut -d' ' -f2 "$WORK/runs" | median)"

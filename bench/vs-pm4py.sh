@@ -68,9 +68,9 @@ for f in "${models[@]}"; do
   for _ in $(seq "$runs"); do
     line=$("$bin" verify --timings "$f" 2>&1 >/dev/null | grep '^timing' || true)
     read_ms=$(echo "$line" | cut -f3); ver_ms=$(echo "$line" | cut -f4)
-    tot=$(python3 -c "print(f'{$read_ms + $ver_ms:.1f}')")
+    tot=$(python3 -c "print(f'{$read_ms + $ver_ms:.3f}')")
     if [ -z "$best_t" ] || python3 -c "import sys; sys.exit(0 if $tot < $best_t else 1)"; then
-      best_t=$tot; best_v=$(python3 -c "print(f'{$ver_ms:.1f}')")
+      best_t=$tot; best_v=$(python3 -c "print(f'{$ver_ms:.3f}')")
     fi
   done
   pm_line=$(grep -F "$f" "$pm_out" | head -1 || true)
