@@ -202,3 +202,37 @@ fn every_event_definition_and_task_type_is_drawn() {
     assert!(bpmn_files(&corpus_dir().join("miwg-reference")).len() > 10);
     let _ = Kind::Task;
 }
+
+/// A file whose only diagram is empty (no process, no shapes) is drawn as an empty
+/// picture, as a modeller shows an empty canvas; asking for an automatic layout of it is
+/// still an error (there is nothing to lay out).
+#[test]
+fn an_empty_diagram_is_drawn_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("empty.bpmn");
+    std::fs::write(
+        &model,
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" id="d" targetNamespace="x">
+  <bpmndi:BPMNDiagram id="D1"><bpmndi:BPMNPlane id="P1"/></bpmndi:BPMNDiagram>
+</bpmn:definitions>"#,
+    )
+    .unwrap();
+    let out = dir.path().join("empty.svg");
+    let run = |extra: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bpmnkit"))
+            .arg("render")
+            .arg(&model)
+            .arg("-o")
+            .arg(&out)
+            .args(extra)
+            .status()
+            .unwrap()
+    };
+    assert!(run(&[]).success());
+    let svg = std::fs::read_to_string(&out).unwrap();
+    let tree = roxmltree::Document::parse(&svg).unwrap();
+    assert_eq!(tree.root_element().tag_name().name(), "svg");
+    assert!(svg.contains("<title>D1</title>"), "{svg}");
+    assert_eq!(run(&["--layout", "auto"]).code(), Some(2));
+}

@@ -129,8 +129,20 @@ fn diagrams_for(model: &Model, mode: LayoutMode) -> Result<Vec<Diagram>, CliErro
     if mode == LayoutMode::Di && has_di {
         return Ok(model.diagrams.clone());
     }
-    crate::render::layout::layout(model, &crate::render::layout::LayoutOptions::default())
-        .map_err(|e| CliError::Render(format!("cannot lay out {}: {e}", model.source.name())))
+    match crate::render::layout::layout(model, &crate::render::layout::LayoutOptions::default()) {
+        Ok(diagrams) => Ok(diagrams),
+        // Nothing to lay out, but the file has diagrams (empty ones): draw them as they
+        // are, as a modeller shows an empty canvas.
+        Err(crate::render::layout::LayoutError::Empty)
+            if mode == LayoutMode::Di && !model.diagrams.is_empty() =>
+        {
+            Ok(model.diagrams.clone())
+        }
+        Err(e) => Err(CliError::Render(format!(
+            "cannot lay out {}: {e}",
+            model.source.name()
+        ))),
+    }
 }
 
 /// A diagram id made safe for a file name.
