@@ -262,13 +262,6 @@ fn is_xml_space(text: &str) -> bool {
         .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
-/// Whether an attribute value needs XML attribute-value normalisation (entity or
-/// character references, or tab/CR/LF that become spaces).
-/// Other control characters never get here: [`read`] refuses them before the walk.
-fn needs_normalising(value: &str) -> bool {
-    value.bytes().any(|b| b == b'&' || b < 0x20)
-}
-
 /// A syntax error in a start tag's attribute list: where (a byte offset into the list)
 /// and what.
 struct AttrSyntax {
@@ -1154,9 +1147,6 @@ impl<'a> Reader<'a> {
         span: Span,
     ) -> Result<std::borrow::Cow<'v, str>, ParseError> {
         if plain {
-            return Ok(std::borrow::Cow::Borrowed(&*attr.value));
-        }
-        if !needs_normalising(&attr.value) {
             return Ok(std::borrow::Cow::Borrowed(&*attr.value));
         }
         let value = attr
