@@ -10,6 +10,7 @@
 mod decode;
 mod reader;
 mod resolve;
+mod tokens;
 
 use std::path::Path;
 use std::sync::Arc;

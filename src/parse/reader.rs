@@ -15,6 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 
+use super::tokens::{Token, Tokens};
 use super::{ParseError, ParseOptions};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
@@ -428,13 +429,14 @@ impl<'t> Iterator for AttrScan<'t> {
 
 /// A rough upper bound on the number of semantic elements, for reserving the arena once
 /// instead of growing it (each `Element` is a few hundred bytes, so regrowth costs copies
-/// and page faults). Every element needs at least one `<`; files without DI often write
-/// flow nodes and flows as empty tags, and half the `<` count covers those. The part of
-/// the reservation that is never written is never touched either, so over-reserving
-/// costs address space, not memory.
+/// and page faults). Every element needs at least one `<`, and files without DI often
+/// write most flow nodes and flows as empty tags (one `<` each, at least 16 bytes such
+/// as `<task id="t1"/>`), so the `<` count is the bound. The part of the reservation
+/// that is never written is never touched either, so over-reserving costs address
+/// space, not memory.
 fn estimate_elements(text: &str, max: usize) -> usize {
     let tags = memchr::memchr_iter(b'<', text.as_bytes()).count();
-    (tags / 2).min(text.len() / 32).min(max).max(16)
+    tags.min(text.len() / 16).min(max).max(16)
 }
 
 /// Whether a character is forbidden by XML 1.0 (C0 controls other than tab, line feed
@@ -736,156 +738,140 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    /// The event loop, from byte `base` of the text. Returns where a [`Mode::Di`] read
+    /// The token loop, from byte `base` of the text. Returns where a [`Mode::Di`] read
     /// stopped (`None` if it gave up); other modes read to the end.
     #[allow(clippy::too_many_lines)] // one match over the event kinds
-    fn run(&mut self, mut base: usize, mode: &mut Mode<'_>) -> Result<Option<usize>, ParseError> {
+    fn run(&mut self, base: usize, mode: &mut Mode<'_>) -> Result<Option<usize>, ParseError> {
         let text = self.text_src;
         let mut seen_root = !self.stack.is_empty();
         let mut events: u32 = 0;
-        'reader: loop {
-            let Some(rest) = text.get(base..) else {
-                return Ok(None);
-            };
-            let mut xml = quick_xml::Reader::from_str(rest);
-            {
-                let config = xml.config_mut();
-                // End tags are matched against `names` here: the reader may start mid-way.
-                config.check_end_names = false;
-                config.allow_unmatched_ends = true;
-                config.expand_empty_elements = false;
-                config.check_comments = false;
-            }
-            loop {
-                let start = base + usize::try_from(xml.buffer_position()).unwrap_or(0);
-                if let Mode::Di { cancel } = mode {
-                    events = events.wrapping_add(1);
-                    if events % 1024 == 0 && cancel.load(Ordering::Relaxed) {
-                        return Ok(None);
-                    }
+        let mut xml = Tokens::new(text, base);
+        loop {
+            let start = xml.position();
+            if let Mode::Di { cancel } = mode {
+                events = events.wrapping_add(1);
+                if events % 1024 == 0 && cancel.load(Ordering::Relaxed) {
+                    return Ok(None);
                 }
-                let event = match xml.read_event() {
-                    Ok(ok) => ok,
-                    Err(err) => {
-                        if matches!(mode, Mode::Di { .. }) && self.stack.len() == 1 {
-                            return Ok(Some(start)); // the main reader reports it
+            }
+            let event = match xml.next_token() {
+                Ok(ok) => ok,
+                Err(err) => {
+                    if matches!(mode, Mode::Di { .. }) && self.stack.len() == 1 {
+                        return Ok(Some(start)); // the main reader reports it
+                    }
+                    return Err(self.fatal(
+                        "parse::malformed-xml",
+                        format!("Malformed XML: {}", err.message),
+                        Span::new(err.at, err.at + 1),
+                        "fix the XML so that it is well-formed",
+                    ));
+                }
+            };
+            let end = xml.position();
+            let span = Span::new(start, end);
+            if self.stack.len() == 1 {
+                match (&event, &mut *mode) {
+                    (Token::Start(e) | Token::Empty(e), Mode::Di { .. }) if !self.is_diagram(e) => {
+                        return Ok(Some(start));
+                    }
+                    (Token::End(_) | Token::Eof, Mode::Di { .. }) => return Ok(Some(start)),
+                    (Token::Start(_) | Token::Empty(_), Mode::Main { at, join, .. })
+                        if *at == start =>
+                    {
+                        match join.take().and_then(|join| join()) {
+                            Some(Ok(part)) => {
+                                let stop = part.stop;
+                                self.merge(part, span)?;
+                                xml = Tokens::new(text, stop);
+                                continue;
+                            }
+                            Some(Err(err)) => return Err(err),
+                            None => {} // read the diagrams here
                         }
-                        let at = base + usize::try_from(xml.error_position()).unwrap_or(0);
+                    }
+                    _ => {}
+                }
+            }
+            if let Mode::Main { at, join, cancel } = mode {
+                if join.is_some() && start > *at {
+                    // The guess was not a diagram of the root: stop the other thread.
+                    cancel.store(true, Ordering::Relaxed);
+                    *join = None;
+                }
+            }
+            match event {
+                Token::Start(_) | Token::Empty(_) if seen_root && self.stack.is_empty() => {
+                    return Err(self.fatal(
+                        "parse::malformed-xml",
+                        "Malformed XML: content after the root element".to_owned(),
+                        span,
+                        "a document has exactly one root element",
+                    ));
+                }
+                Token::Start(e) => {
+                    let is_root = !seen_root;
+                    seen_root = true;
+                    self.open(&e, span, is_root)?;
+                    let name = e.name().0;
+                    self.names.push(match self.in_source(name) {
+                        Some(name) => std::borrow::Cow::Borrowed(name),
+                        None => std::borrow::Cow::Owned(name.to_owned()),
+                    });
+                }
+                Token::Empty(e) => {
+                    let is_root = !seen_root;
+                    seen_root = true;
+                    self.open(&e, span, is_root)?;
+                    self.close();
+                }
+                Token::End(found) => {
+                    let problem = match self.names.pop() {
+                        Some(expected) if expected == found => None,
+                        Some(expected) => Some(format!(
+                            "expected `</{expected}>`, but `</{found}>` was found"
+                        )),
+                        None => Some(format!(
+                            "close tag `</{found}>` does not match any open tag"
+                        )),
+                    };
+                    if let Some(problem) = problem {
                         return Err(self.fatal(
                             "parse::malformed-xml",
-                            format!("Malformed XML: {err}"),
-                            Span::new(at, at + 1),
+                            format!("Malformed XML: ill-formed document: {problem}"),
+                            Span::new(start, start + 1),
                             "fix the XML so that it is well-formed",
                         ));
                     }
-                };
-                let end = base + usize::try_from(xml.buffer_position()).unwrap_or(0);
-                let span = Span::new(start, end);
-                if self.stack.len() == 1 {
-                    match (&event, &mut *mode) {
-                        (Event::Start(e) | Event::Empty(e), Mode::Di { .. })
-                            if !self.is_diagram(e) =>
-                        {
-                            return Ok(Some(start));
-                        }
-                        (Event::End(_) | Event::Eof, Mode::Di { .. }) => return Ok(Some(start)),
-                        (Event::Start(_) | Event::Empty(_), Mode::Main { at, join, .. })
-                            if *at == start =>
-                        {
-                            match join.take().and_then(|join| join()) {
-                                Some(Ok(part)) => {
-                                    let stop = part.stop;
-                                    self.merge(part, span)?;
-                                    base = stop;
-                                    continue 'reader;
-                                }
-                                Some(Err(err)) => return Err(err),
-                                None => {} // read the diagrams here
+                    self.close();
+                }
+                Token::Text(raw) => {
+                    if self.stack.last().is_some_and(Frame::wants_text)
+                        && !(self.text.is_empty() && is_xml_space(raw))
+                    {
+                        self.text.push_str(raw);
+                    }
+                }
+                Token::CData(raw) => {
+                    if self.stack.last().is_some_and(Frame::wants_text) {
+                        self.text.push_str(raw);
+                    }
+                }
+                Token::Ref(name) => {
+                    let reference = quick_xml::events::BytesRef::new(name);
+                    let resolved = match reference.resolve_char_ref() {
+                        Ok(Some(ch)) => Some(ch),
+                        Ok(None) => {
+                            let name: &str = &reference;
+                            match quick_xml::escape::resolve_predefined_entity(name) {
+                                Some(s) => s.chars().next(),
+                                None => None,
                             }
                         }
-                        _ => {}
-                    }
-                }
-                if let Mode::Main { at, join, cancel } = mode {
-                    if join.is_some() && start > *at {
-                        // The guess was not a diagram of the root: stop the other thread.
-                        cancel.store(true, Ordering::Relaxed);
-                        *join = None;
-                    }
-                }
-                match event {
-                    Event::Start(_) | Event::Empty(_) if seen_root && self.stack.is_empty() => {
+                        Err(_) => None,
+                    };
+                    if let Some(ch) = resolved.filter(|&c| is_forbidden_control(c)) {
                         return Err(self.fatal(
-                            "parse::malformed-xml",
-                            "Malformed XML: content after the root element".to_owned(),
-                            span,
-                            "a document has exactly one root element",
-                        ));
-                    }
-                    Event::Start(e) => {
-                        let is_root = !seen_root;
-                        seen_root = true;
-                        self.open(&e, span, is_root)?;
-                        let name = e.name().0;
-                        self.names.push(match self.in_source(name) {
-                            Some(name) => std::borrow::Cow::Borrowed(name),
-                            None => std::borrow::Cow::Owned(name.to_owned()),
-                        });
-                    }
-                    Event::Empty(e) => {
-                        let is_root = !seen_root;
-                        seen_root = true;
-                        self.open(&e, span, is_root)?;
-                        self.close();
-                    }
-                    Event::End(e) => {
-                        let found = e.name().0;
-                        let problem = match self.names.pop() {
-                            Some(expected) if expected == found => None,
-                            Some(expected) => Some(format!(
-                                "expected `</{expected}>`, but `</{found}>` was found"
-                            )),
-                            None => Some(format!(
-                                "close tag `</{found}>` does not match any open tag"
-                            )),
-                        };
-                        if let Some(problem) = problem {
-                            return Err(self.fatal(
-                                "parse::malformed-xml",
-                                format!("Malformed XML: ill-formed document: {problem}"),
-                                Span::new(start, start + 1),
-                                "fix the XML so that it is well-formed",
-                            ));
-                        }
-                        self.close();
-                    }
-                    Event::Text(t) => {
-                        if self.stack.last().is_some_and(Frame::wants_text) {
-                            let raw = t.into_inner();
-                            if !(self.text.is_empty() && is_xml_space(&raw)) {
-                                self.text.push_str(&raw);
-                            }
-                        }
-                    }
-                    Event::CData(c) => {
-                        if self.stack.last().is_some_and(Frame::wants_text) {
-                            self.text.push_str(&c.into_inner());
-                        }
-                    }
-                    Event::GeneralRef(reference) => {
-                        let resolved = match reference.resolve_char_ref() {
-                            Ok(Some(ch)) => Some(ch),
-                            Ok(None) => {
-                                let name: &str = &reference;
-                                match quick_xml::escape::resolve_predefined_entity(name) {
-                                    Some(s) => s.chars().next(),
-                                    None => None,
-                                }
-                            }
-                            Err(_) => None,
-                        };
-                        if let Some(ch) = resolved.filter(|&c| is_forbidden_control(c)) {
-                            return Err(self.fatal(
                                 "parse::malformed-xml",
                                 format!(
                                     "Malformed XML: character reference to U+{:04X} is not allowed",
@@ -894,33 +880,32 @@ impl<'a> Reader<'a> {
                                 span,
                                 "XML allows no control characters but tab, line feed and carriage return",
                             ));
-                        }
-                        match resolved {
-                            Some(ch) => {
-                                if self.stack.last().is_some_and(Frame::wants_text) {
-                                    self.text.push(ch);
-                                }
+                    }
+                    match resolved {
+                        Some(ch) => {
+                            if self.stack.last().is_some_and(Frame::wants_text) {
+                                self.text.push(ch);
                             }
-                            None => {
-                                let name = reference.to_string();
-                                return Err(self.fatal(
+                        }
+                        None => {
+                            let name = reference.to_string();
+                            return Err(self.fatal(
                                     "parse::entity",
                                     format!("Entity reference &{name}; is not expanded"),
                                     span,
                                     "bpmnkit expands only XML's predefined entities and character references; DTD entities are never expanded",
                                 ));
-                            }
                         }
                     }
-                    Event::DocType(d) => {
-                        let body: &str = &d;
-                        if (body.contains("<!ENTITY")
-                            || body.contains("SYSTEM")
-                            || body.contains("PUBLIC"))
-                            && !self.doctype_warned
-                        {
-                            self.doctype_warned = true;
-                            self.diagnostics.push(
+                }
+                Token::DocType(body) => {
+                    if (body.contains("<!ENTITY")
+                        || body.contains("SYSTEM")
+                        || body.contains("PUBLIC"))
+                        && !self.doctype_warned
+                    {
+                        self.doctype_warned = true;
+                        self.diagnostics.push(
                                 Diagnostic::warning(
                                     "parse::doctype",
                                     "DOCTYPE declarations are ignored: no entity is expanded and no external DTD is read",
@@ -928,11 +913,10 @@ impl<'a> Reader<'a> {
                                 .with_span(span)
                                 .with_help("remove the DOCTYPE; BPMN files do not need one"),
                             );
-                        }
                     }
-                    Event::Eof => return Ok(None),
-                    Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
                 }
+                Token::Eof => return Ok(None),
+                Token::Other => {}
             }
         }
     }
