@@ -6,6 +6,7 @@ pub mod args;
 pub mod commands;
 pub mod files;
 pub mod output;
+pub mod pages;
 
 use std::io::Write;
 
@@ -65,6 +66,7 @@ pub fn write_stdout(text: &str) -> std::io::Result<()> {
 /// Runs a parsed command line.
 #[must_use]
 pub fn run(cli: Cli) -> ExitStatus {
+    pages::fit_to_inputs(&cli.command);
     let result = match cli.command {
         Command::Inspect(args) => commands::inspect::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
