@@ -228,8 +228,11 @@ impl CellIndex {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn span(&self, lo: f64, hi: f64, origin: f64, n: usize) -> (u32, u32) {
         // `as` truncates and saturates: below the grid (and NaN) gives 0, like flooring
-        // and clamping would, beyond it a huge value (no `floor`: a libm call)
-        let c = |v: f64| (((v - origin) * self.inv) as usize).min(n - 1) as u32;
+        // and clamping would, beyond it a huge value (no `floor`: a libm call). To `u32`
+        // rather than `usize`: fewer instructions (no fix-up for values past 2^63), and
+        // the cell counts fit (see `new`)
+        let last = (n - 1) as u32;
+        let c = |v: f64| (((v - origin) * self.inv) as u32).min(last);
         (c(lo), c(hi))
     }
 
