@@ -129,7 +129,7 @@ const CROSSING_BOUNDS: &[(&str, usize, usize)] = &[
     ("global-onboarding", 0, 0),
     ("invoice-approval", 0, 0),
     ("new-hire-checklist", 0, 0),
-    ("opportunity-management", 0, 2),
+    ("opportunity-management", 0, 0),
     ("order-to-cash", 0, 1),
     ("purchase-order", 0, 0),
     ("quote-approval", 0, 0),
