@@ -130,6 +130,8 @@ pub(crate) struct Out {
     pub height: f64,
     /// Crossings of the routes: (between sequence flows, between any edges).
     pub score: (usize, usize),
+    /// Message flows that meet a node on its far side (see [`Router::message_round`]).
+    pub detours: usize,
 }
 
 /// Size of a boundary event.
@@ -226,8 +228,11 @@ impl CellIndex {
     #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
     fn span(&self, lo: f64, hi: f64, origin: f64, n: usize) -> (u32, u32) {
         // `as` truncates and saturates: below the grid (and NaN) gives 0, like flooring
-        // and clamping would, beyond it a huge value (no `floor`: a libm call)
-        let c = |v: f64| (((v - origin) * self.inv) as usize).min(n - 1) as u32;
+        // and clamping would, beyond it a huge value (no `floor`: a libm call). To `u32`
+        // rather than `usize`: fewer instructions (no fix-up for values past 2^63), and
+        // the cell counts fit (see `new`)
+        let last = (n - 1) as u32;
+        let c = |v: f64| (((v - origin) * self.inv) as u32).min(last);
         (c(lo), c(hi))
     }
 
@@ -984,12 +989,15 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
         seg_index: CellIndex::new(pt(0.0, 0.0), pt(0.0, 0.0), 0),
         tracks: HashMap::default(),
         ends: spec.edges.iter().map(|e| (e.from, e.to)).collect(),
+        dummies: Vec::new(),
+        released: vec![false; spec.edges.len()],
     };
     router.build_obstacles(&chains);
     let mut edges_out = vec![Vec::new(); spec.edges.len()];
     // Forward flows first (in order), then message flows, loops and associations: later
     // edges pick the route with the fewest crossings against what is already placed.
     let mut known_zero = true;
+    let mut messages = Vec::new();
     for pass in 0..4 {
         for (i, e) in spec.edges.iter().enumerate() {
             let p = match e.kind {
@@ -1000,6 +1008,9 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             };
             if p != pass {
                 continue;
+            }
+            if p == 1 {
+                messages.push(i);
             }
             let (pts, count) = router.route_counted(i, &chains[i]);
             known_zero &= count == Some(0);
@@ -1024,8 +1035,14 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
                 continue;
             }
             router.unregister(i);
+            // other routes may run through its dummy cells now: a new route must keep
+            // clear of them
+            let released = std::mem::take(&mut router.released[i]);
             let pts = router.route(i, &chains[i]);
-            if pts.len() >= 2 && router.crossings_with_placed(i, &pts) < old {
+            if pts.len() >= 2
+                && router.crossings_with_placed(i, &pts) < old
+                && (!released || router.clear(i, &pts))
+            {
                 edges_out[i] = pts;
                 changed = true;
             }
@@ -1044,6 +1061,10 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             height = height.max(p.y);
         }
     }
+    let detours = messages
+        .iter()
+        .filter(|&&i| router.detour(i, &edges_out[i]))
+        .count();
     let group = (0..nv).map(|v| (vcomp[v], vband[v])).collect();
     let work = router.seg_index.visits.get() + router.obstacle_index.visits.get();
     Built {
@@ -1056,6 +1077,7 @@ fn build(spec: &Spec, g: &Graph, rank: &[usize], tweaks: &Tweaks) -> Built {
             width,
             height,
             score,
+            detours,
         },
         score,
         crossing,
@@ -1406,11 +1428,18 @@ struct Router<'a> {
     seg_index: CellIndex,
     tracks: HashMap<(u8, i64), usize>,
     ends: Vec<(End, End)>,
+    /// Per edge: its dummy cells, a range of `obstacles`.
+    dummies: Vec<std::ops::Range<usize>>,
+    /// Per edge: whether its route keeps out of its dummy cells, which then block no
+    /// other edge (see [`Router::release`]).
+    released: Vec<bool>,
 }
 
 impl Router<'_> {
     fn build_obstacles(&mut self, chains: &Csr<usize>) {
+        self.dummies.reserve(chains.start.len().saturating_sub(1));
         for (i, chain) in chains.iter().enumerate() {
+            let first = self.obstacles.len();
             for &d in chain.iter().skip(1).take(chain.len().saturating_sub(2)) {
                 let r = self.vrank[d];
                 let y = self.ry(d);
@@ -1426,6 +1455,7 @@ impl Router<'_> {
                     part: None,
                 });
             }
+            self.dummies.push(first..self.obstacles.len());
         }
         for (v, b) in self.nodes.iter().enumerate() {
             self.obstacles.push(Obstacle {
@@ -1580,8 +1610,10 @@ impl Router<'_> {
             let (a, b) = (w[0], w[1]);
             let free = self.obstacle_index.each(a, b, |i| {
                 let o = &self.obstacles[i];
-                if o.owner == Some(edge) {
-                    return true;
+                if let Some(owner) = o.owner {
+                    if owner == edge || self.released[owner] {
+                        return true;
+                    }
                 }
                 let own = |e: End| match (e, o.part) {
                     (End::Node(v), None | Some(LABEL)) => v == o.node,
@@ -1627,15 +1659,18 @@ impl Router<'_> {
         true
     }
 
-    /// Crossings of a candidate with the edges placed so far (other than `skip`).
+    /// Crossings of a candidate for edge `skip` with the edges placed so far, weighted
+    /// as [`cost`] weighs them: a crossing of two sequence flows counts 3, any other 1
+    /// (so a route would rather cross a message flow than a sequence flow).
     fn crossings_with_placed(&self, skip: usize, pts: &[Point]) -> usize {
+        let flow = |e: usize| self.spec.edges[e].kind == EdgeKind::Flow;
         let mut n = 0;
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
             self.seg_index.each(a, b, |i| {
                 let (c, d, e) = self.all[i];
                 if e != GONE && e != skip && super::metrics::cross(a, b, c, d) {
-                    n += 1;
+                    n += if flow(e) && flow(skip) { 3 } else { 1 };
                 }
                 true
             });
@@ -1646,6 +1681,11 @@ impl Router<'_> {
     /// The clear candidate with the fewest crossings, then the fewest bends (earlier ones
     /// win ties).
     fn best(&self, edge: usize, cands: Vec<Vec<Point>>) -> Option<Vec<Point>> {
+        self.best_scored(edge, cands).map(|(_, c)| c)
+    }
+
+    /// [`Router::best`] with its (weighted) crossings.
+    fn best_scored(&self, edge: usize, cands: Vec<Vec<Point>>) -> Option<(usize, Vec<Point>)> {
         let mut best: Option<((usize, usize), Vec<Point>)> = None;
         for c in cands {
             let k = (self.crossings_with_placed(edge, &c), c.len());
@@ -1657,7 +1697,7 @@ impl Router<'_> {
             }
             best = Some((k, c));
         }
-        best.map(|(_, c)| c)
+        best.map(|((k, _), c)| (k, c))
     }
 
     /// Crossings between placed edges, (sequence flows only, all), and the edges that
@@ -1698,7 +1738,16 @@ impl Router<'_> {
         }
     }
 
+    /// Places an edge's route, and frees its dummy cells for other routes when the route
+    /// keeps out of them (a preferred shape, or a row change out of the way).
+    #[inline]
     fn register(&mut self, edge: usize, pts: &[Point]) {
+        if let Some(cells) = self.dummies.get(edge).filter(|c| !c.is_empty()) {
+            let cells = &self.obstacles[cells.clone()];
+            self.released[edge] = !pts
+                .windows(2)
+                .any(|w| cells.iter().any(|o| seg_hits(w[0], w[1], &o.rect)));
+        }
         for w in pts.windows(2) {
             let (a, b) = (w[0], w[1]);
             let k = self.all.len();
@@ -2147,6 +2196,104 @@ impl Router<'_> {
         x
     }
 
+    /// Whether a message flow's route meets a node end on its far side.
+    fn detour(&self, edge: usize, pts: &[Point]) -> bool {
+        let (from, to) = self.ends[edge];
+        let (Some(&first), Some(&last)) = (pts.first(), pts.last()) else {
+            return false;
+        };
+        let (Some(a), Some(b)) = (self.shape_of(from), self.shape_of(to)) else {
+            return false;
+        };
+        let down = a.center().y < b.center().y;
+        let far = |e: End, p: Point, bounds: Bounds, away_up: bool| {
+            matches!(e, End::Node(_))
+                && if away_up {
+                    p.y < bounds.center().y
+                } else {
+                    p.y > bounds.center().y
+                }
+        };
+        far(from, first, a, down) || far(to, last, b, !down)
+    }
+
+    /// Message flow routes with at least one node end met on its far side (the side
+    /// away from the other end): out of that side into the channel beyond the node's
+    /// row, along it to a column centre or gap in `span`, along the column, and into the
+    /// other end on its near or far side the same way.
+    fn message_round(
+        &self,
+        from: End,
+        to: End,
+        down: bool,
+        (ay, by): (f64, f64),
+        span: (usize, usize),
+    ) -> Vec<Vec<Point>> {
+        let mut out = Vec::new();
+        if matches!(from, End::Sat(..)) || matches!(to, End::Sat(..)) {
+            return out;
+        }
+        // (border y, channel y, port x) of an end's bottom or top side; `None` for a pool
+        let side = |e: End, bottom: bool| -> Option<(f64, f64, f64)> {
+            let End::Node(v) = e else { return None };
+            let b = self.nodes[v];
+            Some(if bottom {
+                (
+                    b.bottom(),
+                    self.channel_below(v).0,
+                    self.port_x(e, true, b.center().x),
+                )
+            } else {
+                (b.y, self.channel_above(v).0, b.center().x)
+            })
+        };
+        for (far_a, far_b) in [(true, false), (false, true), (true, true)] {
+            // the source's far side is its top when it lies above the target
+            let a = if far_a {
+                match side(from, !down) {
+                    Some(s) => Some(s),
+                    None => continue,
+                }
+            } else {
+                side(from, down)
+            };
+            let b = if far_b {
+                match side(to, down) {
+                    Some(s) => Some(s),
+                    None => continue,
+                }
+            } else {
+                side(to, !down)
+            };
+            let (ay, by) = (a.map_or(ay, |s| s.0), b.map_or(by, |s| s.0));
+            for r in span.0..=span.1 {
+                for x in [
+                    self.cx_col[r],
+                    self.gap_x(Some(r)),
+                    self.gap_x(r.checked_sub(1)),
+                ] {
+                    for k in [0.0, TRACK, -TRACK] {
+                        let mut p = Vec::with_capacity(6);
+                        match a {
+                            Some((_, ch, ax)) => {
+                                p.extend([pt(ax, ay), pt(ax, ch + k), pt(x, ch + k)]);
+                            }
+                            None => p.push(pt(x, ay)),
+                        }
+                        match b {
+                            Some((_, ch, bx)) => {
+                                p.extend([pt(x, ch - k), pt(bx, ch - k), pt(bx, by)]);
+                            }
+                            None => p.push(pt(x, by)),
+                        }
+                        out.push(simplify(p));
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Message flows: vertical between pools.
     fn message(&mut self, edge: usize) -> Vec<Point> {
         let (from, to) = self.ends[edge];
@@ -2269,7 +2416,23 @@ impl Router<'_> {
                 }
             }
         }
-        if let Some(c) = self.best(edge, cands) {
+        let near = self.best_scored(edge, cands);
+        if let Some((0, c)) = near {
+            return c;
+        }
+        // Every route between the facing sides crosses something (e.g. a loop closes over
+        // the end's facing side): round an end's row instead, out of its far side.
+        if let Some((c0, c1)) = cols.iter().min().zip(cols.iter().max()) {
+            let ncols = self.cx_col.len();
+            let span = (c0.saturating_sub(2), (c1 + 2).min(ncols.saturating_sub(1)));
+            let round = self.message_round(from, to, down, (ay, by), span);
+            if let Some((k, c)) = self.best_scored(edge, round) {
+                if near.as_ref().is_none_or(|n| k < n.0) {
+                    return c;
+                }
+            }
+        }
+        if let Some((_, c)) = near {
             return c;
         }
         // Four bends: out of the source's row, along a column gap, into the target's row.

@@ -470,9 +470,16 @@ impl<'a> Ctx<'a> {
             }
         }
         let queued = self.collapsed.len();
-        let mut best: Option<(usize, PlaneParts, HashSet<ElementId>, Vec<ElementId>)> = None;
+        // (crossings, message flows round a node's far side): detours only break ties
+        #[allow(clippy::type_complexity)]
+        let mut best: Option<(
+            (usize, usize),
+            PlaneParts,
+            HashSet<ElementId>,
+            Vec<ElementId>,
+        )> = None;
         for order in orders {
-            if best.as_ref().is_some_and(|b| b.0 == 0) {
+            if best.as_ref().is_some_and(|b| b.0 == (0, 0)) {
                 break;
             }
             self.collapsed.truncate(queued);
@@ -490,13 +497,14 @@ impl<'a> Ctx<'a> {
         parts
     }
 
-    /// The pools of a collaboration in a given order, with the cost of their crossings.
+    /// The pools of a collaboration in a given order, with the cost of their crossings
+    /// and the number of message flows that had to go round a node (see `grid`).
     fn pools(
         &mut self,
         collab: ElementId,
         entries: Vec<(Option<ElementId>, Option<ElementId>)>,
         pooled: &mut HashSet<ElementId>,
-    ) -> (PlaneParts, usize) {
+    ) -> (PlaneParts, (usize, usize)) {
         let m = self.model;
         let mut bands: Vec<BandIn> = Vec::new();
         let mut band_of: HashMap<ElementId, usize> = HashMap::default();
@@ -608,7 +616,10 @@ impl<'a> Ctx<'a> {
         let late = late_crossings(&edges, grid_edges);
         translate(&mut shapes, &mut edges, ORIGIN.x, ORIGIN.y);
         let (flows, all) = placed.out.score;
-        ((collab, shapes, edges), 3 * flows + all + late)
+        (
+            (collab, shapes, edges),
+            (3 * flows + all + late, placed.out.detours),
+        )
     }
 
     /// A process without a pool (lanes still become bands).
