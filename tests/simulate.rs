@@ -614,3 +614,15 @@ fn error_without_a_catch_in_its_sub_process_propagates_outwards() {
     assert_eq!(s.cases_failed, 0);
     close("analytic", r.analytic.unwrap().cycle_time.mean, 375.0, 0.02);
 }
+
+#[test]
+fn interrupting_event_sub_process_keeps_the_sub_process_boundary_timer() {
+    // The event sub-process replaces the rest of the sub-process, not the sub-process:
+    // its 450 s timer still interrupts the repair that would have run to 500 s.
+    let r = thrown_case("event_subprocess_timer");
+    let s = r.simulation.unwrap();
+    close("mean", s.cycle_time.mean, 0.7 * 350.0 + 0.3 * 460.0, 0.02);
+    close("timeouts", count(&s, "T"), 0.3 * 20_000.0, 0.04);
+    assert_eq!(s.cycle_time.max, 460.0);
+    assert_eq!(count(&s, "H"), 0.0);
+}

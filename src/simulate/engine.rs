@@ -170,6 +170,10 @@ struct Frame {
     /// The sub-process node in the parent (NONE for the case root).
     node: u32,
     epoch: u32,
+    /// Generation of the instance, for its boundary events: changes when the frame is
+    /// freed or starts another iteration, but not when an interrupting event sub-process
+    /// clears the rest of the instance (the instance, and its boundary events, go on).
+    generation: u32,
     alive: bool,
     /// A group frame holds the parallel instances of a multi-instance sub-process.
     group: bool,
@@ -320,7 +324,8 @@ impl Engine<'_> {
                 }
             }
             Kind::SubBoundary => {
-                if self.live(ev.frame, ev.epoch) {
+                let f = &self.frames[ev.frame as usize];
+                if f.alive && f.generation == ev.epoch {
                     self.sub_boundary(ev.frame, ev.aux());
                     self.drain();
                 }
@@ -403,6 +408,7 @@ impl Engine<'_> {
         let f = &mut self.frames[id as usize];
         f.alive = false;
         f.epoch = f.epoch.wrapping_add(1);
+        f.generation = f.generation.wrapping_add(1);
         self.free_frames.push(id);
     }
 
@@ -822,7 +828,7 @@ impl Engine<'_> {
         };
         if iter == 0 {
             // Boundary events of the sub-process.
-            let epoch = self.frames[target as usize].epoch;
+            let epoch = self.frames[target as usize].generation;
             let (ba, bb) = n.bounds;
             for bi in ba..bb {
                 let bd = net.bounds[bi as usize];
@@ -1084,6 +1090,7 @@ impl Engine<'_> {
             let f = &mut self.frames[frame as usize];
             f.iter = iter + 1;
             f.epoch = f.epoch.wrapping_add(1);
+            f.generation = f.generation.wrapping_add(1);
             f.slots.iter_mut().for_each(|x| *x = 0);
             f.limits.iter_mut().for_each(|x| *x = 0);
             f.pos.iter_mut().for_each(|x| *x = 0);
