@@ -503,3 +503,126 @@ fn horizon_stops_arrivals() {
     );
     assert_eq!(r.simulation.unwrap().cases_completed, 11);
 }
+
+/// Executions of an activity per replication (0 when it never ran).
+fn count(s: &simulate::SimSummary, id: &str) -> f64 {
+    s.activities
+        .iter()
+        .find(|a| a.id == id)
+        .map_or(0.0, |a| a.count)
+}
+
+fn thrown_case(name: &str) -> SimReport {
+    let p = prepare(
+        &fixture(&format!("{name}.bpmn")),
+        Some(&fixture(&format!("{name}.scenario.json"))),
+    );
+    run(&p, 20_000, 1, Method::Both)
+}
+
+#[test]
+fn error_end_event_leaves_the_sub_process_by_its_error_boundary() {
+    // 30% of the cases reach the sub-process's error end event: they leave by the
+    // boundary event catching that error (100 + 1000 s), the others finish it (350 s).
+    let r = thrown_case("error_boundary");
+    let s = r.simulation.unwrap();
+    close("mean", s.cycle_time.mean, 0.7 * 350.0 + 0.3 * 1100.0, 0.02);
+    assert_eq!(s.cycle_time.max, 1100.0);
+    close("handled", count(&s, "H"), 0.3 * 20_000.0, 0.04);
+    close("shipped", count(&s, "C"), 0.7 * 20_000.0, 0.04);
+    // The boundary event for another error never fires, and nothing fires by chance.
+    assert_eq!(count(&s, "X"), 0.0);
+    assert_eq!(s.cases_failed, 0);
+    // Computed on the grid, not sampled: the error end event is an exclusive exit.
+    let a = r.analytic.unwrap();
+    assert!(!a.approximate, "{}", a.note);
+    close("analytic", a.cycle_time.mean, 575.0, 0.005);
+    close("analytic p95", a.cycle_time.p95, 1100.0, 0.005);
+    assert!(
+        !r.notes.iter().any(|n| n.contains("probability 0.1")),
+        "{:?}",
+        r.notes
+    );
+}
+
+#[test]
+fn escalation_fires_a_non_interrupting_boundary_and_the_sub_process_goes_on() {
+    // 40% escalate at 100 s: the manager is notified (1000 s) while the sub-process and
+    // the shipping go on, so those cases take 1100 s; the others 350 s.
+    let r = thrown_case("escalation");
+    let s = r.simulation.unwrap();
+    close("mean", s.cycle_time.mean, 0.6 * 350.0 + 0.4 * 1100.0, 0.02);
+    close("notified", count(&s, "N"), 0.4 * 20_000.0, 0.04);
+    assert_eq!(count(&s, "B"), 20_000.0);
+    assert_eq!(count(&s, "C"), 20_000.0);
+    close("analytic", r.analytic.unwrap().cycle_time.mean, 650.0, 0.02);
+}
+
+#[test]
+fn cancel_end_event_leaves_the_transaction_by_its_cancel_boundary() {
+    let r = thrown_case("transaction_cancel");
+    let s = r.simulation.unwrap();
+    close("mean", s.cycle_time.mean, 0.75 * 350.0 + 0.25 * 600.0, 0.02);
+    close("refunds", count(&s, "R"), 0.25 * 20_000.0, 0.04);
+    close("shipped", count(&s, "C"), 0.75 * 20_000.0, 0.04);
+    let a = r.analytic.unwrap();
+    assert!(!a.approximate, "{}", a.note);
+    close("analytic", a.cycle_time.mean, 412.5, 0.005);
+}
+
+#[test]
+fn uncaught_error_ends_the_case_as_failed() {
+    // 20% of the cases hit an error nothing catches at 300 s and end there.
+    let r = thrown_case("uncaught_error");
+    let s = r.simulation.unwrap();
+    assert_eq!(s.cases_completed, 20_000);
+    close("failed", s.cases_failed as f64, 0.2 * 20_000.0, 0.04);
+    close("mean", s.cycle_time.mean, 0.8 * 350.0 + 0.2 * 300.0, 0.01);
+    assert_eq!(count(&s, "C"), 20_000.0 - s.cases_failed as f64);
+    // The analytic estimate samples the engine without contention, and says so.
+    let a = r.analytic.unwrap();
+    assert!(
+        a.approximate && a.note.contains("error end event nothing catches"),
+        "{}",
+        a.note
+    );
+    close("analytic", a.cycle_time.mean, 340.0, 0.01);
+}
+
+#[test]
+fn event_sub_process_catches_the_error_before_the_boundary_does() {
+    // The error start event of the event sub-process in the same scope wins over the
+    // sub-process's catch-all boundary: the repair runs (400 s) and the sub-process then
+    // completes normally, so shipping follows.
+    let r = thrown_case("event_subprocess");
+    let s = r.simulation.unwrap();
+    close("mean", s.cycle_time.mean, 0.7 * 350.0 + 0.3 * 550.0, 0.02);
+    close("repairs", count(&s, "F"), 0.3 * 20_000.0, 0.04);
+    assert_eq!(count(&s, "H"), 0.0);
+    assert_eq!(count(&s, "C"), 20_000.0);
+    close("analytic", r.analytic.unwrap().cycle_time.mean, 410.0, 0.02);
+}
+
+#[test]
+fn error_without_a_catch_in_its_sub_process_propagates_outwards() {
+    // The inner sub-process has no boundary event: the outer one's catch-all catches it.
+    let r = thrown_case("error_propagation");
+    let s = r.simulation.unwrap();
+    close("mean", s.cycle_time.mean, 0.5 * 350.0 + 0.5 * 400.0, 0.02);
+    close("handled", count(&s, "H"), 0.5 * 20_000.0, 0.04);
+    close("continued", count(&s, "B"), 0.5 * 20_000.0, 0.04);
+    assert_eq!(s.cases_failed, 0);
+    close("analytic", r.analytic.unwrap().cycle_time.mean, 375.0, 0.02);
+}
+
+#[test]
+fn interrupting_event_sub_process_keeps_the_sub_process_boundary_timer() {
+    // The event sub-process replaces the rest of the sub-process, not the sub-process:
+    // its 450 s timer still interrupts the repair that would have run to 500 s.
+    let r = thrown_case("event_subprocess_timer");
+    let s = r.simulation.unwrap();
+    close("mean", s.cycle_time.mean, 0.7 * 350.0 + 0.3 * 460.0, 0.02);
+    close("timeouts", count(&s, "T"), 0.3 * 20_000.0, 0.04);
+    assert_eq!(s.cycle_time.max, 460.0);
+    assert_eq!(count(&s, "H"), 0.0);
+}

@@ -14,6 +14,13 @@
 //! `T | T < c` on the normal path with probability `P(T < c)`, the constant `c` on the
 //! timer's path otherwise.
 //!
+//! A sub-process whose only boundary events are interrupting ones caught from inside
+//! (error, cancel, interrupting escalation) and with no parallel flow inside is drawn into
+//! its parent's graph: a throw is an edge straight to the boundary event that catches it,
+//! so an exclusive choice of the error end event is a mixture like any other. Other
+//! throws (non-interrupting escalations, event sub-processes, uncaught errors, errors
+//! caught further out) are sampled.
+//!
 //! This is exact (up to the grid step) for block-structured models. When the reduction
 //! gets stuck (unstructured models, other boundary events, event-based gateways, terminate
 //! events), the distribution is instead sampled from the engine with unlimited resources
@@ -23,7 +30,7 @@ use serde::Serialize;
 
 use super::dist::{Dist, Shape};
 use super::engine::{self, RunSpec};
-use super::net::{Net, NodeKind, Repeat};
+use super::net::{Catch, Net, NodeKind, Repeat, Trigger};
 use super::stats::{Stat, percentile};
 
 /// Points of the time grid.
@@ -183,6 +190,15 @@ fn activity_expr(net: &Net, node: u32) -> Result<Expr, Fail> {
         NodeKind::Catch { dist } => Expr::Leaf(dist, None),
         NodeKind::EventGw => return Err("an event-based gateway".to_owned()),
         NodeKind::Terminate => return Err("a terminate end event".to_owned()),
+        NodeKind::Throw { throw } => match net.throws[throw as usize].catch {
+            Catch::Ignored => Expr::Zero,
+            Catch::Uncaught => return Err("an error end event nothing catches".to_owned()),
+            Catch::Boundary { .. } | Catch::EventSub { .. } => {
+                return Err(
+                    "an error, escalation or cancel event caught further out than the boundary of its own sub-process, or without interrupting it".to_owned(),
+                );
+            }
+        },
         _ => Expr::Zero,
     };
     Ok(match n.repeat {
@@ -193,12 +209,54 @@ fn activity_expr(net: &Net, node: u32) -> Result<Expr, Fail> {
     })
 }
 
+/// Whether a sub-process is drawn into its parent's graph instead of being one block: it
+/// runs once and its only boundary events are interrupting ones that events thrown
+/// inside it trigger (errors, cancels, interrupting escalations). Its flow then leaves
+/// either by its end (the sub-process's own outgoing flows) or by a throw, straight to
+/// the boundary event that catches it, which is an exclusive choice the reduction
+/// handles like any other.
+fn inlined(net: &Net, n: u32) -> bool {
+    let node = &net.nodes[n as usize];
+    let NodeKind::Sub { scope, .. } = node.kind else {
+        return false;
+    };
+    let (a, b) = node.bounds;
+    a < b
+        && node.repeat == Repeat::Once
+        && net.bounds[a as usize..b as usize]
+            .iter()
+            .all(|bd| bd.interrupting && bd.trigger == Trigger::Thrown)
+        && net.scopes[scope as usize].event_subs.is_empty()
+        && net.scopes[scope as usize].starts.len() == 1
+        // One token at a time inside: a throw that ends one of several parallel branches
+        // would cut the others short, which no block of the reduction expresses.
+        && net.nodes.iter().filter(|m| m.scope == scope).all(|m| {
+            !matches!(m.kind, NodeKind::And { .. } | NodeKind::Or { .. })
+                && (m.kind == NodeKind::Xor || m.out.1 - m.out.0 <= 1)
+        })
+}
+
+/// The nodes of a scope, with those of the sub-processes drawn into it ([`inlined`]).
+fn graph_members(net: &Net, scope: u32, out: &mut Vec<u32>) {
+    for i in 0..net.nodes.len() {
+        if net.nodes[i].scope != scope {
+            continue;
+        }
+        let n = u32::try_from(i).unwrap_or(0);
+        out.push(n);
+        if let (true, NodeKind::Sub { scope: inner, .. }) = (inlined(net, n), net.nodes[i].kind) {
+            graph_members(net, inner, out);
+        }
+    }
+}
+
 fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
-    let members: Vec<u32> = (0..net.nodes.len())
-        .filter(|&i| net.nodes[i].scope == scope)
-        .map(|i| u32::try_from(i).unwrap_or(0))
-        .collect();
+    let mut members = Vec::new();
+    graph_members(net, scope, &mut members);
     let starts = &net.scopes[scope as usize].starts;
+    if !net.scopes[scope as usize].event_subs.is_empty() {
+        return Err("an event sub-process".to_owned());
+    }
     if starts.len() != 1 {
         return Err("several start nodes".to_owned());
     }
@@ -212,9 +270,90 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
         edges: Vec::new(),
     };
     g.join[sink] = JoinKind::Sink;
+    // Where a token that ends in a scope goes: the sink for this scope, the `out` vertex of
+    // the sub-process for an inlined one (which then waits for all of them, like a sink).
+    let exit = |s: u32| -> usize {
+        if s == scope {
+            return sink;
+        }
+        members
+            .iter()
+            .position(
+                |&m| matches!(net.nodes[m as usize].kind, NodeKind::Sub { scope: x, .. } if x == s),
+            )
+            .map_or(sink, |i| 2 * i + 1)
+    };
     for (i, &n) in members.iter().enumerate() {
         let node = &net.nodes[n as usize];
         let (vin, vout) = (2 * i, 2 * i + 1);
+        if let (true, NodeKind::Sub { scope: inner, act }) = (inlined(net, n), node.kind) {
+            let start = net.scopes[inner as usize].starts.first().copied().map(idx);
+            let Some(j) = start.filter(|&j| j != usize::MAX) else {
+                return Err("a sub-process without a start".to_owned());
+            };
+            // Entering counts a visit; the inner flow runs to `vout`, a join that waits
+            // for all inner tokens, and on along the sub-process's flows.
+            g.edges.push(Edge {
+                from: vin,
+                to: 2 * j,
+                expr: Expr::Leaf(u32::MAX, Some(act)),
+                prob: 1.0,
+                alive: true,
+            });
+            g.join[vout] = JoinKind::Sink;
+            g.split[vout] = SplitKind::And;
+            let (a, b) = node.out;
+            if a == b {
+                g.edges.push(Edge {
+                    from: vout,
+                    to: exit(node.scope),
+                    expr: Expr::Zero,
+                    prob: 1.0,
+                    alive: true,
+                });
+            }
+            for k in a..b {
+                let j = idx(net.succ[k as usize]);
+                if j == usize::MAX {
+                    return Err("a flow leaves the scope".to_owned());
+                }
+                g.edges.push(Edge {
+                    from: vout,
+                    to: 2 * j,
+                    expr: Expr::Zero,
+                    prob: 1.0,
+                    alive: true,
+                });
+            }
+            continue;
+        }
+        if let NodeKind::Throw { throw } = node.kind {
+            if let Catch::Boundary { host, bound } = net.throws[throw as usize].catch {
+                // Thrown to an inlined sub-process's boundary event: the token goes there
+                // (the catch interrupts the sub-process, so nothing else of it is left).
+                let j = idx(net.bounds[bound as usize].node);
+                if idx(host) == usize::MAX || j == usize::MAX || !inlined(net, host) {
+                    return Err(
+                        "an error, escalation or cancel event caught further out than the boundary of its own sub-process, or without interrupting it".to_owned(),
+                    );
+                }
+                g.edges.push(Edge {
+                    from: vin,
+                    to: vout,
+                    expr: Expr::Zero,
+                    prob: 1.0,
+                    alive: true,
+                });
+                g.edges.push(Edge {
+                    from: vout,
+                    to: 2 * j,
+                    expr: Expr::Zero,
+                    prob: 1.0,
+                    alive: true,
+                });
+                continue;
+            }
+        }
         if let (Some(c), NodeKind::Task { act }) = (timer_cut(net, n)?, node.kind) {
             // vin → split: before the timer (T | T < c) → vout, or the timer fires at c →
             // the boundary event with the earliest timer.
@@ -258,7 +397,7 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
             if a == b {
                 g.edges.push(Edge {
                     from: vout,
-                    to: sink,
+                    to: exit(node.scope),
                     expr: Expr::Zero,
                     prob: 1.0,
                     alive: true,
@@ -303,7 +442,7 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
         if a == b {
             g.edges.push(Edge {
                 from: vout,
-                to: sink,
+                to: exit(node.scope),
                 expr: Expr::Zero,
                 prob: 1.0,
                 alive: true,
@@ -335,6 +474,21 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
         }
     }
     let source = 2 * idx(starts[0]);
+    // Parts no token can reach (such as the path after a boundary event that nothing
+    // thrown reaches) never run: drop them.
+    loop {
+        let dead: Vec<usize> = (0..g.edges.len())
+            .filter(|&e| {
+                g.edges[e].alive && g.edges[e].from != source && g.ins(g.edges[e].from).is_empty()
+            })
+            .collect();
+        if dead.is_empty() {
+            break;
+        }
+        for e in dead {
+            g.edges[e].alive = false;
+        }
+    }
     reduce(&mut g, source, sink)
 }
 

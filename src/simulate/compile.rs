@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::calendar::{self, Calendar};
 use super::dist::{Dist, Shape};
-use super::net::{Activity, Boundary, Net, Node, NodeKind, Pool, Repeat, Scope, Trigger, Unit};
+use super::net::{
+    Activity, Boundary, Catch, Net, Node, NodeKind, Pool, Repeat, Scope, Throw, Trigger, Unit,
+};
 use super::scenario::{DistSpec, Scenario, TimePeriod};
 use super::{SimError, defaults};
 use crate::model::{ElementId, Kind, Model};
@@ -317,6 +319,9 @@ struct Builder<'a> {
     resource_units: HashMap<String, (u32, u32)>,
     default_pools: HashMap<String, u32>,
     used_ids: HashSet<String>,
+    /// Thrown events to resolve once every node and boundary event is known:
+    /// (node, index into `Net::throws`).
+    pending_throws: Vec<u32>,
 }
 
 /// Compiles a model and scenario into a net.
@@ -337,6 +342,7 @@ pub fn compile(model: &Model, process: ElementId, sc: &Scenario) -> Result<(Net,
             succ: Vec::new(),
             prob: Vec::new(),
             bounds: Vec::new(),
+            throws: Vec::new(),
             scopes: Vec::new(),
             acts: Vec::new(),
             elig: Vec::new(),
@@ -356,6 +362,7 @@ pub fn compile(model: &Model, process: ElementId, sc: &Scenario) -> Result<(Net,
         resource_units: HashMap::new(),
         default_pools: HashMap::new(),
         used_ids: HashSet::new(),
+        pending_throws: Vec::new(),
     };
     if sc.arrival_time_distribution.is_none() {
         b.notes.push(defaults::ARRIVAL_NOTE.to_owned());
@@ -521,20 +528,34 @@ impl Builder<'_> {
         self.net.scopes.push(Scope::default());
         let mut local = 0u32;
         let mut slots = 0u32;
+        let mut event_subs = Vec::new();
         let els: Vec<ElementId> = self.model.flow_nodes(scope_el).map(|(id, _)| id).collect();
         for &el in &els {
             let e = self.model.el(el);
-            if e.kind.is_sub_process() && e.bool_attr("triggeredByEvent").unwrap_or(false) {
-                self.notes
-                    .push(format!("event sub-process {} is not simulated", e.id_str()));
+            let is_event_sub =
+                e.kind.is_sub_process() && e.bool_attr("triggeredByEvent").unwrap_or(false);
+            if is_event_sub && !self.catches_thrown(el) {
+                self.notes.push(format!(
+                    "event sub-process {} is not simulated (only error and escalation start events are)",
+                    e.id_str()
+                ));
                 continue;
             }
             if e.bool_attr("isForCompensation").unwrap_or(false) {
                 continue;
             }
             let n_in = u32::try_from(e.links.incoming.len()).unwrap_or(0);
+            let thrown = thrown_def(self.model, el).is_some();
             let kind = match &e.kind {
                 Kind::StartEvent => NodeKind::Start,
+                Kind::EndEvent | Kind::IntermediateThrowEvent if thrown => {
+                    let throw = u32::try_from(self.net.throws.len()).unwrap_or(u32::MAX);
+                    self.net.throws.push(Throw {
+                        catch: Catch::Ignored,
+                        ends: e.kind == Kind::EndEvent,
+                    });
+                    NodeKind::Throw { throw }
+                }
                 Kind::EndEvent => {
                     if self
                         .model
@@ -579,6 +600,12 @@ impl Builder<'_> {
             let repeat = self.repeat(el)?;
             let idx = u32::try_from(self.net.nodes.len()).unwrap_or(u32::MAX);
             self.node_of.insert(el, idx);
+            if is_event_sub {
+                event_subs.push(idx);
+            }
+            if thrown {
+                self.pending_throws.push(idx);
+            }
             self.net.nodes.push(Node {
                 kind,
                 scope,
@@ -595,6 +622,7 @@ impl Builder<'_> {
         let s = &mut self.net.scopes[scope as usize];
         s.n_nodes = local;
         s.n_slots = slots;
+        s.event_subs = event_subs;
         Ok(scope)
     }
 
@@ -789,6 +817,7 @@ impl Builder<'_> {
             self.net.nodes[i].out = (first, last);
         }
         // Boundary events.
+        let mut thrown_bounds: Vec<(u32, ElementId)> = Vec::new();
         for i in 0..n_nodes {
             let el = self.net.nodes[i].element;
             let first = u32::try_from(self.net.bounds.len()).unwrap_or(u32::MAX);
@@ -805,6 +834,20 @@ impl Builder<'_> {
                     .collect();
                 let bid = be.id_str().to_owned();
                 if defs.contains(&Kind::CompensateEventDefinition) {
+                    continue;
+                }
+                // An embedded sub-process's content is all in the model: what its error,
+                // escalation and cancel boundary events catch can only be thrown inside
+                // it, so they fire when that happens, not by chance (resolved below).
+                if is_sub && caught_kind(&defs).is_some() {
+                    let bi = u32::try_from(self.net.bounds.len()).unwrap_or(u32::MAX);
+                    thrown_bounds.push((bi, b));
+                    self.net.bounds.push(Boundary {
+                        node: bn,
+                        interrupting: interrupting
+                            || !defs.contains(&Kind::EscalationEventDefinition),
+                        trigger: Trigger::Thrown,
+                    });
                     continue;
                 }
                 let trigger = if defs.contains(&Kind::TimerEventDefinition)
@@ -852,6 +895,7 @@ impl Builder<'_> {
             let last = u32::try_from(self.net.bounds.len()).unwrap_or(u32::MAX);
             self.net.nodes[i].bounds = (first, last);
         }
+        self.resolve_throws(&thrown_bounds)?;
         // Scope starts, OR-join upstream sets, loop guards.
         for s in 0..self.net.scopes.len() {
             let members: Vec<u32> = (0..self.net.nodes.len())
@@ -875,13 +919,16 @@ impl Builder<'_> {
             {
                 vec![first]
             } else {
-                // No start event: every node without incoming flows that is not a boundary event.
+                // No start event: every node without incoming flows that is not a boundary
+                // event or an event sub-process.
                 members
                     .iter()
                     .copied()
                     .filter(|&n| {
                         let node = &self.net.nodes[n as usize];
-                        node.n_in == 0 && model.el(node.element).kind != Kind::BoundaryEvent
+                        node.n_in == 0
+                            && model.el(node.element).kind != Kind::BoundaryEvent
+                            && !self.net.scopes[s].event_subs.contains(&n)
                     })
                     .collect()
             };
@@ -982,6 +1029,159 @@ impl Builder<'_> {
                 }
             }
             self.net.scopes[s].n_limits = limits;
+        }
+        Ok(())
+    }
+
+    /// Whether an event sub-process starts with an error or escalation start event, the
+    /// kinds the simulation triggers (by the events thrown in its scope).
+    fn catches_thrown(&self, esp: ElementId) -> bool {
+        self.model.flow_nodes(esp).any(|(id, e)| {
+            e.kind == Kind::StartEvent && {
+                let defs: Vec<Kind> = self
+                    .model
+                    .event_definitions(id)
+                    .map(|(_, d)| d.kind.clone())
+                    .collect();
+                matches!(
+                    caught_kind(&defs),
+                    Some(Kind::ErrorEventDefinition | Kind::EscalationEventDefinition)
+                )
+            }
+        })
+    }
+
+    /// Resolves who catches each thrown error, escalation and cancel event, by BPMN's
+    /// rules: from the thrower's scope outwards, in each scope first an event
+    /// sub-process whose start event matches, then a matching boundary event of the
+    /// sub-process that is the scope. A catch with no `errorRef`/`escalationRef` catches
+    /// any; one with a reference only the same error or escalation (or code). Cancel
+    /// end events go to the cancel boundary event of their transaction. Error and
+    /// escalation events thrown inside an event sub-process skip the event
+    /// sub-processes of its scope (they would catch their own throw).
+    fn resolve_throws(&mut self, thrown_bounds: &[(u32, ElementId)]) -> Result<(), SimError> {
+        let model = self.model;
+        let mut host_of = vec![u32::MAX; self.net.scopes.len()];
+        for (i, n) in self.net.nodes.iter().enumerate() {
+            if let NodeKind::Sub { scope, .. } = n.kind {
+                host_of[scope as usize] = u32::try_from(i).unwrap_or(u32::MAX);
+            }
+        }
+        let mut caught = vec![false; self.net.bounds.len()];
+        for &node in &self.pending_throws.clone() {
+            let NodeKind::Throw { throw } = self.net.nodes[node as usize].kind else {
+                continue;
+            };
+            let el = self.net.nodes[node as usize].element;
+            let Some((kind, reference)) = thrown_def(model, el) else {
+                continue;
+            };
+            let mut scope = self.net.nodes[node as usize].scope;
+            let mut skip_event_subs = false;
+            let catch = loop {
+                if !skip_event_subs && kind != Kind::CancelEventDefinition {
+                    let subs = self.net.scopes[scope as usize].event_subs.clone();
+                    let found = best_match(
+                        model,
+                        &kind,
+                        reference.as_deref(),
+                        subs.iter()
+                            .filter_map(|&esp| {
+                                let esp_el = self.net.nodes[esp as usize].element;
+                                model
+                                    .flow_nodes(esp_el)
+                                    .find(|(_, e)| e.kind == Kind::StartEvent)
+                                    .map(|(start, e)| {
+                                        (esp, start, e.bool_attr("isInterrupting").unwrap_or(true))
+                                    })
+                            })
+                            .map(|(esp, start, int)| ((esp, int), start)),
+                    );
+                    if let Some((esp, int)) = found {
+                        break Catch::EventSub {
+                            node: esp,
+                            interrupting: int || kind == Kind::ErrorEventDefinition,
+                        };
+                    }
+                }
+                let host = host_of[scope as usize];
+                if scope == 0 || host == u32::MAX {
+                    break if kind == Kind::ErrorEventDefinition {
+                        Catch::Uncaught
+                    } else {
+                        Catch::Ignored
+                    };
+                }
+                let (a, b) = self.net.nodes[host as usize].bounds;
+                let found = best_match(
+                    model,
+                    &kind,
+                    reference.as_deref(),
+                    (a..b)
+                        .filter(|bi| self.net.bounds[*bi as usize].trigger == Trigger::Thrown)
+                        .map(|bi| {
+                            (
+                                bi,
+                                self.net.nodes[self.net.bounds[bi as usize].node as usize].element,
+                            )
+                        }),
+                );
+                if let Some(bi) = found {
+                    caught[bi as usize] = true;
+                    break Catch::Boundary { host, bound: bi };
+                }
+                let host_el = model.el(self.net.nodes[host as usize].element);
+                if kind == Kind::CancelEventDefinition && host_el.kind == Kind::Transaction {
+                    break Catch::Ignored;
+                }
+                skip_event_subs = self.net.scopes[self.net.nodes[host as usize].scope as usize]
+                    .event_subs
+                    .contains(&host);
+                scope = self.net.nodes[host as usize].scope;
+            };
+            let id = model.el(el).id_str();
+            match catch {
+                Catch::Uncaught => self.notes.push(format!(
+                    "error end event `{id}`: nothing catches its error, so a case that reaches it ends there as failed"
+                )),
+                Catch::Ignored => self.notes.push(format!(
+                    "`{id}`: nothing catches what it throws, so it has no effect"
+                )),
+                _ => {}
+            }
+            self.net.throws[throw as usize].catch = catch;
+        }
+        // Catching boundary events that nothing throws to: a scenario probability keeps
+        // the old chance trigger (the user asked for it), otherwise they never fire.
+        for &(bi, b) in thrown_bounds {
+            let bid = model.el(b).id_str().to_owned();
+            let entry = self
+                .sc
+                .boundary_event_probabilities
+                .iter()
+                .find(|x| x.element_id == bid)
+                .map(|x| x.value);
+            if let Some(v) = entry {
+                self.used_ids.insert(format!("boundary:{bid}"));
+                if caught[bi as usize] {
+                    self.notes.push(format!("boundary event `{bid}` fires when an event thrown inside its sub-process reaches it; its `boundary_event_probabilities` entry is ignored"));
+                } else {
+                    let p = check_prob(v, "boundary_event_probabilities", &bid)?;
+                    let dist = self.event_dist(b, false)?;
+                    let is_error = model
+                        .event_definitions(b)
+                        .any(|(_, d)| d.kind == Kind::ErrorEventDefinition);
+                    self.net.bounds[bi as usize].trigger = Trigger::Chance {
+                        p,
+                        dist,
+                        at_end: is_error,
+                    };
+                }
+            } else if !caught[bi as usize] {
+                self.notes.push(format!(
+                    "boundary event `{bid}`: no event thrown inside its sub-process reaches it (none is thrown, or an event sub-process catches it first), so it never fires"
+                ));
+            }
         }
         Ok(())
     }
@@ -1204,6 +1404,90 @@ fn check_prob(v: f64, key: &str, id: &str) -> Result<f64, SimError> {
             format!("`{key}` of `{id}` is {v}, not a probability in [0, 1]"),
         ))
     }
+}
+
+/// The kind of event an event (its definitions) catches or throws, among error,
+/// escalation and cancel.
+fn caught_kind(defs: &[Kind]) -> Option<Kind> {
+    defs.iter()
+        .find(|k| {
+            matches!(
+                k,
+                Kind::ErrorEventDefinition
+                    | Kind::EscalationEventDefinition
+                    | Kind::CancelEventDefinition
+            )
+        })
+        .cloned()
+}
+
+/// What an end or intermediate throw event throws: the kind and the `errorRef` or
+/// `escalationRef`. Error and cancel only end events throw; escalation also
+/// intermediate throw events.
+fn thrown_def(model: &Model, el: ElementId) -> Option<(Kind, Option<String>)> {
+    let e = model.el(el);
+    if !matches!(e.kind, Kind::EndEvent | Kind::IntermediateThrowEvent) {
+        return None;
+    }
+    model.event_definitions(el).find_map(|(_, d)| {
+        let ok = match d.kind {
+            Kind::ErrorEventDefinition | Kind::CancelEventDefinition => e.kind == Kind::EndEvent,
+            Kind::EscalationEventDefinition => true,
+            _ => false,
+        };
+        ok.then(|| (d.kind.clone(), event_ref(d)))
+    })
+}
+
+fn event_ref(d: &crate::model::Element) -> Option<String> {
+    d.attr("errorRef")
+        .or_else(|| d.attr("escalationRef"))
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .map(str::to_owned)
+}
+
+/// The code of a referenced `error` (`errorCode`) or `escalation` (`escalationCode`).
+fn event_code(model: &Model, reference: &str) -> Option<String> {
+    let e = model.el(model.by_id(reference)?);
+    e.attr("errorCode")
+        .or_else(|| e.attr("escalationCode"))
+        .map(str::to_owned)
+}
+
+/// The first candidate whose event catches a throw of `kind` with `reference`: one
+/// that names the same error/escalation (or one with the same code) first, else one
+/// that catches any.
+fn best_match<T: Copy>(
+    model: &Model,
+    kind: &Kind,
+    reference: Option<&str>,
+    candidates: impl Iterator<Item = (T, ElementId)>,
+) -> Option<T> {
+    let mut any = None;
+    for (t, ev) in candidates {
+        for (_, d) in model.event_definitions(ev) {
+            if d.kind != *kind {
+                continue;
+            }
+            match (event_ref(d), reference) {
+                (None, _) => {
+                    if any.is_none() {
+                        any = Some(t);
+                    }
+                }
+                (Some(c), Some(r)) => {
+                    if c == r
+                        || event_code(model, &c).is_some_and(|x| Some(x) == event_code(model, r))
+                    {
+                        return Some(t);
+                    }
+                }
+                (Some(_), None) => {}
+            }
+        }
+    }
+    any
 }
 
 fn link_name(model: &Model, el: ElementId) -> Option<String> {

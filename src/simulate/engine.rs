@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use rand::{Rng, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
 
-use super::net::{Net, NodeKind, Repeat, Trigger};
+use super::net::{Catch, Net, NodeKind, Repeat, Trigger};
 
 const NONE: u32 = u32::MAX;
 
@@ -87,6 +87,8 @@ pub struct RepResult {
     pub completed: u64,
     /// Cases that got stuck (a join that can never fire).
     pub stuck: u64,
+    /// Cases ended by an error that nothing caught (counted in `completed` too).
+    pub failed: u64,
     /// Loop exits forced by the gateway execution limit.
     pub limited: u64,
     /// Events processed.
@@ -168,6 +170,10 @@ struct Frame {
     /// The sub-process node in the parent (NONE for the case root).
     node: u32,
     epoch: u32,
+    /// Generation of the instance, for its boundary events: changes when the frame is
+    /// freed or starts another iteration, but not when an interrupting event sub-process
+    /// clears the rest of the instance (the instance, and its boundary events, go on).
+    generation: u32,
     alive: bool,
     /// A group frame holds the parallel instances of a multi-instance sub-process.
     group: bool,
@@ -189,6 +195,7 @@ struct Case {
     cost: f64,
     busy: Vec<(f64, f64)>,
     spans: Vec<(f64, f64)>,
+    failed: bool,
 }
 
 struct Engine<'a> {
@@ -317,7 +324,8 @@ impl Engine<'_> {
                 }
             }
             Kind::SubBoundary => {
-                if self.live(ev.frame, ev.epoch) {
+                let f = &self.frames[ev.frame as usize];
+                if f.alive && f.generation == ev.epoch {
                     self.sub_boundary(ev.frame, ev.aux());
                     self.drain();
                 }
@@ -353,6 +361,7 @@ impl Engine<'_> {
             c.cost = 0.0;
             c.busy.clear();
             c.spans.clear();
+            c.failed = false;
         }
         let root = self.new_frame(case, NONE, NONE, 0);
         self.start_frame(root);
@@ -399,6 +408,7 @@ impl Engine<'_> {
         let f = &mut self.frames[id as usize];
         f.alive = false;
         f.epoch = f.epoch.wrapping_add(1);
+        f.generation = f.generation.wrapping_add(1);
         self.free_frames.push(id);
     }
 
@@ -465,6 +475,7 @@ impl Engine<'_> {
             NodeKind::Start | NodeKind::Pass | NodeKind::Xor => self.leave(frame, node),
             NodeKind::End => self.consume(frame, 1),
             NodeKind::Terminate => self.terminate(frame),
+            NodeKind::Throw { throw } => self.throw(frame, node, throw),
             NodeKind::And { .. } if n.n_in <= 1 => self.leave(frame, node),
             NodeKind::And { slot } => {
                 let f = &mut self.frames[frame as usize];
@@ -643,6 +654,7 @@ impl Engine<'_> {
             let bd = net.bounds[bi as usize];
             let fire = match bd.trigger {
                 Trigger::Timer(d) => enable + net.dists[d as usize].sample(&mut self.rng),
+                Trigger::Thrown => continue,
                 Trigger::Chance { p, at_end, .. } => {
                     if self.rng.random::<f64>() >= p {
                         continue;
@@ -816,12 +828,13 @@ impl Engine<'_> {
         };
         if iter == 0 {
             // Boundary events of the sub-process.
-            let epoch = self.frames[target as usize].epoch;
+            let epoch = self.frames[target as usize].generation;
             let (ba, bb) = n.bounds;
             for bi in ba..bb {
                 let bd = net.bounds[bi as usize];
                 let fire = match bd.trigger {
                     Trigger::Timer(d) => self.now + net.dists[d as usize].sample(&mut self.rng),
+                    Trigger::Thrown => continue,
                     Trigger::Chance { p, dist, .. } => {
                         if self.rng.random::<f64>() >= p {
                             continue;
@@ -852,6 +865,99 @@ impl Engine<'_> {
         } else {
             self.frames[parent as usize].tokens += 1;
             self.to(parent, bd.node);
+        }
+    }
+
+    /// A token reaches an error, escalation or cancel throw event.
+    fn throw(&mut self, frame: u32, node: u32, throw: u32) {
+        let t = self.net.throws[throw as usize];
+        // The thrower's own token, when the catch leaves it alive.
+        let go_on = |e: &mut Self| {
+            if t.ends {
+                e.consume(frame, 1);
+            } else {
+                e.leave(frame, node);
+            }
+        };
+        match t.catch {
+            Catch::Ignored => go_on(self),
+            Catch::Uncaught => {
+                let case = self.frames[frame as usize].case;
+                self.cases[case as usize].failed = true;
+                let mut root = frame;
+                while self.frames[root as usize].parent != NONE {
+                    root = self.frames[root as usize].parent;
+                }
+                self.terminate(root);
+            }
+            Catch::Boundary { host, bound } => {
+                // The instance of the host sub-process this token is in: the frame of
+                // `host` whose parent is not a multi-instance group (for a parallel
+                // multi-instance host that is the group, so all instances stop).
+                let mut x = frame;
+                loop {
+                    let f = &self.frames[x as usize];
+                    if f.node == host && (f.parent == NONE || !self.frames[f.parent as usize].group)
+                    {
+                        break;
+                    }
+                    if f.parent == NONE {
+                        x = NONE;
+                        break;
+                    }
+                    x = f.parent;
+                }
+                let parent = if x == NONE {
+                    NONE
+                } else {
+                    self.frames[x as usize].parent
+                };
+                if parent == NONE {
+                    go_on(self);
+                    return;
+                }
+                let bd = self.net.bounds[bound as usize];
+                if bd.interrupting {
+                    self.kill_tree(x);
+                    self.unpos(parent, host);
+                    self.to(parent, bd.node);
+                } else {
+                    self.frames[parent as usize].tokens += 1;
+                    self.to(parent, bd.node);
+                    go_on(self);
+                }
+            }
+            Catch::EventSub {
+                node: esp,
+                interrupting,
+            } => {
+                let scope = self.net.nodes[esp as usize].scope;
+                let mut x = frame;
+                while x != NONE
+                    && (self.frames[x as usize].scope != scope || self.frames[x as usize].group)
+                {
+                    x = self.frames[x as usize].parent;
+                }
+                if x == NONE {
+                    go_on(self);
+                    return;
+                }
+                if interrupting {
+                    // The rest of the scope instance stops; the event sub-process replaces it.
+                    self.kill_tree_keep(x);
+                    let f = &mut self.frames[x as usize];
+                    f.tokens = 0;
+                    f.parked = 0;
+                    f.slots.iter_mut().for_each(|v| *v = 0);
+                    f.pos.iter_mut().for_each(|v| *v = 0);
+                    f.tokens = 1;
+                    self.to(x, esp);
+                } else {
+                    self.frames[x as usize].tokens += 1;
+                    self.to(x, esp);
+                    go_on(self);
+                }
+            }
         }
     }
 
@@ -984,6 +1090,7 @@ impl Engine<'_> {
             let f = &mut self.frames[frame as usize];
             f.iter = iter + 1;
             f.epoch = f.epoch.wrapping_add(1);
+            f.generation = f.generation.wrapping_add(1);
             f.slots.iter_mut().for_each(|x| *x = 0);
             f.limits.iter_mut().for_each(|x| *x = 0);
             f.pos.iter_mut().for_each(|x| *x = 0);
@@ -1019,6 +1126,9 @@ impl Engine<'_> {
         let now = self.now;
         let c = &mut self.cases[case as usize];
         self.out.completed += 1;
+        if c.failed {
+            self.out.failed += 1;
+        }
         self.out.last_end = self.out.last_end.max(now);
         if c.idx >= self.spec.warmup {
             let cycle = now - c.arrival;

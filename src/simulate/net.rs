@@ -42,6 +42,12 @@ pub enum NodeKind {
         /// Index into [`Net::acts`].
         act: u32,
     },
+    /// An error, escalation or cancel event that is thrown (an end event, or an
+    /// intermediate escalation throw event): `Net::throws[throw]` says who catches it.
+    Throw {
+        /// Index into [`Net::throws`].
+        throw: u32,
+    },
     /// An embedded sub-process.
     Sub {
         /// Index into [`Net::acts`].
@@ -84,6 +90,46 @@ pub enum Trigger {
         /// Fires at the end of the execution (error events).
         at_end: bool,
     },
+    /// Fires only when an event thrown inside the sub-process reaches it (see [`Catch`]).
+    Thrown,
+}
+
+/// Who catches a thrown error, escalation or cancel event, resolved at compile time by
+/// BPMN's rules: the scopes from the thrower outwards, in each first an event
+/// sub-process with a matching start event, then a matching boundary event of the
+/// sub-process that is the scope.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Catch {
+    /// A boundary event of an enclosing sub-process `host` (a [`NodeKind::Sub`] node);
+    /// `bound` indexes [`Net::bounds`].
+    Boundary {
+        /// The sub-process node the boundary event is attached to.
+        host: u32,
+        /// Index into [`Net::bounds`].
+        bound: u32,
+    },
+    /// An event sub-process (a [`NodeKind::Sub`] node without flows) of an enclosing scope.
+    EventSub {
+        /// The event sub-process node.
+        node: u32,
+        /// Whether it cancels the rest of its scope (error start events always do).
+        interrupting: bool,
+    },
+    /// An error nothing catches: the case ends, counted as failed.
+    Uncaught,
+    /// An escalation (or a cancel outside a transaction with a cancel boundary event)
+    /// nothing catches: it has no effect.
+    Ignored,
+}
+
+/// A thrown event.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Throw {
+    /// Who catches it.
+    pub catch: Catch,
+    /// Whether the throwing token ends there (end events), or goes on (intermediate
+    /// throw events).
+    pub ends: bool,
 }
 
 /// A boundary event of an activity.
@@ -125,6 +171,8 @@ pub struct Node {
 pub struct Scope {
     /// Nodes where tokens start.
     pub starts: Vec<u32>,
+    /// Event sub-processes of the scope (started only by a thrown event they catch).
+    pub event_subs: Vec<u32>,
     /// Number of nodes in the scope.
     pub n_nodes: u32,
     /// Number of join counter slots.
@@ -185,6 +233,8 @@ pub struct Net {
     pub prob: Vec<f64>,
     /// Boundary events.
     pub bounds: Vec<Boundary>,
+    /// Thrown error, escalation and cancel events.
+    pub throws: Vec<Throw>,
     /// Scopes; 0 is the process.
     pub scopes: Vec<Scope>,
     /// Activities.

@@ -73,6 +73,10 @@ pub struct SimSummary {
     /// Cases that got stuck at a join that could never fire.
     #[serde(skip_serializing_if = "is_zero")]
     pub cases_stuck: u64,
+    /// Cases ended by an error that nothing caught (failed cases; they are among the
+    /// completed cases and in the statistics, with the time they ended).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub cases_failed: u64,
     /// Loop exits forced by the gateway execution limit.
     #[serde(skip_serializing_if = "is_zero")]
     pub loop_limit_hits: u64,
@@ -261,6 +265,7 @@ pub fn summarise(net: &Net, mut reps: Vec<RepResult>) -> SimSummary {
         cases_completed: completed,
         cases_counted,
         cases_stuck: reps.iter().map(|x| x.stuck).sum(),
+        cases_failed: reps.iter().map(|x| x.failed).sum(),
         loop_limit_hits: reps.iter().map(|x| x.limited).sum(),
         events: reps.iter().map(|x| x.events).sum(),
         cycle_time,

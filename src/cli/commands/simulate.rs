@@ -340,6 +340,13 @@ pub fn text_report(r: &SimReport) -> String {
                 s.cases_stuck
             );
         }
+        if s.cases_failed > 0 {
+            let _ = writeln!(
+                out,
+                "  {} cases ended by an error that nothing caught (failed; counted above)",
+                s.cases_failed
+            );
+        }
         if s.loop_limit_hits > 0 {
             let _ = writeln!(
                 out,
