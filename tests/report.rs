@@ -338,3 +338,31 @@ fn cli_exit_codes_index_and_atomic_output() {
     assert_eq!(std::fs::read(&copy).unwrap(), before);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn cases_failed_by_an_uncaught_error_are_shown() {
+    let dir = tmp("failed");
+    let out = dir.join("uncaught.html");
+    let o = bpmnkit(&[
+        "report",
+        "tests/fixtures/simulate/uncaught_error.bpmn",
+        "--scenario",
+        "tests/fixtures/simulate/uncaught_error.scenario.json",
+        "--cases",
+        "500",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_ne!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains("failed</span> (ended by an error nothing caught)"),
+        "the page does not show the failed cases"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -195,6 +195,8 @@ pub struct SimulationKpis {
     pub cycle_times_s: Vec<f64>,
     /// Cases that never completed.
     pub cases_stuck: u64,
+    /// Cases ended by an error that nothing caught (counted among the cases shown).
+    pub cases_failed: u64,
     /// Mean cycle time from the analytic (queueing) estimate, in seconds.
     pub analytic_mean_s: Option<f64>,
     /// Per-activity times.
@@ -1063,6 +1065,13 @@ fn simulation_section(
             out,
             ", <span class=\"warn-text\">{} stuck</span>",
             sim.cases_stuck
+        );
+    }
+    if sim.cases_failed > 0 {
+        w!(
+            out,
+            ", <span class=\"warn-text\">{} failed</span> (ended by an error nothing caught)",
+            sim.cases_failed
         );
     }
     out.push_str(".</p>");

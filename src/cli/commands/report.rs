@@ -297,6 +297,7 @@ fn simulation(model: &Model, with: &SimulateWith) -> Result<SimulationKpis, Stri
             .map_or_else(|| net.process_id.clone(), str::to_owned),
         cycle_times_s,
         cases_stuck: summary.cases_stuck,
+        cases_failed: summary.cases_failed,
         analytic_mean_s: Some(analytic_mean_s),
         activities: summary
             .activities
