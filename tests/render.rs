@@ -236,3 +236,75 @@ fn an_empty_diagram_is_drawn_empty() {
     assert!(svg.contains("<title>D1</title>"), "{svg}");
     assert_eq!(run(&["--layout", "auto"]).code(), Some(2));
 }
+
+/// Lines of the `<text>` drawn inside the element with this id, in order.
+fn text_lines_of(svg: &str, id: &str) -> Vec<String> {
+    let doc = check_xml(svg);
+    let group = doc
+        .descendants()
+        .find(|n| n.attribute("data-element-id") == Some(id))
+        .expect("element drawn");
+    group
+        .descendants()
+        .filter(|n| n.is_text() && n.parent().is_some_and(|p| !p.has_tag_name("title")))
+        .filter_map(|n| n.text())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Text annotations wrap as bpmn-js wraps them (checked with `anchors/bpmnjs/run.sh
+/// render`): in Signavio's 29 px wide annotation boxes the text has 15 px, so "ID2" stands
+/// one character a line in bpmn-js too; a line exactly as wide as the box ("vv" is 12 px
+/// in a 26 px box) still fits, and fractional bounds are rounded first (x 0.4 → 0).
+#[test]
+fn text_annotations_wrap_like_bpmn_js() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <process id="p">
+    <textAnnotation id="narrow"><text>ID2</text></textAnnotation>
+    <textAnnotation id="exact"><text>vv</text></textAnnotation>
+  </process>
+  <bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane bpmnElement="p">
+    <bpmndi:BPMNShape bpmnElement="narrow"><dc:Bounds x="0.4" y="10.6" width="29.02" height="22.98"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="exact"><dc:Bounds x="100" y="10" width="26" height="30"/></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"#;
+    let model = parse_str("ann.bpmn", xml, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]).text;
+    assert_eq!(text_lines_of(&svg, "narrow"), ["I", "D", "2"]);
+    assert_eq!(text_lines_of(&svg, "exact"), ["vv"]);
+    assert!(
+        svg.contains(r#"data-element-id="narrow" transform="translate(0 11)""#),
+        "{svg}"
+    );
+}
+
+/// bpmn-js rounds every shape's and label's bounds to whole pixels on import, and a label
+/// line wider than its DI box starts at the box's left edge instead of being centred on it.
+#[test]
+fn bounds_are_rounded_and_wide_labels_start_at_their_box() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <process id="p"><startEvent id="s" name="Supercalifragilistic"/></process>
+  <bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane bpmnElement="p">
+    <bpmndi:BPMNShape bpmnElement="s"><dc:Bounds x="10.5" y="20.4" width="36" height="36"/>
+      <bpmndi:BPMNLabel><dc:Bounds x="20.2" y="60.6" width="30" height="14"/></bpmndi:BPMNLabel>
+    </bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"#;
+    let model = parse_str("label.bpmn", xml, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]).text;
+    assert!(svg.contains(r#"transform="translate(11 20)""#), "{svg}");
+    // The word is hard-cut to fit 30 px; each piece is centred in the box at x 20..50,
+    // or starts at x 20 when it is wider. The first line's baseline is 61 + 13.2 - 3.3.
+    let doc = check_xml(&svg);
+    let text = doc
+        .descendants()
+        .find(|n| n.has_tag_name("text") && n.attribute("class") == Some("e"))
+        .expect("external label");
+    assert_eq!(text.attribute("y"), Some("70.9"));
+    let x: f64 = text.attribute("x").unwrap().parse().unwrap();
+    assert!((20.0..=35.0).contains(&x), "{x}");
+}

@@ -261,7 +261,7 @@ impl Icon {
     fn body(self) -> String {
         match self {
             Icon::Message => {
-                "<path d=\"M8.5 11.5h19v13h-19z\"/><path d=\"M8.5 11.5l9.5 7 9.5-7\" fill=\"none\"/>"
+                "<path d=\"M8.5 11.5h19v12.5h-19z\"/><path d=\"M8.5 11.5l9.5 5.5 9.5-5.5\" fill=\"none\"/>"
                     .to_owned()
             }
             Icon::Timer => {
@@ -272,71 +272,64 @@ impl Icon {
                     w!(
                         s,
                         "M{} {}L{} {}",
-                        N(18.0 + 8.0 * sin),
-                        N(18.0 - 8.0 * cos),
-                        N(18.0 + 10.0 * sin),
-                        N(18.0 - 10.0 * cos)
+                        N(18.0 + 7.5 * sin),
+                        N(18.0 - 7.5 * cos),
+                        N(18.0 + 9.75 * sin),
+                        N(18.0 - 9.75 * cos)
                     );
                 }
-                s.push_str("M18 18l1.5-7.5M18 18l5 2.5\" fill=\"none\"/>");
+                // Two hands, drawn as heavy as the dial's rim.
+                s.push_str("\" fill=\"none\"/><path d=\"M18 18l2.25-7.5M18 18l5.25 1.5\" fill=\"none\" stroke-width=\"2\"/>");
                 s
             }
-            Icon::Conditional => "<path d=\"M12 9.5h12v17h-12z\"/><path d=\"M14.5 13.5h7M14.5 17h7M14.5 20.5h7M14.5 24h7\" fill=\"none\"/>".to_owned(),
-            Icon::Signal => "<path d=\"M18 8.5l9 16h-18z\"/>".to_owned(),
-            Icon::Escalation => "<path d=\"M18 8.5l7 18-7-7.5-7 7.5z\"/>".to_owned(),
-            Icon::Link => "<path d=\"M9.5 14.5h9.5v-4.5l8 8-8 8v-4.5h-9.5z\"/>".to_owned(),
-            Icon::Error => "<path d=\"M9.5 26.5l5-16 5.5 8.5 6.5-10-4.5 16-5.5-8.5z\"/>".to_owned(),
-            Icon::Cancel => "<path d=\"M11 13.5l2.5-2.5 4.5 4.5 4.5-4.5 2.5 2.5-4.5 4.5 4.5 4.5-2.5 2.5-4.5-4.5-4.5 4.5-2.5-2.5 4.5-4.5z\"/>".to_owned(),
-            Icon::Compensation => "<path d=\"M9.5 18l8-6v12zm8 0l8-6v12z\"/>".to_owned(),
-            Icon::Multiple => format!("<path d=\"{}\"/>", pentagon(18.0, 18.5, 9.5)),
-            Icon::ParallelMultiple => "<path d=\"M15.5 9h5v6.5h6.5v5h-6.5v6.5h-5v-6.5h-6.5v-5h6.5z\"/>".to_owned(),
-            Icon::Terminate => "<circle cx=\"18\" cy=\"18\" r=\"9\" stroke-width=\"4\"/>".to_owned(),
-            Icon::GatewayX => {
-                "<path d=\"M17.5 17.5l15 15m0-15l-15 15\" stroke-width=\"3.75\" stroke-linecap=\"butt\"/>"
-                    .to_owned()
-            }
-            Icon::GatewayPlus => {
-                "<path d=\"M25 12.5v25M12.5 25h25\" stroke-width=\"6\" stroke-linecap=\"butt\"/>".to_owned()
-            }
-            Icon::GatewayO => "<circle cx=\"25\" cy=\"25\" r=\"12\" stroke-width=\"2.5\" fill=\"none\"/>".to_owned(),
-            Icon::GatewayStar => "<path d=\"M25 13v24M13 25h24M16.5 16.5l17 17m0-17l-17 17\" stroke-width=\"4\" stroke-linecap=\"butt\"/>".to_owned(),
+            Icon::Conditional => "<path d=\"M10.5 8.5h14.5v18h-14.5z\"/><path d=\"M13 11.5h9.5M13 14.5h9.5M13 17.5h9.5M13 20.5h9.5M13 23.5h9.5\" fill=\"none\"/>".to_owned(),
+            Icon::Signal => "<path d=\"M18 7.2l9 16.2h-18z\"/>".to_owned(),
+            Icon::Escalation => "<path d=\"M18 7.2l8 20-8-8.5-8 8.5z\"/>".to_owned(),
+            Icon::Link => "<path d=\"M7 14.3h13v-4.8l10.4 7.8-10.4 7.8v-4.8h-13z\"/>".to_owned(),
+            Icon::Error => "<path d=\"M7.5 26l5.5-18 6 9.5 7.5-10.5-5 18.5-6-9.5z\"/>".to_owned(),
+            Icon::Cancel => "<path d=\"M24.15 8.74L27.26 11.85 21.11 18 27.26 24.15 24.15 27.26 18 21.11 11.85 27.26 8.74 24.15 14.89 18 8.74 11.85 11.85 8.74 18 14.89z\"/>".to_owned(),
+            Icon::Compensation => "<path d=\"M7.9 18l9-6.5v13zm9 0l9-6.5v13z\"/>".to_owned(),
+            Icon::Multiple => format!("<path d=\"{}\"/>", pentagon(18.0, 17.2, 11.0)),
+            Icon::ParallelMultiple => "<path d=\"M16.4 7.25h3.2v9.15h9.15v3.2h-9.15v9.15h-3.2v-9.15h-9.15v-3.2h9.15z\"/>".to_owned(),
+            Icon::Terminate => "<circle cx=\"18\" cy=\"18\" r=\"10\" stroke-width=\"4\"/>".to_owned(),
+            // A filled X, its arms as wide as bpmn.io draws them.
+            Icon::GatewayX => "<path fill=\"currentColor\" d=\"M16 15.3h3.44L25 22.71 30.56 15.3H34L26.72 25 34 34.7h-3.44L25 27.29 19.44 34.7H16L23.28 25z\"/>".to_owned(),
+            Icon::GatewayPlus => "<path fill=\"currentColor\" d=\"M23.1 10h4.8v12.6h12.6v4.8h-12.6v12.6h-4.8v-12.6h-12.6v-4.8h12.6z\"/>".to_owned(),
+            Icon::GatewayO => "<circle cx=\"25\" cy=\"25\" r=\"13\" stroke-width=\"2.5\"/>".to_owned(),
+            Icon::GatewayStar => "<path fill=\"none\" d=\"M25.2 13.5v23.8M13.3 25.4h23.8M17.1 17.3l16.2 16.2m0-16.2l-16.2 16.2\" stroke-width=\"4\" stroke-linecap=\"butt\"/>".to_owned(),
             Icon::EventBased => format!(
-                "<circle cx=\"25\" cy=\"25\" r=\"15\"/><circle cx=\"25\" cy=\"25\" r=\"12\"/><path d=\"{}\" stroke-width=\"1.5\"/>",
-                pentagon(25.0, 25.5, 7.5)
+                "<g fill=\"none\"><circle cx=\"25\" cy=\"25\" r=\"15\"/><circle cx=\"25\" cy=\"25\" r=\"12\"/><path d=\"{}\" stroke-width=\"2\"/></g>",
+                pentagon(25.4, 24.9, 7.75)
             ),
             Icon::EventBasedStart => format!(
-                "<circle cx=\"25\" cy=\"25\" r=\"15\"/><path d=\"{}\" stroke-width=\"1.5\"/>",
-                pentagon(25.0, 25.5, 7.5)
+                "<g fill=\"none\"><circle cx=\"25\" cy=\"25\" r=\"15\"/><path d=\"{}\" stroke-width=\"2\"/></g>",
+                pentagon(25.4, 24.9, 7.75)
             ),
-            Icon::EventBasedParallel => "<circle cx=\"25\" cy=\"25\" r=\"15\"/><path d=\"M23 16h4v7h7v4h-7v7h-4v-7h-7v-4h7z\"/>".to_owned(),
-            Icon::User => "<g stroke-width=\".75\"><path d=\"M6.5 27.5c0-5.5 3-8.5 9.5-8.5s9.5 3 9.5 8.5z\"/><path d=\"M12 22v5.5m8-5.5v5.5\" fill=\"none\"/><circle cx=\"16\" cy=\"13\" r=\"5\"/><path d=\"M11 12.5c.5-4 3-5.5 5.5-5.5s4.5 1.5 4.5 5.5c-1.5-2-4-2.5-6-1.5s-3 1.5-4 1.5z\" fill=\"currentColor\"/></g>".to_owned(),
+            Icon::EventBasedParallel => "<circle cx=\"25\" cy=\"25\" r=\"15\" fill=\"none\"/><path d=\"M23.2 14.8h4.4v7.8h7.8v4.4h-7.8v7.8h-4.4v-7.8h-7.8v-4.4h7.8z\" fill=\"none\"/>".to_owned(),
+            Icon::User => "<g stroke-width=\".5\"><path d=\"M4.5 23.5v-6.7c0-2.3 4.6-4.2 6-4.6h4c1.4.4 6 2.3 6 4.6v6.7z\"/><path d=\"M17 13a4.8 4.4 0 0 1-9.6 0M7 18v5.5m11 0v-5\" fill=\"none\"/><circle cx=\"12.3\" cy=\"8.2\" r=\"4.3\"/><path d=\"M8.1 8.2c1-1.3 2.6-2.1 4.3-1.2 1.8 1 3.7 1.3 4.1.8-.1-1.5-1-3.9-4.2-4-3.2 0-4.3 2.6-4.2 4.4z\" fill=\"currentColor\"/></g>".to_owned(),
             Icon::Service => {
                 let mut s = String::from("<path d=\"");
-                s.push_str(&gear(11.5, 11.5, 4.8, 6.6, 8));
-                s.push_str("\"/><circle cx=\"11.5\" cy=\"11.5\" r=\"2.2\"/><path d=\"");
-                s.push_str(&gear(16.5, 15.5, 4.8, 6.6, 8));
-                s.push_str("\"/><circle cx=\"16.5\" cy=\"15.5\" r=\"2.2\"/>");
+                s.push_str(&gear(10.8, 10.8, 5.3, 7.2, 8));
+                s.push_str("\"/><circle cx=\"10.8\" cy=\"10.8\" r=\"3\"/><path d=\"");
+                s.push_str(&gear(15.8, 14.8, 5.3, 7.2, 8));
+                s.push_str("\"/><circle cx=\"15.8\" cy=\"14.8\" r=\"3\"/>");
                 s
             }
-            Icon::Script => "<path d=\"M10 7.5h12c-3.5 3.5-3.5 6.5 0 9.5s3.5 6.5 0 9.5h-12c3.5-3 3.5-6 0-9.5s-3.5-6 0-9.5z\"/><path d=\"M12.5 11.5h7.5M13.5 15h7.5M14 19h7.5M13 22.5h7.5\" fill=\"none\"/>".to_owned(),
-            Icon::Manual => "<g stroke-width=\".75\"><path d=\"M6 14c3-2.5 6-4 9-4h10.5a1.5 1.5 0 010 3h1.5a1.5 1.5 0 010 3h-1a1.5 1.5 0 010 3h-2a1.5 1.5 0 010 3h-10c-3.5 0-5.5-1-8-2z\"/><path d=\"M18 13h7.5M18 16h9M18 19h7.5\" fill=\"none\"/></g>".to_owned(),
-            Icon::Envelope => "<path d=\"M6.5 6.5h20v13.5h-20z\"/><path d=\"M6.5 6.5l10 7.5 10-7.5\" fill=\"none\"/>".to_owned(),
-            Icon::BusinessRule => "<path d=\"M8.5 8.5h20v14h-20z\"/><path d=\"M8.5 8.5h20v4h-20z\" fill=\"currentColor\"/><path d=\"M8.5 17.5h20M14 12.5v10\" fill=\"none\"/>".to_owned(),
-            Icon::SubProcessPlus => "<rect x=\"-7\" y=\"-20\" width=\"14\" height=\"14\"/><path d=\"M0-20v14M-7-13h14\" fill=\"none\"/>".to_owned(),
-            Icon::Loop => "<path d=\"M-2.5-7.5a5.5 5.5 0 1 1 4.5.5M-2.5-7.5l-3 2.5m3-2.5l-2.5-3\" fill=\"none\" stroke-width=\"1.5\"/>".to_owned(),
-            Icon::MiParallel => "<path d=\"M-5-18v11M0-18v11M5-18v11\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
-            Icon::MiSequential => "<path d=\"M-6-17.5h12M-6-12.5h12M-6-7.5h12\" stroke-width=\"2\" stroke-linecap=\"butt\"/>".to_owned(),
-            Icon::CompensationMarker => "<path d=\"M-8-12.5l8-5.5v11zm8 0l8-5.5v11z\"/>".to_owned(),
-            Icon::AdHoc => "<path d=\"M-7-10c2.5-4 4.5-4 7 0s4.5 4 7 0\" fill=\"none\" stroke-width=\"2\"/>".to_owned(),
+            // Scaled to bpmn.io's size, lines kept 1 px.
+            Icon::Script => "<g transform=\"matrix(.75 0 0 .75 .6 -.6)\" stroke-width=\"1.33\"><path d=\"M10 7.5h12c-3.5 3.5-3.5 6.5 0 9.5s3.5 6.5 0 9.5h-12c3.5-3 3.5-6 0-9.5s-3.5-6 0-9.5z\"/><path d=\"M12.5 11.5h7.5M13.5 15h7.5M14 19h7.5M13 22.5h7.5\" fill=\"none\"/></g>".to_owned(),
+            // A flat hand pointing right, thumb raised.
+            Icon::Manual => "<g stroke-width=\".5\"><path d=\"M4.5 17v-6c0-2 3-4.5 5.5-7.2 1-1 3-.4 2.2 1.2l-.9 1.5h15.2a1.5 1.5 0 010 3h.5a1.5 1.5 0 010 3h-1.5a1.5 1.5 0 010 3h-3a1.2 1.2 0 010 2.4h-13.5c-2 0-3-.4-4.5-.9z\"/><path d=\"M16.5 9.5h10M16.5 12.5h10.5M16.5 15.5h9\" fill=\"none\"/></g>".to_owned(),
+            Icon::Envelope => "<path d=\"M6 5h21v14h-21z\"/><path d=\"M6 5l10.5 6 10.5-6\" fill=\"none\"/>".to_owned(),
+            Icon::BusinessRule => "<path d=\"M8 8h20v12h-20z\"/><path d=\"M8 8h20v4h-20z\" fill=\"currentColor\"/><path d=\"M8 16h20M12 12v8\" fill=\"none\"/>".to_owned(),
+            Icon::SubProcessPlus => "<rect x=\"-7.5\" y=\"-20\" width=\"14\" height=\"14\"/><path d=\"M-.5-18v10M-5.5-13h10\" fill=\"none\" stroke-width=\"2\"/>".to_owned(),
+            // A circular arrow, open at the bottom left, its head at the bottom.
+            Icon::Loop => "<path d=\"M0-7A6.35 6.35 0 1 0-2.49-7.5l-.72-3.91m.72 3.91l-3.89.8\" fill=\"none\" stroke-width=\"1.5\"/>".to_owned(),
+            Icon::MiParallel => "<path d=\"M-3-18v10M0-18v10M3-18v10\" stroke-width=\"2\"/>".to_owned(),
+            Icon::MiSequential => "<path d=\"M-5-16h10M-5-13h10M-5-10h10\" stroke-width=\"2\"/>".to_owned(),
+            Icon::CompensationMarker => "<path d=\"M-8-13l7-5v10zm7 0l7-5v10z\"/>".to_owned(),
+            // A tilde, its left end at the origin.
+            Icon::AdHoc => "<path d=\"M.8-11.5C3-14 5.5-13.8 8-12.8S13-11.2 15.2-13.7\" fill=\"none\" stroke-width=\"2.5\"/>".to_owned(),
         }
-    }
-
-    /// Icons drawn with stroke width 1 unless they say otherwise.
-    fn thin(self) -> bool {
-        !matches!(
-            self,
-            Icon::GatewayX | Icon::GatewayPlus | Icon::GatewayO | Icon::GatewayStar
-        )
     }
 }
 
@@ -560,7 +553,7 @@ pub fn render(model: &Model, diagram: &Diagram) -> Svg {
         .filter_map(|(_, s)| Some((s.element?, *s)))
         .collect();
     for (_, shape) in &shapes {
-        p.shape(shape, &by_element);
+        p.shape(shape);
     }
     if !edges.is_empty() {
         p.body.push_str("<g fill=\"none\">");
@@ -596,7 +589,12 @@ fn z_order(model: &Model) -> HashMap<ElementId, usize> {
                     stack.push(p);
                 }
             }
-            stack.extend(e.children.iter().rev());
+            // Lanes go behind everything else in their pool, as bpmn-js inserts them
+            // (otherwise their translucent fill would wash out a data input declared
+            // before the lane set).
+            let is_lanes = |c: &ElementId| model.el(*c).kind == Kind::LaneSet;
+            stack.extend(e.children.iter().rev().filter(|c| !is_lanes(c)));
+            stack.extend(e.children.iter().rev().filter(|c| is_lanes(c)));
         }
     }
     for (_, e) in model.iter() {
@@ -616,12 +614,17 @@ fn z_order(model: &Model) -> HashMap<ElementId, usize> {
 fn reachable(model: &Model, root: ElementId) -> std::collections::HashSet<ElementId> {
     let mut seen = std::collections::HashSet::new();
     let mut stack = vec![root];
-    // Under a collaboration plane, bpmn-js also draws the processes no pool shows.
+    // Under a collaboration plane, bpmn-js also draws the processes no pool shows, but
+    // only those with lanes (free-floating lanes, as in MIWG A.4.0): a process that is
+    // only called (the body of an expanded call activity in B.2.0) stays out.
     if model.el(root).kind == Kind::Collaboration {
         stack.extend(
             model
                 .processes()
-                .filter(|(_, p)| p.links.participant.is_none())
+                .filter(|(id, p)| {
+                    p.links.participant.is_none()
+                        && model.children(*id).any(|(_, c)| c.kind == Kind::LaneSet)
+                })
                 .map(|(id, _)| id),
         );
     }
@@ -677,14 +680,53 @@ fn event_icon(model: &Model, id: ElementId) -> Option<Icon> {
     })
 }
 
-/// Whether an element's label is drawn outside its shape.
-/// The width an external label wraps at: its DI width, or 90 px (bpmn-js' default label
-/// width) when the DI box is narrower than a letter. Yaoqiang writes 0- and 1-pixel wide
-/// label boxes for boundary events, which would otherwise stack the name one letter a line.
-fn label_wrap_width(di_width: f64) -> f64 {
-    if di_width < 5.0 { 90.0 } else { di_width }
+/// Width bpmn-js wraps an external label at when the file gives no label box.
+const DEFAULT_LABEL_WIDTH: f64 = 90.0;
+
+/// Where an external label goes (before bpmn-js' rounding to whole pixels).
+#[derive(Debug, Clone, Copy)]
+enum LabelPlace {
+    /// The label box of the file's DI: top-left corner and width.
+    Box { x: f64, y: f64, width: f64 },
+    /// No usable box: centred on `cx`, top at `top`.
+    Centered { cx: f64, top: f64 },
 }
 
+/// The place of a label from its DI bounds. A box narrower than a letter is treated as
+/// no box (Yaoqiang writes 0- and 1-pixel wide label boxes for boundary events, which
+/// would otherwise stack the name one letter a line); bpmn-js does the same for width 0.
+fn label_place(lb: Bounds) -> LabelPlace {
+    if lb.width < 5.0 {
+        LabelPlace::Centered {
+            cx: lb.x + lb.width / 2.0,
+            top: lb.y,
+        }
+    } else {
+        LabelPlace::Box {
+            x: lb.x,
+            y: lb.y,
+            width: lb.width,
+        }
+    }
+}
+
+/// `Math.round` of JavaScript (halves round up), which bpmn-js applies to every shape's
+/// and label's bounds when it imports a diagram.
+fn js_round(v: f64) -> f64 {
+    (v + 0.5).floor()
+}
+
+/// A shape's bounds as bpmn-js draws them: each number rounded to a whole pixel.
+fn rounded(b: Bounds) -> Bounds {
+    Bounds {
+        x: js_round(b.x),
+        y: js_round(b.y),
+        width: js_round(b.width),
+        height: js_round(b.height),
+    }
+}
+
+/// Whether an element's label is drawn outside its shape.
 fn has_external_label(kind: &Kind) -> bool {
     kind.is_event()
         || kind.is_gateway()
@@ -757,6 +799,10 @@ impl Painter<'_> {
     }
 
     /// Writes lines of text. `x`, `y` is the top-left of the box, `(w, h)` its size.
+    ///
+    /// As in bpmn-js, a centred line starts at `max(padding + (w - 2·padding - width) / 2,
+    /// 0)`: a line wider than the box starts at the box's left edge instead of spilling
+    /// out on both sides.
     #[allow(clippy::too_many_arguments)]
     fn text_lines(
         &mut self,
@@ -781,18 +827,23 @@ impl Painter<'_> {
             Align::CenterMiddle => y + (h - total) / 2.0 - line_h / 4.0,
             Align::CenterTop | Align::LeftTop => y + padding - line_h / 4.0,
         };
-        let tx = match align {
+        // The anchor of each line: its left end for left-aligned text, its centre otherwise.
+        let anchor = |l: &Line| match align {
             Align::LeftTop => x + padding,
-            _ => x + w / 2.0,
+            _ => x + ((w - 2.0 * padding - l.width) / 2.0 + padding).max(0.0) + l.width / 2.0,
         };
         if track_bbox {
-            let widest = lines.iter().map(|l| l.width).fold(0.0, f64::max);
-            let left = if align == Align::LeftTop {
-                tx
-            } else {
-                tx - widest / 2.0
-            };
-            self.bbox.add_rect(left, y0 + line_h * 0.25, widest, total);
+            for (i, l) in lines.iter().enumerate() {
+                let a = anchor(l);
+                let left = if align == Align::LeftTop {
+                    a
+                } else {
+                    a - l.width / 2.0
+                };
+                #[allow(clippy::cast_precision_loss)]
+                let top = y0 + line_h * (i as f64 + 0.25);
+                self.bbox.add_rect(left, top, l.width, line_h);
+            }
         }
         let b = &mut self.body;
         b.push_str("<text");
@@ -825,7 +876,7 @@ impl Painter<'_> {
         w!(
             b,
             " x=\"{}\" y=\"{}\">{}",
-            N(tx),
+            N(anchor(first_line)),
             N(first_y),
             Esc(first_line.text.trim_end())
         );
@@ -837,7 +888,7 @@ impl Painter<'_> {
             w!(
                 b,
                 "<tspan x=\"{}\" dy=\"{}\">{}</tspan>",
-                N(tx),
+                N(anchor(line)),
                 N(dy),
                 Esc(line.text.trim_end())
             );
@@ -845,16 +896,31 @@ impl Painter<'_> {
         b.push_str("</text>");
     }
 
-    /// An external label: wrapped to 90 px, centred on the label box (DI bounds, or the
-    /// default place), top at the box's top.
-    fn external_label(&mut self, name: &str, label_box: (f64, f64, f64), color: Option<&str>) {
-        let (cx, top, width) = label_box;
+    /// An external label, placed as bpmn-js places its label element: a DI label box keeps
+    /// its (rounded) place and width and the text wraps at that width; without one, the
+    /// text wraps at 90 px, the box shrinks to the widest line and is centred on the
+    /// default place. Lines are centred in the box, or start at its left edge when wider.
+    fn external_label(&mut self, name: &str, place: LabelPlace, color: Option<&str>) {
+        let (x, y, width) = match place {
+            LabelPlace::Box { x, y, width } => (js_round(x), js_round(y), js_round(width)),
+            LabelPlace::Centered { cx, top } => {
+                let widest = text::wrap(name, DEFAULT_LABEL_WIDTH, EXTERNAL_FONT)
+                    .iter()
+                    .map(|l| l.width)
+                    .fold(0.0, f64::max);
+                (
+                    js_round(cx - widest / 2.0),
+                    js_round(top),
+                    js_round(widest.ceil()),
+                )
+            }
+        };
         let lines = text::wrap(name, width, EXTERNAL_FONT);
         self.text_lines(
             &lines,
             EXTERNAL_FONT,
             Align::CenterTop,
-            (cx - 45.0, top, 90.0, 0.0),
+            (x, y, width, 0.0),
             0.0,
             color,
             None,
@@ -862,11 +928,11 @@ impl Painter<'_> {
         );
     }
 
-    fn shape(&mut self, shape: &DiShape, by_element: &HashMap<ElementId, &DiShape>) {
+    fn shape(&mut self, shape: &DiShape) {
         let Some(id) = shape.element else { return };
         let model = self.model;
         let e = model.el(id);
-        let b = shape.bounds;
+        let b = rounded(shape.bounds);
         let colors = Colors::of(&shape.attrs, shape.label.as_ref());
         let kind = &e.kind;
         let (w, h) = (b.width, b.height);
@@ -968,11 +1034,17 @@ impl Painter<'_> {
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
                 {
-                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, label_wrap_width(lb.width)),
-                    None if *kind == Kind::Group => (b.x + w / 2.0, b.y, w.max(90.0)),
-                    None => (b.x + w / 2.0, b.y + h, 90.0),
+                    Some(lb) => label_place(lb),
+                    // bpmn-js centres a group's label at its top, any other below the shape.
+                    None if *kind == Kind::Group => LabelPlace::Centered {
+                        cx: b.x + w / 2.0,
+                        top: b.y,
+                    },
+                    None => LabelPlace::Centered {
+                        cx: b.x + w / 2.0,
+                        top: b.y + h,
+                    },
                 };
-                let _ = by_element;
                 self.external_label(name, place, label_color.as_deref());
             }
         }
@@ -986,7 +1058,8 @@ impl Painter<'_> {
     }
 
     fn event(&mut self, id: ElementId, e: &Element, colors: &Colors, w: f64, h: f64) {
-        let (cx, cy, r) = (w / 2.0, h / 2.0, w.min(h) / 2.0);
+        // bpmn.io's circle: radius round((w + h) / 4), the inner ring 3 px inside.
+        let (cx, cy, r) = (w / 2.0, h / 2.0, js_round((w + h) / 4.0));
         let kind = &e.kind;
         let dashed = match kind {
             Kind::StartEvent => e.bool_attr("isInterrupting") == Some(false),
@@ -1027,13 +1100,19 @@ impl Painter<'_> {
                 N(r),
                 N(cx),
                 N(cy),
-                N(r - 3.0)
+                N(js_round((w + h) / 4.0 - 3.0))
             ),
         }
         let Some(icon) = event_icon(self.model, id) else {
             return;
         };
-        let throwing = kind.is_throw_event();
+        // Timer, conditional and parallel-multiple icons stay outlined even on throw
+        // events (bpmn.io draws them only as catching).
+        let throwing = kind.is_throw_event()
+            && !matches!(
+                icon,
+                Icon::Timer | Icon::Conditional | Icon::ParallelMultiple
+            );
         let (fill, stroke) = (colors.fill(), colors.stroke());
         let paint = if icon == Icon::Terminate {
             format!(" fill=\"{}\"", Esc(stroke))
@@ -1080,8 +1159,18 @@ impl Painter<'_> {
             }
             _ => return,
         };
-        let s = w.min(h) / 50.0;
-        let scale = transform_for(s, w / 2.0 - 25.0 * s, h / 2.0 - 25.0 * s);
+        // bpmn.io stretches the X, + and asterisk with the diamond; circles keep round.
+        let stretched = matches!(icon, Icon::GatewayX | Icon::GatewayPlus | Icon::GatewayStar);
+        let scale = if stretched && (w - h).abs() > 1e-9 {
+            format!(
+                " transform=\"matrix({} 0 0 {} 0 0)\"",
+                N(w / 50.0),
+                N(h / 50.0)
+            )
+        } else {
+            let s = w.min(h) / 50.0;
+            transform_for(s, w / 2.0 - 25.0 * s, h / 2.0 - 25.0 * s)
+        };
         self.use_icon(icon, &scale);
     }
 
@@ -1136,10 +1225,18 @@ impl Painter<'_> {
             Kind::ReceiveTask => {
                 if e.bool_attr("instantiate") == Some(true) {
                     self.body
-                        .push_str("<circle cx=\"20\" cy=\"20\" r=\"12\" stroke-width=\"1\"/>");
-                    self.use_icon(Icon::Envelope, " transform=\"matrix(.6 0 0 .6 10.2 14)\"");
+                        .push_str("<circle cx=\"14\" cy=\"14\" r=\"10\" stroke-width=\"1\"/>");
+                    self.use_icon(
+                        Icon::Envelope,
+                        &format!(
+                            " fill=\"{}\" stroke=\"{}\" transform=\"matrix(.6 0 0 .6 4.17 6.52)\"",
+                            Esc(&stroke),
+                            Esc(&fill)
+                        ),
+                    );
                 } else {
-                    self.use_icon(Icon::Envelope, "");
+                    // A little smaller than the send task's.
+                    self.use_icon(Icon::Envelope, " transform=\"matrix(.9 0 0 .9 .9 1.1)\"");
                 }
             }
             _ => {}
@@ -1157,10 +1254,10 @@ impl Painter<'_> {
                     " stroke-dasharray=\"3.5\""
                 };
                 self.body.push_str(&format!(
-                    "<circle cx=\"15\" cy=\"15\" r=\"11\" stroke-width=\"1\"{dash}/>"
+                    "<circle cx=\"11\" cy=\"11\" r=\"10\" stroke-width=\"1\"{dash}/>"
                 ));
                 if let Some(icon) = event_icon(model, sid) {
-                    self.use_icon(icon, " transform=\"matrix(.61 0 0 .61 4 4)\"");
+                    self.use_icon(icon, " transform=\"matrix(.61 0 0 .61 0 0)\"");
                 }
             }
         }
@@ -1168,7 +1265,7 @@ impl Painter<'_> {
         if let Some(name) = e.label() {
             let color = colors.label.clone();
             if expanded {
-                let lines = text::wrap(name, w - 10.0, EMBEDDED_FONT);
+                let lines = text::wrap(name, w - 14.0, EMBEDDED_FONT);
                 self.text_lines(
                     &lines,
                     EMBEDDED_FONT,
@@ -1204,30 +1301,33 @@ impl Painter<'_> {
         let adhoc = *kind == Kind::AdHocSubProcess;
         let mut slots: Vec<(Icon, f64)> = Vec::new();
         let cx = w / 2.0;
+        // Offsets from the bottom centre, as bpmn.io places its markers: a collapsed
+        // sub-process keeps the centre for its "+", the others move left of it, the
+        // ad-hoc tilde goes right of it.
         if collapsed {
             slots.push((Icon::SubProcessPlus, 0.0));
-            let mut left = -18.0;
+            let mut left = -17.0;
             if let Some(l) = loop_icon {
-                slots.push((l, left));
+                slots.push((l, if l == Icon::Loop { -18.0 } else { -16.0 }));
                 left -= 18.0;
             }
             if compensation {
                 slots.push((Icon::CompensationMarker, left));
             }
             if adhoc {
-                slots.push((Icon::AdHoc, 18.0));
+                slots.push((Icon::AdHoc, 10.0));
             }
         } else {
             let mut left = 0.0;
             if let Some(l) = loop_icon {
                 slots.push((l, 0.0));
-                left = -20.0;
+                left = -18.0;
             }
             if compensation {
                 slots.push((Icon::CompensationMarker, left));
             }
             if adhoc {
-                slots.push((Icon::AdHoc, if slots.is_empty() { 0.0 } else { 18.0 }));
+                slots.push((Icon::AdHoc, if slots.is_empty() { -8.0 } else { 10.0 }));
             }
         }
         for (icon, dx) in slots {
@@ -1285,13 +1385,13 @@ impl Painter<'_> {
             } else {
                 (h, w, Some(format!("matrix(0 -1 1 0 0 {})", N(h))))
             };
-            let lines = text::wrap(name, box_w - 10.0, EMBEDDED_FONT);
+            let lines = text::wrap(name, box_w, EMBEDDED_FONT);
             self.text_lines(
                 &lines,
                 EMBEDDED_FONT,
                 Align::CenterMiddle,
                 (0.0, 0.0, box_w, box_h),
-                5.0,
+                0.0,
                 color,
                 transform,
                 false,
@@ -1349,17 +1449,20 @@ impl Painter<'_> {
     }
 
     fn data_object(&mut self, id: ElementId, e: &Element, colors: &Colors, w: f64, h: f64) {
-        let fold = (w * 0.28).min(h * 0.2).min(10.0);
+        // bpmn.io draws the page a little inside its box (98 % of the width, 60/61 of the
+        // height); the folded corner is a fifth of the page wide and a sixth of it tall.
+        let (pw, ph) = (w / 1.02, h * 60.0 / 61.0);
+        let (fold_w, fold_h) = (pw * 0.2, ph / 6.0);
         w!(
             self.body,
             "<path d=\"M0 0H{}L{} {}V{}H0z\"/><path d=\"M{} 0V{}H{}\" fill=\"none\"/>",
-            N(w - fold),
-            N(w),
-            N(fold),
-            N(h),
-            N(w - fold),
-            N(fold),
-            N(w)
+            N(pw - fold_w),
+            N(pw),
+            N(fold_h),
+            N(ph),
+            N(pw - fold_w),
+            N(fold_h),
+            N(pw)
         );
         let model = self.model;
         let object = if e.kind == Kind::DataObjectReference {
@@ -1374,9 +1477,9 @@ impl Painter<'_> {
         if collection {
             w!(
                 self.body,
-                "<path d=\"M{} {}v-10m6 10v-10m6 10v-10\" stroke-width=\"2\" stroke-linecap=\"butt\"/>",
-                N(w / 2.0 - 6.0),
-                N(h - 4.0)
+                "<path d=\"M{} {}v-10m3 10v-10m3 10v-10\"/>",
+                N(w / 2.0 - 3.12),
+                N(h - 6.0)
             );
         }
         let arrow = match e.kind {
@@ -1394,27 +1497,36 @@ impl Painter<'_> {
     }
 
     fn data_store(&mut self, w: f64, h: f64) {
-        let ry = (h * 0.15).min(w * 0.2);
-        let rx = w / 2.0;
+        // A cylinder in bpmn.io's proportions (for a 50×50 box: 49.2 wide, the body from
+        // y 6.65 to 43.5, caps bulging 6 px, three rims 5.74 apart at the top).
+        let (sx, sy) = (w / 50.0, h / 50.0);
+        let (width, top, bottom) = (49.18 * sx, 6.65 * sy, 43.54 * sy);
+        let (c, k, gap) = (1.64 * sx, 8.2 * sy, 5.74 * sy);
         w!(
             self.body,
-            "<path d=\"M0 {ry0}V{yb}A{rx} {ry} 0 0 0 {w} {yb}V{ry0}A{rx} {ry} 0 0 0 0 {ry0}z\"/>",
-            ry0 = N(ry),
-            yb = N(h - ry),
-            rx = N(rx),
-            ry = N(ry),
-            w = N(w)
+            "<path d=\"M0 {top}V{bottom}C{c} {bk} {cw} {bk} {width} {bottom}V{top}C{cw} {tk} {c} {tk} 0 {top}z\"/>",
+            top = N(top),
+            bottom = N(bottom),
+            bk = N(bottom + k),
+            tk = N(top - k),
+            c = N(c),
+            cw = N(width - c),
+            width = N(width)
         );
-        w!(
-            self.body,
-            "<path d=\"M0 {a}A{rx} {ry} 0 0 0 {w} {a}M0 {b}A{rx} {ry} 0 0 0 {w} {b}M0 {c}A{rx} {ry} 0 0 0 {w} {c}\" fill=\"none\"/>",
-            a = N(ry),
-            b = N(ry + 4.0),
-            c = N(ry + 8.0),
-            rx = N(rx),
-            ry = N(ry),
-            w = N(w)
-        );
+        self.body.push_str("<path d=\"");
+        for i in 0..3 {
+            let y = top + f64::from(i) * gap;
+            w!(
+                self.body,
+                "M0 {y}C{c} {yk} {cw} {yk} {width} {y}",
+                y = N(y),
+                yk = N(y + k),
+                c = N(c),
+                cw = N(width - c),
+                width = N(width)
+            );
+        }
+        self.body.push_str("\" fill=\"none\"/>");
     }
 
     fn edge(&mut self, edge: &DiEdge, by_element: &HashMap<ElementId, &DiShape>) {
@@ -1471,7 +1583,7 @@ impl Painter<'_> {
                 w!(
                     self.body,
                     "<path d=\"{}\" stroke-width=\"1.5\" stroke-dasharray=\"10,11\" marker-start=\"{start}\" marker-end=\"{end}\"/>",
-                    straight_path(pts)
+                    rounded_path(pts, 5.0)
                 );
                 if let Some(msg) = e.attr("messageRef").and_then(|r| resolve_ref(model, r)) {
                     let mid = path_mid(pts);
@@ -1487,17 +1599,26 @@ impl Painter<'_> {
                     };
                     w!(
                         self.body,
-                        "<path d=\"M{} {}h20v13h-20zl10 6.5 10-6.5\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"/>",
-                        N(mid.x - 10.0),
-                        N(mid.y - 6.5),
+                        "<path d=\"M{} {}h21v14h-21zl10.5 6 10.5-6\" fill=\"{}\" stroke=\"{}\" stroke-width=\"1\"/>",
+                        N(mid.x - 10.5),
+                        N(mid.y - 7.0),
                         Esc(&fill),
                         Esc(&line)
                     );
+                    // bpmn-js writes the message's name 10 px below the envelope, in the
+                    // 12 px font, wrapped at its default text box width of 150 px.
                     if let Some(name) = model.el(msg).label() {
-                        self.external_label(
-                            name,
-                            (mid.x, mid.y + 10.0, 90.0),
+                        let lines = text::wrap(name, 150.0, EMBEDDED_FONT);
+                        let widest = lines.iter().map(|l| l.width).fold(0.0, f64::max);
+                        self.text_lines(
+                            &lines,
+                            EMBEDDED_FONT,
+                            Align::CenterTop,
+                            (mid.x - widest / 2.0, mid.y + 7.0 + 10.0, widest, 0.0),
+                            0.0,
                             colors.label.as_deref(),
+                            None,
+                            true,
                         );
                     }
                 }
@@ -1524,7 +1645,7 @@ impl Painter<'_> {
                 w!(
                     self.body,
                     "<path d=\"{}\" stroke-dasharray=\"0,5\"{attrs}/>",
-                    straight_path(pts)
+                    rounded_path(pts, 5.0)
                 );
             }
             Kind::DataInputAssociation | Kind::DataOutputAssociation => {
@@ -1532,10 +1653,10 @@ impl Painter<'_> {
                 w!(
                     self.body,
                     "<path d=\"{}\" stroke-dasharray=\"0,5\" marker-end=\"{end}\"/>",
-                    straight_path(pts)
+                    rounded_path(pts, 5.0)
                 );
             }
-            _ => w!(self.body, "<path d=\"{}\"/>", straight_path(pts)),
+            _ => w!(self.body, "<path d=\"{}\"/>", rounded_path(pts, 5.0)),
         }
         self.body.push_str("</g>");
         let _ = by_element;
@@ -1547,13 +1668,19 @@ impl Painter<'_> {
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
                 {
-                    Some(lb) => (lb.x + lb.width / 2.0, lb.y, label_wrap_width(lb.width)),
+                    Some(lb) => label_place(lb),
                     None => {
                         let (mid, vertical) = flow_label_mid(pts);
                         if vertical {
-                            (mid.x + 15.0, mid.y - 10.0, 90.0)
+                            LabelPlace::Centered {
+                                cx: mid.x + 15.0,
+                                top: mid.y - 10.0,
+                            }
                         } else {
-                            (mid.x, mid.y - 15.0 - 10.0, 90.0)
+                            LabelPlace::Centered {
+                                cx: mid.x,
+                                top: mid.y - 15.0 - 10.0,
+                            }
                         }
                     }
                 };
@@ -1603,16 +1730,13 @@ impl Painter<'_> {
                 marker_def(&mut out, p, i, *kind, color);
             }
             for icon in icons {
-                if icon.thin() {
-                    w!(
-                        out,
-                        "<g id=\"{p}-{}\" stroke-width=\"1\">{}</g>",
-                        icon.key(),
-                        icon.body()
-                    );
-                } else {
-                    w!(out, "<g id=\"{p}-{}\">{}</g>", icon.key(), icon.body());
-                }
+                // Icons are drawn with 1 px lines unless they say otherwise.
+                w!(
+                    out,
+                    "<g id=\"{p}-{}\" stroke-width=\"1\">{}</g>",
+                    icon.key(),
+                    icon.body()
+                );
             }
             out.push_str("</defs>");
         }
@@ -1731,20 +1855,9 @@ fn line_to(s: &mut String, from: Point, p: Point) {
     }
 }
 
-fn straight_path(pts: &[Point]) -> String {
-    let pts = simplify(pts);
-    let mut s = String::new();
-    let Some(&first) = pts.first() else { return s };
-    w!(s, "M{} {}", N(first.x), N(first.y));
-    let mut cur = first;
-    for &p in &pts[1..] {
-        line_to(&mut s, cur, p);
-        cur = p;
-    }
-    s
-}
-
-/// A polyline with corners rounded by up to `radius` (a quadratic curve through each bend).
+/// A polyline with its bends rounded as bpmn-js rounds every connection: the line stops
+/// `r` before the bend (`r` = `radius`, or less when a neighbouring segment is shorter) and
+/// a cubic curve, with its control points halfway to the bend, joins the next segment.
 fn rounded_path(pts: &[Point], radius: f64) -> String {
     let pts = simplify(pts);
     let mut s = String::new();
@@ -1756,20 +1869,27 @@ fn rounded_path(pts: &[Point], radius: f64) -> String {
         if i + 1 < pts.len() {
             let prev = pts[i - 1];
             let next = pts[i + 1];
-            let d_in = ((p.x - prev.x).powi(2) + (p.y - prev.y).powi(2)).sqrt();
-            let d_out = ((next.x - p.x).powi(2) + (next.y - p.y).powi(2)).sqrt();
-            let r = radius.min(d_in / 2.0).min(d_out / 2.0);
-            if r > 0.5 {
-                let a = Point {
-                    x: p.x - (p.x - prev.x) / d_in * r,
-                    y: p.y - (p.y - prev.y) / d_in * r,
+            let d_in = dist(prev, p);
+            let d_out = dist(p, next);
+            let r = radius.min(d_in).min(d_out);
+            if r > 0.0 {
+                let toward = |q: Point, d: f64, len: f64| Point {
+                    x: p.x + (q.x - p.x) / d * len,
+                    y: p.y + (q.y - p.y) / d * len,
                 };
-                let b = Point {
-                    x: p.x + (next.x - p.x) / d_out * r,
-                    y: p.y + (next.y - p.y) / d_out * r,
-                };
+                let (a, a2) = (toward(prev, d_in, r), toward(prev, d_in, r / 2.0));
+                let (b, b2) = (toward(next, d_out, r), toward(next, d_out, r / 2.0));
                 line_to(&mut s, cur, a);
-                w!(s, "Q{} {} {} {}", N(p.x), N(p.y), N(b.x), N(b.y));
+                w!(
+                    s,
+                    "C{} {} {} {} {} {}",
+                    N(a2.x),
+                    N(a2.y),
+                    N(b2.x),
+                    N(b2.y),
+                    N(b.x),
+                    N(b.y)
+                );
                 cur = b;
                 continue;
             }
@@ -1817,7 +1937,8 @@ fn flow_label_mid(pts: &[Point]) -> (Point, bool) {
         x: (a.x + b.x) / 2.0,
         y: (a.y + b.y) / 2.0,
     };
-    let vertical = (b.x - a.x).abs() < f64::EPSILON && (b.y - a.y).abs() > 0.0;
+    // bpmn-js tests the segment's angle: a vertical or zero-length one puts the label beside.
+    let vertical = (b.x - a.x).abs() < f64::EPSILON;
     (m, vertical)
 }
 
@@ -1896,12 +2017,12 @@ mod tests {
             Point { x: 100.0, y: 0.0 },
             Point { x: 100.0, y: 50.0 },
         ];
-        assert_eq!(rounded_path(&pts, 5.0), "M0 0H95Q100 0 100 5V50");
+        assert_eq!(rounded_path(&pts, 5.0), "M0 0H95C97.5 0 100 2.5 100 5V50");
         let straight = [
             Point { x: 0.0, y: 0.0 },
             Point { x: 50.0, y: 0.0 },
             Point { x: 100.0, y: 0.0 },
         ];
-        assert_eq!(straight_path(&straight), "M0 0H100");
+        assert_eq!(rounded_path(&straight, 5.0), "M0 0H100");
     }
 }

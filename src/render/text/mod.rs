@@ -92,12 +92,13 @@ pub fn wrap(text: &str, max_width: f64, size: f64) -> Vec<Line> {
         .collect();
     pending.reverse();
     let mut out = Vec::new();
-    let limit = max_width.round();
+    // A line fits when it is no wider than the box (a hair of slack for rounding).
+    let limit = max_width + 1e-3;
     while let Some(original) = pending.pop() {
         let mut fit = original.clone();
         loop {
             let width = measure(&fit, size);
-            if fit.trim().is_empty() || width < limit || fit.chars().count() < 2 {
+            if fit.trim().is_empty() || width <= limit || fit.chars().count() < 2 {
                 let fit_len = fit.chars().count();
                 if fit_len < original.chars().count() {
                     let rest: String = original.chars().skip(fit_len).collect();
