@@ -30,7 +30,7 @@ use serde::Serialize;
 
 use super::dist::{Dist, Shape};
 use super::engine::{self, RunSpec};
-use super::net::{Catch, Net, NodeKind, Repeat, Trigger};
+use super::net::{Catch, Net, Node, NodeKind, Repeat, Trigger};
 use super::stats::{Stat, percentile};
 
 /// Points of the time grid.
@@ -283,6 +283,35 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
             )
             .map_or(sink, |i| 2 * i + 1)
     };
+    // A node whose every outgoing flow is taken (an AND split): one certain edge per flow,
+    // or to where its scope ends when it has none.
+    let and_out = |g: &mut Graph, vout: usize, node: &Node| -> Result<(), Fail> {
+        g.split[vout] = SplitKind::And;
+        let (a, b) = node.out;
+        if a == b {
+            g.edges.push(Edge {
+                from: vout,
+                to: exit(node.scope),
+                expr: Expr::Zero,
+                prob: 1.0,
+                alive: true,
+            });
+        }
+        for k in a..b {
+            let j = idx(net.succ[k as usize]);
+            if j == usize::MAX {
+                return Err("a flow leaves the scope".to_owned());
+            }
+            g.edges.push(Edge {
+                from: vout,
+                to: 2 * j,
+                expr: Expr::Zero,
+                prob: 1.0,
+                alive: true,
+            });
+        }
+        Ok(())
+    };
     for (i, &n) in members.iter().enumerate() {
         let node = &net.nodes[n as usize];
         let (vin, vout) = (2 * i, 2 * i + 1);
@@ -301,30 +330,7 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
                 alive: true,
             });
             g.join[vout] = JoinKind::Sink;
-            g.split[vout] = SplitKind::And;
-            let (a, b) = node.out;
-            if a == b {
-                g.edges.push(Edge {
-                    from: vout,
-                    to: exit(node.scope),
-                    expr: Expr::Zero,
-                    prob: 1.0,
-                    alive: true,
-                });
-            }
-            for k in a..b {
-                let j = idx(net.succ[k as usize]);
-                if j == usize::MAX {
-                    return Err("a flow leaves the scope".to_owned());
-                }
-                g.edges.push(Edge {
-                    from: vout,
-                    to: 2 * j,
-                    expr: Expr::Zero,
-                    prob: 1.0,
-                    alive: true,
-                });
-            }
+            and_out(&mut g, vout, node)?;
             continue;
         }
         if let NodeKind::Throw { throw } = node.kind {
@@ -392,30 +398,7 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
                 prob: 1.0 - q,
                 alive: true,
             });
-            g.split[vout] = SplitKind::And;
-            let (a, b) = node.out;
-            if a == b {
-                g.edges.push(Edge {
-                    from: vout,
-                    to: exit(node.scope),
-                    expr: Expr::Zero,
-                    prob: 1.0,
-                    alive: true,
-                });
-            }
-            for k in a..b {
-                let j = idx(net.succ[k as usize]);
-                if j == usize::MAX {
-                    return Err("a flow leaves the scope".to_owned());
-                }
-                g.edges.push(Edge {
-                    from: vout,
-                    to: 2 * j,
-                    expr: Expr::Zero,
-                    prob: 1.0,
-                    alive: true,
-                });
-            }
+            and_out(&mut g, vout, node)?;
             continue;
         }
         let expr = activity_expr(net, n)?;
