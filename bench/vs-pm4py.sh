@@ -12,6 +12,10 @@
 #   RUNS=3                bpmnkit runs per file; the best is shown
 #   ANCHORS=../shared/anchors/pm4py
 #   BPMNKIT_BIN=path      use this binary instead of building one
+#   E2E=1                 also time whole processes, as a user or a CI job waits for them:
+#                         `run.sh FILE` (Python start, pm4py import, read, convert, Woflan;
+#                         one fresh process per file, about 3 s each) against
+#                         `bpmnkit verify FILE` (best of RUNS fresh processes)
 #
 # Columns: pm4py verdict and in-process seconds (read + convert + Woflan, import excluded);
 # bpmnkit verdict, in-process milliseconds for verify alone and for read + verify (best of
@@ -86,3 +90,33 @@ for f in "${models[@]}"; do
   fi
   printf '%-28s %-9s %10s   %-9s %10s %12s %10s\n' "$name" "$pm_verdict" "$pm_s" "$verdict" "$best_v" "$best_t" "$speed"
 done
+
+if [ "${E2E:-0}" = 1 ]; then
+  echo
+  printf '%-28s %12s %14s %10s\n' model "pm4py e2e s" "bpmnkit e2e ms" speedup
+  for f in "${pm_models[@]}"; do
+    python3 - "$anchors/run.sh" "$bin" "$f" "$runs" "$pm_timeout" <<'PY'
+import os, subprocess, sys, time
+run_sh, bin_, f, runs, timeout = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), float(sys.argv[5])
+def wall(cmd, limit=None):
+    t = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=limit)
+    return time.perf_counter() - t
+env_timeout = {"ANCHOR_TIMEOUT": str(timeout)}
+try:
+    t0 = time.perf_counter()
+    out = subprocess.run([run_sh, f], capture_output=True, text=True, timeout=timeout + 60,
+                         env={**os.environ, **env_timeout}).stdout
+    pm = time.perf_counter() - t0
+    verdict = out.split("\t")[1] if "\t" in out else "error"
+except subprocess.TimeoutExpired:
+    pm, verdict = None, "timeout"
+bk = min(wall([bin_, "verify", f]) for _ in range(runs))
+name = os.path.basename(f)[:-5]
+if verdict in ("sound", "unsound") and pm is not None:
+    print(f"{name:<28} {pm:12.3f} {bk * 1e3:14.3f} {pm / bk:9.0f}x")
+else:
+    print(f"{name:<28} {'timeout':>12} {bk * 1e3:14.3f} {'-':>10}")
+PY
+  done
+fi

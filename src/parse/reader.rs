@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 
-use super::tokens::{Token, Tokens};
+use super::tokens::{RawAttr, TagAttrs, Token, Tokens, value_end};
 use super::{ParseError, ParseOptions};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
@@ -270,88 +270,92 @@ struct AttrSyntax {
     message: String,
 }
 
-/// One attribute as written, and whether its value is plain: unchanged by XML
-/// normalisation (no reference, no tab or newline).
-struct ScannedAttr<'t> {
-    attr: Attribute<'t>,
-    plain: bool,
+/// A start tag and, when the tokenizer could read them in the same pass, its attributes.
+#[derive(Clone, Copy)]
+struct Tag<'e, 't> {
+    start: &'e BytesStart<'t>,
+    attrs: Option<&'e [RawAttr<'t>]>,
 }
 
-/// The attributes of a start tag, read straight off the text after its name (quick-xml's
-/// attribute iterator costs about 190 instructions per attribute; this is a few dozen).
-/// Values are raw: not yet normalised (see [`Reader::value`]).
-struct AttrScan<'t> {
-    text: &'t str,
-    pos: usize,
-}
+impl<'t> std::ops::Deref for Tag<'_, 't> {
+    type Target = BytesStart<'t>;
 
-impl<'t> AttrScan<'t> {
-    fn new(e: &'t BytesStart<'_>) -> Self {
-        AttrScan {
-            text: e.attributes_raw(),
-            pos: 0,
-        }
-    }
-
-    fn error(&mut self, at: usize, message: String) -> Option<Result<ScannedAttr<'t>, AttrSyntax>> {
-        self.pos = self.text.len(); // no more attributes after an error
-        Some(Err(AttrSyntax { at, message }))
+    fn deref(&self) -> &BytesStart<'t> {
+        self.start
     }
 }
 
-/// The length of an attribute value up to its closing `quote`, and whether it is plain:
-/// free of `&` and of bytes below 0x20 (tab, line feed, carriage return: the only control
-/// characters [`read`] lets through), so that XML normalisation leaves it unchanged.
-/// `None` if the quote never closes. Eight bytes at a time (values are mostly short
-/// names and ids, and this runs for every attribute of every file).
-fn value_end(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Non-zero iff some byte of `x` is zero (the classic bit trick; exact as a test).
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let mut plain = true;
-    let mut at = 0;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        let quote_hit = has_zero(x ^ (ONES * u64::from(quote)));
-        // Bytes below 0x20, and `&`.
-        let special = (x.wrapping_sub(ONES * 0x20) & !x & HIGHS) | has_zero(x ^ (ONES * 0x26));
-        if quote_hit != 0 {
-            break; // the byte loop below finds it and checks the bytes before it
-        }
-        if special != 0 {
-            plain = false;
-        }
-        at += 8;
-    }
-    for (i, &b) in bytes[at..].iter().enumerate() {
-        if b == quote {
-            return Some((at + i, plain));
-        }
-        if b == b'&' || b < 0x20 {
-            plain = false;
+impl<'e> Tag<'e, '_> {
+    /// Whether the tag declares a namespace.
+    fn declares(&self, finder: &memchr::memmem::Finder<'_>) -> bool {
+        match self.attrs {
+            Some(attrs) => attrs.iter().any(|a| a.key.starts_with("xmlns")),
+            None => finder
+                .find(self.start.attributes_raw().as_bytes())
+                .is_some(),
         }
     }
-    None
 }
 
-impl<'t> Iterator for AttrScan<'t> {
-    type Item = Result<ScannedAttr<'t>, AttrSyntax>;
+/// The attributes of a start tag: the tokenizer's list when it has one, otherwise read
+/// straight off the text after its name (quick-xml's attribute iterator costs about 190
+/// instructions per attribute; this is a few dozen), with syntax errors pointing at the
+/// byte. Values are raw: not yet normalised (see [`Reader::value`]).
+enum AttrScan<'e> {
+    Listed(std::slice::Iter<'e, RawAttr<'e>>),
+    Text { text: &'e str, pos: usize },
+}
+
+impl<'e> AttrScan<'e> {
+    fn new(e: Tag<'e, '_>) -> Self {
+        match e.attrs {
+            Some(list) => AttrScan::Listed(list.iter()),
+            None => AttrScan::Text {
+                text: e.start.attributes_raw(),
+                pos: 0,
+            },
+        }
+    }
+}
+
+impl AttrScan<'_> {
+    /// How many attributes follow, as far as known without reading on: the rest of a
+    /// listed tag, or a guess of three for one read from its text.
+    fn left(&self) -> usize {
+        match self {
+            AttrScan::Listed(list) => list.len(),
+            AttrScan::Text { .. } => 3,
+        }
+    }
+}
+
+impl<'e> Iterator for AttrScan<'e> {
+    type Item = Result<RawAttr<'e>, AttrSyntax>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        let text = self.text;
+        match self {
+            AttrScan::Listed(list) => list.next().map(|a| Ok(*a)),
+            AttrScan::Text { text, pos } => scan_attr(text, pos),
+        }
+    }
+}
+
+/// The next attribute of `text` from `*pos` on (see [`AttrScan`]).
+fn scan_attr<'e>(text: &'e str, pos: &mut usize) -> Option<Result<RawAttr<'e>, AttrSyntax>> {
+    let error = |pos: &mut usize, at: usize, message: String| {
+        *pos = text.len(); // no more attributes after an error
+        Some(Err(AttrSyntax { at, message }))
+    };
+    {
         let bytes = text.as_bytes();
         let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
-        let before = self.pos;
+        let before = *pos;
         let mut i = before;
         while i < bytes.len() && space(bytes[i]) {
             i += 1;
         }
         if i == bytes.len() {
-            self.pos = i;
+            *pos = i;
             return None;
         }
         if i == before {
@@ -361,7 +365,7 @@ impl<'t> Iterator for AttrScan<'t> {
             } else {
                 "attributes must be separated by white space".to_owned()
             };
-            return self.error(i, message);
+            return error(pos, i, message);
         }
         let key_start = i;
         while i < bytes.len() && !space(bytes[i]) && bytes[i] != b'=' {
@@ -369,13 +373,14 @@ impl<'t> Iterator for AttrScan<'t> {
         }
         let key = &text[key_start..i];
         if key.is_empty() {
-            return self.error(key_start, "an attribute value has no name".to_owned());
+            return error(pos, key_start, "an attribute value has no name".to_owned());
         }
         while i < bytes.len() && space(bytes[i]) {
             i += 1;
         }
         if bytes.get(i) != Some(&b'=') {
-            return self.error(
+            return error(
+                pos,
                 i.min(bytes.len()),
                 format!(
                     "attribute {} is not followed by `=` and a value",
@@ -390,7 +395,8 @@ impl<'t> Iterator for AttrScan<'t> {
         let quote = match bytes.get(i) {
             Some(&q @ (b'"' | b'\'')) => q,
             Some(_) => {
-                return self.error(
+                return error(
+                    pos,
                     i,
                     format!(
                         "the value of attribute {} must be enclosed in `\"` or `'`",
@@ -399,7 +405,8 @@ impl<'t> Iterator for AttrScan<'t> {
                 );
             }
             None => {
-                return self.error(
+                return error(
+                    pos,
                     i,
                     format!("attribute {} has no value after `=`", shown(key)),
                 );
@@ -407,7 +414,8 @@ impl<'t> Iterator for AttrScan<'t> {
         };
         let value_start = i + 1;
         let Some((len, plain)) = value_end(&bytes[value_start..], quote) else {
-            return self.error(
+            return error(
+                pos,
                 i,
                 format!(
                     "the value of attribute {} has no closing `{}`",
@@ -417,13 +425,13 @@ impl<'t> Iterator for AttrScan<'t> {
             );
         };
         let end = value_start + len;
-        self.pos = end + 1;
+        *pos = end + 1;
         // Quotes and white space are ASCII: every cut is on a character boundary.
-        let attr = Attribute {
-            key: quick_xml::name::QName(key),
-            value: std::borrow::Cow::Borrowed(&text[value_start..end]),
-        };
-        Some(Ok(ScannedAttr { attr, plain }))
+        Some(Ok(RawAttr {
+            key,
+            value: &text[value_start..end],
+            plain,
+        }))
     }
 }
 
@@ -607,7 +615,11 @@ fn read_di(
     if usize::try_from(root.1.end).map_or(true, |end| end > at) {
         return None;
     }
-    r.declare(&root.0, root.1).ok()?;
+    let root_tag = Tag {
+        start: &root.0,
+        attrs: None,
+    };
+    r.declare(root_tag, root.1).ok()?;
     let id = r.push_element(Kind::Definitions, [None, None], Vec::new(), root.1, None);
     r.stack.push(Frame::Sem(id));
     let stop = match r.run(at, &mut Mode::Di { cancel }) {
@@ -746,6 +758,7 @@ impl<'a> Reader<'a> {
         let mut seen_root = !self.stack.is_empty();
         let mut events: u32 = 0;
         let mut xml = Tokens::new(text, base);
+        let mut attrs = TagAttrs::default();
         loop {
             let start = xml.position();
             if let Mode::Di { cancel } = mode {
@@ -754,7 +767,7 @@ impl<'a> Reader<'a> {
                     return Ok(None);
                 }
             }
-            let event = match xml.next_token() {
+            let event = match xml.next_token(&mut attrs) {
                 Ok(ok) => ok,
                 Err(err) => {
                     if matches!(mode, Mode::Di { .. }) && self.stack.len() == 1 {
@@ -812,7 +825,11 @@ impl<'a> Reader<'a> {
                 Token::Start(e) => {
                     let is_root = !seen_root;
                     seen_root = true;
-                    self.open(&e, span, is_root)?;
+                    let tag = Tag {
+                        start: &e,
+                        attrs: attrs.scanned.then_some(&attrs.list[..]),
+                    };
+                    self.open(tag, span, is_root)?;
                     let name = e.name().0;
                     self.names.push(match self.in_source(name) {
                         Some(name) => std::borrow::Cow::Borrowed(name),
@@ -822,7 +839,11 @@ impl<'a> Reader<'a> {
                 Token::Empty(e) => {
                     let is_root = !seen_root;
                     seen_root = true;
-                    self.open(&e, span, is_root)?;
+                    let tag = Tag {
+                        start: &e,
+                        attrs: attrs.scanned.then_some(&attrs.list[..]),
+                    };
+                    self.open(tag, span, is_root)?;
                     self.close();
                 }
                 Token::End(found) => {
@@ -1014,15 +1035,15 @@ impl<'a> Reader<'a> {
 
     /// Opens a namespace scope for a start tag: records the declarations it makes.
     /// Only tags whose attribute text mentions `xmlns` are scanned.
-    fn declare(&mut self, e: &BytesStart<'_>, span: Span) -> Result<(), ParseError> {
+    fn declare(&mut self, e: Tag<'_, '_>, span: Span) -> Result<(), ParseError> {
         self.scopes
             .push(u32::try_from(self.bindings.len()).unwrap_or(u32::MAX));
-        if self.xmlns.find(e.attributes_raw().as_bytes()).is_none() {
+        if !e.declares(&self.xmlns) {
             return Ok(());
         }
         for attr in AttrScan::new(e) {
-            let ScannedAttr { attr, plain } = attr.map_err(|err| self.attr_syntax(e, &err))?;
-            let key = attr.key.0;
+            let attr = attr.map_err(|err| self.attr_syntax(e.start, &err))?;
+            let key = attr.key;
             let prefix = if key == "xmlns" {
                 ""
             } else if let Some(prefix) = key.strip_prefix("xmlns:") {
@@ -1030,7 +1051,7 @@ impl<'a> Reader<'a> {
             } else {
                 continue;
             };
-            let uri = to_box(&self.value(&attr, plain, span)?);
+            let uri = to_box(&self.value(&attr, span)?);
             let known = Known::of(&uri);
             self.bindings.push((prefix.into(), uri, known));
         }
@@ -1088,12 +1109,12 @@ impl<'a> Reader<'a> {
     /// number of attributes accepted so far.
     fn check_attr<'k>(
         &self,
-        attr: &Attribute<'k>,
+        attr: &RawAttr<'k>,
         count: usize,
         seen: &mut SeenKeys<'k>,
         span: Span,
     ) -> Result<(), ParseError> {
-        let key = attr.key.0;
+        let key = attr.key;
         if count >= self.options.max_attributes {
             return Err(self.fatal(
                 "parse::limit",
@@ -1126,15 +1147,17 @@ impl<'a> Reader<'a> {
     /// The attribute's value after XML normalisation; borrowed when nothing changes.
     fn value<'v>(
         &self,
-        attr: &'v Attribute<'_>,
-        plain: bool,
+        attr: &RawAttr<'v>,
         span: Span,
     ) -> Result<std::borrow::Cow<'v, str>, ParseError> {
-        if plain {
-            return Ok(std::borrow::Cow::Borrowed(&*attr.value));
+        if attr.plain {
+            return Ok(std::borrow::Cow::Borrowed(attr.value));
         }
-        let value = attr
-            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+        let value = Attribute {
+            key: quick_xml::name::QName(attr.key),
+            value: std::borrow::Cow::Borrowed(attr.value),
+        }
+        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
             .map_err(|err| {
                 let what = match &err {
                     quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(
@@ -1145,7 +1168,7 @@ impl<'a> Reader<'a> {
                 };
                 self.fatal(
                     "parse::entity",
-                    format!("Attribute {} {what}", shown(attr.key.0)),
+                    format!("Attribute {} {what}", shown(attr.key)),
                     span,
                     "bpmnkit expands only XML's predefined entities and character references; DTD entities are never expanded",
                 )
@@ -1155,7 +1178,7 @@ impl<'a> Reader<'a> {
                 "parse::malformed-xml",
                 format!(
                     "Malformed XML: attribute {} refers to control character U+{:04X}",
-                    shown(attr.key.0),
+                    shown(attr.key),
                     u32::from(c)
                 ),
                 span,
@@ -1165,7 +1188,7 @@ impl<'a> Reader<'a> {
         Ok(std::borrow::Cow::Owned(value.into_owned()))
     }
 
-    fn attrs(&self, e: &BytesStart<'_>, span: Span) -> Result<Vec<Attr>, ParseError> {
+    fn attrs(&self, e: Tag<'_, '_>, span: Span) -> Result<Vec<Attr>, ParseError> {
         self.attrs_taking(e, span, &mut [])
     }
 
@@ -1174,35 +1197,37 @@ impl<'a> Reader<'a> {
     /// own: one allocation each instead of a copy in the list and one in the field).
     fn attrs_taking(
         &self,
-        e: &BytesStart<'_>,
+        e: Tag<'_, '_>,
         span: Span,
         taken: &mut [(&str, Option<Box<str>>)],
     ) -> Result<Vec<Attr>, ParseError> {
-        // Most elements have up to four attributes: the first push allocates room for
-        // four (no counting pass over the tag).
         let mut out = Vec::new();
         let mut seen = SeenKeys::new();
         let mut count = 0;
-        for attr in AttrScan::new(e) {
-            let ScannedAttr { attr, plain } = attr.map_err(|err| self.attr_syntax(e, &err))?;
-            let key = attr.key;
-            let raw_key = key.0;
+        let mut scan = AttrScan::new(e);
+        while let Some(attr) = scan.next() {
+            let attr = attr.map_err(|err| self.attr_syntax(e.start, &err))?;
+            let raw_key = attr.key;
             if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
                 continue; // declarations: see `declare`
             }
             self.check_attr(&attr, count, &mut seen, span)?;
             count += 1;
-            let value = self.value(&attr, plain, span)?;
+            let value = self.value(&attr, span)?;
             if let Some(slot) = taken.iter_mut().find(|(name, _)| *name == raw_key) {
                 slot.1 = Some(to_box(&value));
                 continue;
             }
             // Unprefixed attributes have no namespace (Namespaces in XML, 6.2): no lookup.
-            let (prefix, local) = split_qname(key.0);
+            let (prefix, local) = split_qname(raw_key);
             let (ns, prefix) = match prefix {
                 None => (None, None),
                 Some(p) => (Some(self.attr_ns(p)), Some(to_box(p))),
             };
+            if out.capacity() == 0 {
+                // Room for this one and, at most, all that follow: one allocation.
+                out.reserve_exact(1 + scan.left());
+            }
             out.push(Attr {
                 ns,
                 prefix,
@@ -1215,13 +1240,13 @@ impl<'a> Reader<'a> {
 
     /// Reads the unprefixed `x`, `y`, `width`, `height` of a DI element, checking the
     /// same limits as [`Self::attrs`] but keeping nothing else.
-    fn numbers<'e>(&self, e: &'e BytesStart<'_>, span: Span) -> Result<Numbers<'e>, ParseError> {
+    fn numbers<'e>(&self, e: Tag<'e, '_>, span: Span) -> Result<Numbers<'e>, ParseError> {
         let mut out = Numbers::default();
         let mut seen = SeenKeys::new();
         let mut count = 0;
         for attr in AttrScan::new(e) {
-            let ScannedAttr { attr, plain } = attr.map_err(|err| self.attr_syntax(e, &err))?;
-            let raw_key = attr.key.0;
+            let attr = attr.map_err(|err| self.attr_syntax(e.start, &err))?;
+            let raw_key = attr.key;
             if raw_key == "xmlns" || raw_key.starts_with("xmlns:") {
                 continue;
             }
@@ -1234,10 +1259,7 @@ impl<'a> Reader<'a> {
                 "height" => &mut out.height,
                 _ => continue,
             };
-            *slot = Some(match attr.value {
-                std::borrow::Cow::Borrowed(v) if plain => std::borrow::Cow::Borrowed(v),
-                _ => std::borrow::Cow::Owned(self.value(&attr, plain, span)?.into_owned()),
-            });
+            *slot = Some(self.value(&attr, span)?);
         }
         Ok(out)
     }
@@ -1246,7 +1268,7 @@ impl<'a> Reader<'a> {
     fn raw_node(
         &self,
         ns: Option<Box<str>>,
-        e: &BytesStart<'_>,
+        e: Tag<'_, '_>,
         local: &str,
         span: Span,
     ) -> Result<Frame<'a>, ParseError> {
@@ -1263,7 +1285,7 @@ impl<'a> Reader<'a> {
     }
 
     #[allow(clippy::too_many_lines)] // one match over where we are in the document
-    fn open(&mut self, e: &BytesStart<'_>, span: Span, is_root: bool) -> Result<(), ParseError> {
+    fn open(&mut self, e: Tag<'_, '_>, span: Span, is_root: bool) -> Result<(), ParseError> {
         self.element_count += 1;
         if self.element_count > self.options.max_elements {
             return Err(self.too_many_elements(span));

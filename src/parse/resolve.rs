@@ -60,6 +60,8 @@ struct RefAttrs<'m> {
     default: Option<&'m str>,
     /// Plain references to root elements, indexed like [`ROOT_REFS`].
     roots: [Option<&'m str>; ROOT_REFS.len()],
+    /// Whether any of `roots` is set (most elements have none).
+    any_root: bool,
 }
 
 /// Plain references to root elements: a missing one is a warning (the model still reads).
@@ -97,6 +99,7 @@ impl<'m> RefAttrs<'m> {
                 _ => {}
             }
         }
+        out.any_root = out.roots.iter().any(Option::is_some);
         out
     }
 }
@@ -246,7 +249,7 @@ pub(super) fn resolve(model: &mut Model) {
                 }
             }
         }
-        for (attr, value) in ROOT_REFS.iter().zip(refs.roots) {
+        for (attr, value) in ROOT_REFS.iter().zip(refs.roots).filter(|_| refs.any_root) {
             if let Some(v) = value {
                 if !v.trim().is_empty() && lookup(model, v).is_none() {
                     r.dangling(model, id, attr, v, false);

@@ -17,6 +17,26 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::parser::{ElementParser, Parser};
 
+/// One attribute of a start tag as written: its name, its raw value (not yet normalised)
+/// and whether the value is plain: free of `&` and of bytes below 0x20, so that XML
+/// normalisation leaves it unchanged.
+#[derive(Clone, Copy)]
+pub(super) struct RawAttr<'t> {
+    pub key: &'t str,
+    pub value: &'t str,
+    pub plain: bool,
+}
+
+/// The attributes of the last start tag, when [`Tokens::next_token`] could read them in
+/// the same pass that found the tag's end (`scanned`). A tag with anything unusual in it
+/// is cut by quick-xml's scanner instead and its attributes are left to the reader,
+/// which reports the problem where it is.
+#[derive(Default)]
+pub(super) struct TagAttrs<'t> {
+    pub list: Vec<RawAttr<'t>>,
+    pub scanned: bool,
+}
+
 /// One piece of the document.
 pub(super) enum Token<'t> {
     /// `<name attrs>`.
@@ -82,15 +102,16 @@ impl<'t> Tokens<'t> {
         })
     }
 
-    /// The next token.
-    pub(super) fn next_token(&mut self) -> Result<Token<'t>, TokenError> {
+    /// The next token. For a start tag, `attrs` receives its attributes when they
+    /// could be read in the same pass (see [`TagAttrs`]).
+    pub(super) fn next_token(&mut self, attrs: &mut TagAttrs<'t>) -> Result<Token<'t>, TokenError> {
         let bytes = self.text.as_bytes();
         let start = self.pos;
         let Some(&first) = bytes.get(start) else {
             return Ok(Token::Eof);
         };
         match first {
-            b'<' => self.markup(start),
+            b'<' => self.markup(start, attrs),
             b'&' => {
                 let after = start + 1;
                 let rest = bytes.get(after..).unwrap_or_default();
@@ -116,7 +137,7 @@ impl<'t> Tokens<'t> {
     }
 
     /// The markup that starts with the `<` at `start`.
-    fn markup(&mut self, start: usize) -> Result<Token<'t>, TokenError> {
+    fn markup(&mut self, start: usize, attrs: &mut TagAttrs<'t>) -> Result<Token<'t>, TokenError> {
         let bytes = self.text.as_bytes();
         let rest = bytes.get(start + 1..).unwrap_or_default();
         let unclosed = |what: &str, end: &str| TokenError {
@@ -171,6 +192,21 @@ impl<'t> Tokens<'t> {
                 }
             }
             Some(_) => {
+                attrs.list.clear();
+                if let Some((end, name_len)) = scan_tag(self.text, start + 1, &mut attrs.list) {
+                    attrs.scanned = true;
+                    let empty = bytes[end] == b'/';
+                    self.pos = end + if empty { 2 } else { 1 };
+                    let content = self.slice(start + 1, end)?;
+                    let tag = BytesStart::from_content(Cow::Borrowed(content), name_len);
+                    return Ok(if empty {
+                        Token::Empty(tag)
+                    } else {
+                        Token::Start(tag)
+                    });
+                }
+                attrs.list.clear();
+                attrs.scanned = false;
                 let mut parser = ElementParser::Outside;
                 let Some(i) = parser.feed(rest) else {
                     return Err(match parser {
@@ -228,6 +264,106 @@ impl<'t> Tokens<'t> {
     }
 }
 
+/// Reads a start tag from its name at `from` (after the `<`) to its end in one pass,
+/// collecting its attributes: returns where the tag ends (the `>`, or the `/` of `/>`)
+/// and the length of its name. `None` for anything unusual (no name, a quote or `<` in a
+/// name, a missing `=`, quote or white space, an unclosed value): the general path then
+/// cuts the tag and the reader reports what is wrong, exactly as without this pass.
+fn scan_tag<'t>(text: &'t str, from: usize, out: &mut Vec<RawAttr<'t>>) -> Option<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let stops_name = |b: u8| is_space(b) || matches!(b, b'>' | b'/' | b'"' | b'\'' | b'<' | b'=');
+    let mut i = from;
+    while i < bytes.len() && !stops_name(bytes[i]) {
+        i += 1;
+    }
+    let name_len = i - from;
+    if name_len == 0 {
+        return None;
+    }
+    loop {
+        let before = i;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        match *bytes.get(i)? {
+            b'>' => return Some((i, name_len)),
+            b'/' => return (bytes.get(i + 1) == Some(&b'>')).then_some((i, name_len)),
+            _ if i == before => return None,
+            _ => {}
+        }
+        let key_start = i;
+        while i < bytes.len() && !stops_name(bytes[i]) {
+            i += 1;
+        }
+        let key_end = i;
+        if key_end == key_start {
+            return None;
+        }
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            return None;
+        }
+        i += 1;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let quote = match bytes.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return None,
+        };
+        let value_start = i + 1;
+        let (len, plain) = value_end(bytes.get(value_start..)?, quote)?;
+        i = value_start + len + 1;
+        // Names and quotes are ASCII: every cut is on a character boundary.
+        out.push(RawAttr {
+            key: text.get(key_start..key_end)?,
+            value: text.get(value_start..value_start + len)?,
+            plain,
+        });
+    }
+}
+
+/// The length of an attribute value up to its closing `quote`, and whether it is plain:
+/// free of `&` and of bytes below 0x20 (tab, line feed, carriage return: the only control
+/// characters the reader lets through), so that XML normalisation leaves it unchanged.
+/// `None` if the quote never closes. Eight bytes at a time (values are mostly short
+/// names and ids, and this runs for every attribute of every file).
+pub(super) fn value_end(bytes: &[u8], quote: u8) -> Option<(usize, bool)> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    // Non-zero iff some byte of `x` is zero (the classic bit trick; exact as a test).
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut plain = true;
+    let mut at = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        let quote_hit = has_zero(x ^ (ONES * u64::from(quote)));
+        // Bytes below 0x20, and `&`.
+        let special = (x.wrapping_sub(ONES * 0x20) & !x & HIGHS) | has_zero(x ^ (ONES * 0x26));
+        if quote_hit != 0 {
+            break; // the byte loop below finds it and checks the bytes before it
+        }
+        if special != 0 {
+            plain = false;
+        }
+        at += 8;
+    }
+    for (i, &b) in bytes[at..].iter().enumerate() {
+        if b == quote {
+            return Some((at + i, plain));
+        }
+        if b == b'&' || b < 0x20 {
+            plain = false;
+        }
+    }
+    None
+}
+
 /// Where `needle` first occurs in `bytes` from `from` on, relative to `from`.
 fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
     memchr::memmem::find(bytes.get(from..)?, needle)
@@ -241,10 +377,13 @@ mod tests {
     /// The tokens of a text as short strings, or the error with its offset.
     fn cut(text: &str) -> Result<Vec<String>, (usize, String)> {
         let mut tokens = Tokens::new(text, 0);
+        let mut attrs = TagAttrs::default();
         let mut out = Vec::new();
         loop {
             let start = tokens.position();
-            let token = tokens.next_token().map_err(|e| (e.at, e.message))?;
+            let token = tokens
+                .next_token(&mut attrs)
+                .map_err(|e| (e.at, e.message))?;
             let end = tokens.position();
             out.push(match token {
                 Token::Start(e) => format!("start {} [{}]", e.name().0, e.attributes_raw()),
@@ -279,6 +418,50 @@ mod tests {
                 "end a",
             ]
         );
+    }
+
+    /// The attributes read in the tag's own pass, or `None` when the tag was left to the
+    /// general path.
+    fn scanned(tag: &str) -> Option<Vec<(String, String, bool)>> {
+        let mut tokens = Tokens::new(tag, 0);
+        let mut attrs = TagAttrs::default();
+        let token = tokens.next_token(&mut attrs).ok()?;
+        assert!(matches!(token, Token::Start(_) | Token::Empty(_)), "{tag}");
+        attrs.scanned.then(|| {
+            attrs
+                .list
+                .iter()
+                .map(|a| (a.key.to_owned(), a.value.to_owned(), a.plain))
+                .collect()
+        })
+    }
+
+    #[test]
+    fn plain_tags_are_read_with_their_attributes_in_one_pass() {
+        let own = |k: &str, v: &str, plain| (k.to_owned(), v.to_owned(), plain);
+        assert_eq!(scanned("<a>"), Some(vec![]));
+        assert_eq!(scanned("<a/>"), Some(vec![]));
+        assert_eq!(
+            scanned("<p:a x=\"1\" \n y = '2>' z=\"a&amp;b\"/>"),
+            Some(vec![
+                own("x", "1", true),
+                own("y", "2>", true),
+                own("z", "a&amp;b", false)
+            ])
+        );
+        // Anything unusual is left to the general path, which reports it where it is.
+        for tag in [
+            "<a x=\"1\"y=\"2\">",
+            "<a x/y=\"1\">",
+            "<a x>",
+            "<a x=1>",
+            "<a x=\"1\" / >",
+            "<a\"b\">",
+            "<a/b>",
+            "<a x=\"1",
+        ] {
+            assert_eq!(scanned(tag), None, "{tag}");
+        }
     }
 
     #[test]
