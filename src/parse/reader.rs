@@ -80,8 +80,6 @@ struct Reader<'a> {
     bindings: Vec<(Box<str>, Box<str>, Known)>,
     /// For each open element, `bindings.len()` before its own declarations.
     scopes: Vec<u32>,
-    /// Finds `xmlns` in a tag (a prebuilt searcher: tags are short and many).
-    xmlns: memchr::memmem::Finder<'static>,
     text: String,
     element_count: usize,
     doctype_warned: bool,
@@ -286,15 +284,19 @@ impl<'t> std::ops::Deref for Tag<'_, 't> {
 }
 
 impl<'e> Tag<'e, '_> {
-    /// Whether the tag declares a namespace.
-    fn declares(&self, finder: &memchr::memmem::Finder<'_>) -> bool {
+    /// Whether the tag may declare a namespace.
+    fn declares(&self) -> bool {
         match self.attrs {
             Some(attrs) => attrs.iter().any(|a| a.key.starts_with("xmlns")),
-            None => finder
-                .find(self.start.attributes_raw().as_bytes())
-                .is_some(),
+            None => mentions_xmlns(self.start.attributes_raw()),
         }
     }
+}
+
+/// Whether `xmlns` occurs in a tag's text (only tags the tokenizer did not list, which
+/// are rare: a plain loop, no searcher to build).
+fn mentions_xmlns(text: &str) -> bool {
+    text.as_bytes().windows(5).any(|w| w == b"xmlns")
 }
 
 /// The attributes of a start tag: the tokenizer's list when it has one, otherwise read
@@ -670,7 +672,6 @@ impl<'a> Reader<'a> {
             names: Vec::with_capacity(32),
             bindings: Vec::new(),
             scopes: Vec::with_capacity(32),
-            xmlns: memchr::memmem::Finder::new("xmlns"),
             text: String::new(),
             element_count: 0,
             doctype_warned: false,
@@ -721,7 +722,7 @@ impl<'a> Reader<'a> {
                 self.resolve_prefix(prefix),
                 Resolved::Bound(Known::BpmnDi, _)
             )
-            && self.xmlns.find(e.attributes_raw().as_bytes()).is_none()
+            && !mentions_xmlns(e.attributes_raw())
     }
 
     /// Takes over what the diagram thread read, as if read here at `span`.
@@ -1038,7 +1039,7 @@ impl<'a> Reader<'a> {
     fn declare(&mut self, e: Tag<'_, '_>, span: Span) -> Result<(), ParseError> {
         self.scopes
             .push(u32::try_from(self.bindings.len()).unwrap_or(u32::MAX));
-        if !e.declares(&self.xmlns) {
+        if !e.declares() {
             return Ok(());
         }
         for attr in AttrScan::new(e) {
