@@ -326,8 +326,7 @@ pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
         }
         let i = u32::try_from(r.nodes.len()).unwrap_or(NIL);
         index[(id.0 - lo) as usize] = i;
-        let mut elements = List::EMPTY;
-        r.new_item(&mut elements, id);
+        let elements = r.new_item(id);
         r.nodes.push(Node {
             join: gw.unwrap_or(GatewayType::Xor),
             split,
@@ -355,9 +354,7 @@ pub(crate) fn reduce(model: &Model, scope: ElementId) -> Reduction {
             continue;
         };
         let frag = r.frag(FragmentKind::Flow, None, None);
-        let mut elements = List::EMPTY;
-        r.new_item(&mut elements, flow);
-        r.frags[frag as usize].elements = elements;
+        r.frags[frag as usize].elements = r.new_item(flow);
         let ei = u32::try_from(r.edges.len()).unwrap_or(NIL);
         r.edges.push(Edge {
             src: a,
@@ -497,13 +494,16 @@ impl Reducer {
         u32::try_from(self.frags.len() - 1).unwrap_or(NIL)
     }
 
-    fn new_item(&mut self, list: &mut List, el: ElementId) {
+    /// A list of one new item.
+    fn new_item(&mut self, el: ElementId) -> List {
+        let i = u32::try_from(self.items.len()).unwrap_or(NIL);
         self.items.push(el);
         self.item_next.push(NIL);
-        list.push(
-            &mut self.item_next,
-            u32::try_from(self.items.len() - 1).unwrap_or(NIL),
-        );
+        List {
+            head: i,
+            tail: i,
+            len: 1,
+        }
     }
 
     fn add_child(&mut self, parent: u32, child: u32) {
@@ -610,7 +610,43 @@ impl Reducer {
     /// source of parallel edges / a bond), and queues the nodes it changed.
     fn reduce(&mut self, n: u32, s: &mut Scratch) {
         let ni = n as usize;
-        if !self.nodes[ni].alive {
+        let node = &self.nodes[ni];
+        if !node.alive {
+            return;
+        }
+        let outs = node.adj[OUT].len;
+        // Sequence: one input, one output. Checked before the loop rule below, which cannot
+        // apply then: an output back to `n` would be its only input as well.
+        if !node.start && !node.end && node.adj[IN].len == 1 && outs == 1 {
+            let (e1, e2) = (node.adj[IN].head, node.adj[OUT].head);
+            if e1 != e2 {
+                self.sequence(n, e1, e2, s);
+                return;
+            }
+        }
+        // One output or none (most nodes): a single group of one edge, so no loop, no
+        // alternative ends and no parallel edges; only a bond of one edge (a sequence)
+        // can apply.
+        if outs <= 1 {
+            if outs == 1 && !node.end {
+                let e = node.adj[OUT].head;
+                let d = self.edges[e as usize].dst;
+                let dn = &self.nodes[d as usize];
+                if d != n && !dn.end && dn.adj[IN].len == 1 {
+                    self.bond(n, d, &[e]);
+                }
+            }
+            return;
+        }
+        // A split whose outputs go to different nodes, none of them itself or an end, each
+        // with no other input: no rule below applies (each needs an edge back to the node,
+        // an end among the targets, or two edges to one target). Most visits of a split
+        // while its branches are being reduced end here.
+        if self.adj(OUT, n).all(|e| {
+            let d = self.edges[e as usize].dst;
+            let dn = &self.nodes[d as usize];
+            d != n && !dn.end && dn.adj[IN].len == 1
+        }) {
             return;
         }
         // Outgoing edges grouped by target, in order of first appearance.
@@ -637,13 +673,14 @@ impl Reducer {
         } else {
             0
         };
-        let node = self.nodes[ni];
+        let node = &self.nodes[ni];
         if selfs > 0
             && node.join == GatewayType::Xor
             && node.split == GatewayType::Xor
             && node.adj[IN].len > selfs
             && node.adj[OUT].len > selfs
         {
+            let el = node.split_el;
             s.edges.clear();
             s.edges.extend(
                 self.adj(OUT, n)
@@ -651,7 +688,6 @@ impl Reducer {
             );
             for &e in &s.edges {
                 let child = self.edges[e as usize].frag;
-                let el = node.split_el;
                 let f = self.frag(FragmentKind::Loop, Some(el), Some(el));
                 self.add_child(f, child);
                 self.add_node_frag(n, f);
@@ -659,31 +695,6 @@ impl Reducer {
             }
             self.touch(n);
             return;
-        }
-        // Sequence: one input, one output.
-        if !node.start && !node.end && node.adj[IN].len == 1 && node.adj[OUT].len == 1 {
-            let (e1, e2) = (node.adj[IN].head, node.adj[OUT].head);
-            if e1 != e2 {
-                s.frags.clear();
-                s.frags.push(self.edges[e1 as usize].frag);
-                s.frags.extend(node.frags.iter(&self.frag_next));
-                s.frags.push(self.edges[e2 as usize].frag);
-                let f = self.seq(&s.frags, node.elements);
-                let dst = self.edges[e2 as usize].dst;
-                let src = self.edges[e1 as usize].src;
-                self.edges[e2 as usize].alive = false;
-                self.replace_in(e2, e1);
-                self.edges[e1 as usize].dst = dst;
-                self.edges[e1 as usize].frag = f;
-                let node = &mut self.nodes[ni];
-                node.alive = false;
-                node.adj = [List::EMPTY; 2];
-                node.frags = List::EMPTY;
-                node.elements = List::EMPTY;
-                self.touch(src);
-                self.touch(dst);
-                return;
-            }
         }
         // Alternative end events: several ends with one input each, from this node.
         s.nodes.clear();
@@ -713,17 +724,23 @@ impl Reducer {
             self.touch(keep);
             return;
         }
+        let (split, split_el, outs, n_end) = {
+            let node = &self.nodes[ni];
+            (node.split, node.split_el, node.adj[OUT].len, node.end)
+        };
         for &(d, count) in &s.groups {
             if d == n {
                 continue;
             }
-            let (split, dn) = (self.nodes[ni].split, self.nodes[d as usize]);
+            let dn = &self.nodes[d as usize];
+            let (d_end, d_ins, d_join) = (dn.end, dn.adj[IN].len, dn.join);
             // Parallel edges into an end: one token each; an end event that throws a result,
             // reached by two concurrent tokens, completes improperly.
-            if dn.end && count >= 2 {
+            if d_end && count >= 2 {
                 if dn.end_event && split != GatewayType::Xor {
-                    let (s, j) = (self.nodes[ni].split_el, dn.join_el);
-                    self.problems.push((Problem::ImproperCompletion, j, s));
+                    let j = dn.join_el;
+                    self.problems
+                        .push((Problem::ImproperCompletion, j, split_el));
                 }
                 self.edges_to(n, d, &mut s.edges);
                 self.merge_parallel(&s.edges);
@@ -731,16 +748,14 @@ impl Reducer {
                 self.touch(d);
                 return;
             }
-            let all_out = count == self.nodes[ni].adj[OUT].len;
-            let all_in = count == dn.adj[IN].len;
-            if !dn.end && all_out && all_in && !self.nodes[ni].end {
+            let all_out = count == outs;
+            let all_in = count == d_ins;
+            if !d_end && all_out && all_in && !n_end {
                 self.edges_to(n, d, &mut s.edges);
                 self.bond(n, d, &s.edges);
                 return;
             }
-            if count >= 2
-                && split == dn.join
-                && matches!(split, GatewayType::Xor | GatewayType::And)
+            if count >= 2 && split == d_join && matches!(split, GatewayType::Xor | GatewayType::And)
             {
                 self.edges_to(n, d, &mut s.edges);
                 self.merge_parallel(&s.edges);
@@ -749,6 +764,29 @@ impl Reducer {
                 return;
             }
         }
+    }
+
+    /// Node `n` has one input `e1` and one output `e2`: fold it into `e1`.
+    fn sequence(&mut self, n: u32, e1: u32, e2: u32, s: &mut Scratch) {
+        let node = self.nodes[n as usize];
+        s.frags.clear();
+        s.frags.push(self.edges[e1 as usize].frag);
+        s.frags.extend(node.frags.iter(&self.frag_next));
+        s.frags.push(self.edges[e2 as usize].frag);
+        let f = self.seq(&s.frags, node.elements);
+        let dst = self.edges[e2 as usize].dst;
+        let src = self.edges[e1 as usize].src;
+        self.edges[e2 as usize].alive = false;
+        self.replace_in(e2, e1);
+        self.edges[e1 as usize].dst = dst;
+        self.edges[e1 as usize].frag = f;
+        let node = &mut self.nodes[n as usize];
+        node.alive = false;
+        node.adj = [List::EMPTY; 2];
+        node.frags = List::EMPTY;
+        node.elements = List::EMPTY;
+        self.touch(src);
+        self.touch(dst);
     }
 
     fn seq(&mut self, children: &[u32], elements: List) -> u32 {

@@ -41,9 +41,6 @@ mod net;
 mod por;
 mod symbolic;
 
-use std::collections::VecDeque;
-use std::fmt::Write as _;
-
 use rustc_hash::FxHashMap;
 
 use serde::Serialize;
@@ -247,6 +244,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         findings: Vec::new(),
         diagnostics: Vec::new(),
     };
+    let mut paths = Paths::new();
     for unit in net::units(model) {
         let scope_id = model.el(unit.scopes[0]).id_str().to_owned();
         let mut raw: Vec<RawFinding> = Vec::new();
@@ -271,14 +269,14 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
             }
             _ => None,
         };
-        let to_raw = |found: Vec<symbolic::SymFinding>| -> Vec<RawFinding> {
+        let to_raw = |found: Vec<symbolic::SymFinding>, paths: &mut Paths| -> Vec<RawFinding> {
             found
                 .into_iter()
                 .map(|f| RawFinding {
                     problem: f.problem,
                     element: f.element,
                     related: vec![f.split],
-                    trace: structural_path(model, unit.scopes[0], f.split, f.element),
+                    trace: paths.structural(model, unit.scopes[0], f.split, f.element),
                     run: Vec::new(),
                     affected: f.affected,
                 })
@@ -294,12 +292,12 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
         if let Some(found) = exact {
             decision = Decision::Symbolic;
             witness = Witness::Path;
-            raw = to_raw(found);
+            raw = to_raw(found, &mut paths);
         } else if structural {
             decision = Decision::Structural;
             witness = Witness::Path;
             for &(problem, fault, split) in tree.as_ref().map(|t| &t.problems[..]).unwrap_or(&[]) {
-                let trace = structural_path(model, unit.scopes[0], split, fault);
+                let trace = paths.structural(model, unit.scopes[0], split, fault);
                 raw.push(RawFinding {
                     problem,
                     element: fault,
@@ -341,7 +339,7 @@ pub fn verify_model(model: &Model, options: &VerifyOptions) -> VerifyReport {
             if let (false, Some(found)) = (complete, first_errors) {
                 decision = Decision::Symbolic;
                 witness = Witness::Path;
-                raw = to_raw(found);
+                raw = to_raw(found, &mut paths);
                 partial = true;
             }
         }
@@ -606,30 +604,37 @@ fn to_diagnostic(model: &Model, f: &Finding) -> Diagnostic {
     }
     // One label per witness step; a step repeated at the same place is labelled once,
     // with all its step numbers.
-    let mut labels: Vec<(&str, String)> = Vec::new();
-    let mut label_of: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut labels: Vec<(&str, String)> = Vec::with_capacity(f.trace.len());
+    let mut label_of = LabelIndex::default();
+    let mut num = itoa::Buffer::new();
     for (i, s) in f.trace.iter().enumerate() {
-        match label_of.get(s.id.as_str()) {
-            Some(&l) => {
-                let _ = write!(labels[l].1, ", {}", i + 1);
+        let n = num.format(i + 1);
+        match label_of.get(&labels, &s.id) {
+            Some(l) => {
+                let text = &mut labels[l].1;
+                text.push_str(", ");
+                text.push_str(n);
             }
             None => {
-                label_of.insert(&s.id, labels.len());
-                labels.push((&s.id, format!("step {}", i + 1)));
+                label_of.insert(&labels, &s.id);
+                let mut text = String::with_capacity(8);
+                text.push_str("step ");
+                text.push_str(n);
+                labels.push((&s.id, text));
             }
         }
     }
-    for (id, text) in labels {
-        if id == f.element.id {
+    for (id, text) in &mut labels {
+        if *id == f.element.id {
             continue;
         }
         if let Some(el) = model.by_id(id) {
-            d = d.with_label(model.el(el).span, text, Some(id));
+            d = d.with_label(model.el(el).span, std::mem::take(text), Some(id));
         }
     }
     // The elements broken by the same fault, after the witness.
     for s in &f.affected {
-        if s.id != f.element.id && label_of.contains_key(s.id.as_str()) {
+        if s.id != f.element.id && label_of.get(&labels, &s.id).is_some() {
             continue;
         }
         if let Some(el) = model.by_id(&s.id) {
@@ -644,71 +649,152 @@ fn to_diagnostic(model: &Model, f: &Finding) -> Diagnostic {
     d
 }
 
-/// Shortest flow-graph path from the scope's start through `split` to `fault`.
-fn structural_path(
-    model: &Model,
-    scope: ElementId,
-    split: ElementId,
-    fault: ElementId,
-) -> Vec<ElementId> {
-    let start = model
-        .flow_nodes(scope)
-        .find(|(_, e)| e.kind == Kind::StartEvent)
-        .map(|(id, _)| id);
-    let mut path = Vec::new();
-    if let Some(s) = start {
-        // With several start events the split may lie after another one.
-        path = shortest(model, s, split, None).unwrap_or_else(|| vec![s]);
-        if path.last() != Some(&split) && model.el(split).kind == Kind::StartEvent {
-            path.clear();
-        }
-    }
-    if path.last() != Some(&split) {
-        path.push(split);
-    }
-    if split != fault {
-        // Leave the split, then go to the fault.
-        if let Some(rest) = shortest(model, split, fault, Some(split)) {
-            path.extend(rest.into_iter().skip(1));
-        } else {
-            path.push(fault);
-        }
-    }
-    path
+/// The label of a witness step by element id: a scan while there are few labels (most
+/// witnesses), a hash map once there are many.
+#[derive(Default)]
+struct LabelIndex<'a> {
+    map: Option<FxHashMap<&'a str, usize>>,
 }
 
-fn shortest(
-    model: &Model,
-    from: ElementId,
-    to: ElementId,
-    avoid_back: Option<ElementId>,
-) -> Option<Vec<ElementId>> {
-    let mut prev: FxHashMap<ElementId, ElementId> = FxHashMap::default();
-    let mut queue = VecDeque::from([from]);
-    while let Some(n) = queue.pop_front() {
-        for &f in &model.el(n).links.outgoing {
-            let Some(t) = model.el(f).links.target else {
-                continue;
-            };
-            if prev.contains_key(&t) || ((t == from || Some(t) == avoid_back) && t != to) {
-                continue;
-            }
-            prev.insert(t, n);
-            if t == to {
-                let mut path = vec![to];
-                let mut c = to;
-                while let Some(&p) = prev.get(&c) {
-                    path.push(p);
-                    if p == from {
-                        break;
-                    }
-                    c = p;
-                }
-                path.reverse();
-                return Some(path);
-            }
-            queue.push_back(t);
+impl<'a> LabelIndex<'a> {
+    const SCAN: usize = 16;
+
+    fn get(&self, labels: &[(&'a str, String)], id: &str) -> Option<usize> {
+        match &self.map {
+            Some(map) => map.get(id).copied(),
+            None => labels.iter().position(|&(l, _)| l == id),
         }
     }
-    None
+
+    /// Records that the label of `id` is about to be pushed onto `labels`.
+    fn insert(&mut self, labels: &[(&'a str, String)], id: &'a str) {
+        if let Some(map) = &mut self.map {
+            map.insert(id, labels.len());
+        } else if labels.len() >= Self::SCAN {
+            let mut map: FxHashMap<&'a str, usize> = labels
+                .iter()
+                .enumerate()
+                .map(|(i, &(l, _))| (l, i))
+                .collect();
+            map.insert(id, labels.len());
+            self.map = Some(map);
+        }
+    }
+}
+
+/// Breadth-first search state reused by every witness path of one report: a dense
+/// predecessor array over the model's elements (cleared after each search by walking
+/// the queue, which holds every element it set) instead of a hash map per search.
+struct Paths {
+    /// Per element index: the predecessor on the search tree, or `NONE`.
+    prev: Vec<u32>,
+    queue: Vec<u32>,
+}
+
+const NONE: u32 = u32::MAX;
+
+impl Paths {
+    fn new() -> Self {
+        Paths {
+            prev: Vec::new(),
+            queue: Vec::new(),
+        }
+    }
+
+    /// Shortest flow-graph path from the scope's start through `split` to `fault`.
+    fn structural(
+        &mut self,
+        model: &Model,
+        scope: ElementId,
+        split: ElementId,
+        fault: ElementId,
+    ) -> Vec<ElementId> {
+        let start = model
+            .flow_nodes(scope)
+            .find(|(_, e)| e.kind == Kind::StartEvent)
+            .map(|(id, _)| id);
+        let mut path = Vec::new();
+        if let Some(s) = start {
+            // With several start events the split may lie after another one.
+            if !self.shortest(model, s, split, None, &mut path) {
+                path.clear();
+                path.push(s);
+            }
+            if path.last() != Some(&split) && model.el(split).kind == Kind::StartEvent {
+                path.clear();
+            }
+        }
+        if path.last() != Some(&split) {
+            path.push(split);
+        }
+        if split != fault {
+            // Leave the split, then go to the fault.
+            let at = path.len();
+            if self.shortest(model, split, fault, Some(split), &mut path) {
+                // The search appended the split again: drop it.
+                path.remove(at);
+            } else {
+                path.push(fault);
+            }
+        }
+        path
+    }
+
+    /// Appends the shortest path from `from` to `to` (both included) to `out`, if there is
+    /// one; otherwise leaves `out` as it was.
+    fn shortest(
+        &mut self,
+        model: &Model,
+        from: ElementId,
+        to: ElementId,
+        avoid_back: Option<ElementId>,
+        out: &mut Vec<ElementId>,
+    ) -> bool {
+        if self.prev.is_empty() {
+            self.prev = vec![NONE; model.elements.len()];
+        }
+        self.queue.clear();
+        self.queue.push(from.0);
+        let mut head = 0;
+        let mut found = false;
+        'search: while let Some(&n) = self.queue.get(head) {
+            head += 1;
+            for &f in &model.el(ElementId(n)).links.outgoing {
+                let Some(t) = model.el(f).links.target else {
+                    continue;
+                };
+                if self.prev[t.index()] != NONE || ((t == from || Some(t) == avoid_back) && t != to)
+                {
+                    continue;
+                }
+                self.prev[t.index()] = n;
+                self.queue.push(t.0);
+                if t == to {
+                    found = true;
+                    break 'search;
+                }
+            }
+        }
+        if found {
+            let base = out.len();
+            out.push(to);
+            let mut c = to;
+            loop {
+                let p = self.prev[c.index()];
+                if p == NONE {
+                    break;
+                }
+                out.push(ElementId(p));
+                if p == from.0 {
+                    break;
+                }
+                c = ElementId(p);
+            }
+            out[base..].reverse();
+        }
+        for &q in &self.queue {
+            self.prev[q as usize] = NONE;
+        }
+        found
+    }
 }
