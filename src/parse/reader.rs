@@ -1202,6 +1202,9 @@ impl<'a> Reader<'a> {
         span: Span,
         taken: &mut [(&str, Option<Box<str>>)],
     ) -> Result<Vec<Attr>, ParseError> {
+        if let Some(list) = e.attrs.filter(|list| self.plainly_valid(list)) {
+            return Ok(self.listed_attrs(list, taken));
+        }
         let mut out = Vec::new();
         let mut seen = SeenKeys::new();
         let mut count = 0;
@@ -1215,28 +1218,70 @@ impl<'a> Reader<'a> {
             self.check_attr(&attr, count, &mut seen, span)?;
             count += 1;
             let value = self.value(&attr, span)?;
-            if let Some(slot) = taken.iter_mut().find(|(name, _)| *name == raw_key) {
-                slot.1 = Some(to_box(&value));
-                continue;
-            }
-            // Unprefixed attributes have no namespace (Namespaces in XML, 6.2): no lookup.
-            let (prefix, local) = split_qname(raw_key);
-            let (ns, prefix) = match prefix {
-                None => (None, None),
-                Some(p) => (Some(self.attr_ns(p)), Some(to_box(p))),
-            };
-            if out.capacity() == 0 {
-                // Room for this one and, at most, all that follow: one allocation.
-                out.reserve_exact(1 + scan.left());
-            }
-            out.push(Attr {
-                ns,
-                prefix,
-                local: attr_name(local),
-                value: to_box(&value),
-            });
+            self.keep_attr(&mut out, taken, raw_key, &value, 1 + scan.left());
         }
         Ok(out)
+    }
+
+    /// Puts one attribute, its value normalised, where it goes: its slot in `taken`, or
+    /// the list, which is given room for `room` on its first push (this one and, at most,
+    /// all that follow: one allocation).
+    fn keep_attr(
+        &self,
+        out: &mut Vec<Attr>,
+        taken: &mut [(&str, Option<Box<str>>)],
+        key: &str,
+        value: &str,
+        room: usize,
+    ) {
+        if let Some(slot) = taken.iter_mut().find(|(name, _)| *name == key) {
+            slot.1 = Some(to_box(value));
+            return;
+        }
+        // Unprefixed attributes have no namespace (Namespaces in XML, 6.2): no lookup.
+        let (prefix, local) = split_qname(key);
+        let (ns, prefix) = match prefix {
+            None => (None, None),
+            Some(p) => (Some(self.attr_ns(p)), Some(to_box(p))),
+        };
+        if out.capacity() == 0 {
+            out.reserve_exact(room);
+        }
+        out.push(Attr {
+            ns,
+            prefix,
+            local: attr_name(local),
+            value: to_box(value),
+        });
+    }
+
+    /// Whether a listed tag's attributes pass every check of [`Self::attrs_taking`] and
+    /// need no normalisation: a few, each plain, none too long, no name twice. Most tags
+    /// are so; the others take the general path, which says what is wrong.
+    fn plainly_valid(&self, list: &[RawAttr<'_>]) -> bool {
+        list.len() <= SMALL_ATTRS.min(self.options.max_attributes)
+            && list.iter().enumerate().all(|(i, a)| {
+                a.plain
+                    && a.value.len() <= self.options.max_attribute_len
+                    && !list[..i].iter().any(|b| b.key == a.key)
+            })
+    }
+
+    /// [`Self::attrs_taking`] for a list that is [`Self::plainly_valid`]: nothing can fail.
+    fn listed_attrs(
+        &self,
+        list: &[RawAttr<'_>],
+        taken: &mut [(&str, Option<Box<str>>)],
+    ) -> Vec<Attr> {
+        let mut out = Vec::new();
+        for (i, attr) in list.iter().enumerate() {
+            let key = attr.key;
+            if key == "xmlns" || key.starts_with("xmlns:") {
+                continue; // declarations: see `declare`
+            }
+            self.keep_attr(&mut out, taken, key, attr.value, list.len() - i);
+        }
+        out
     }
 
     /// Reads the unprefixed `x`, `y`, `width`, `height` of a DI element, checking the
@@ -1833,9 +1878,52 @@ fn known_other_format(ns: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::{parse_number, value_end};
     use crate::parse::{ParseError, ParseOptions, parse_str};
+
+    /// The code and message of the error reading `text` with `options`.
+    fn refusal(text: &str, options: &ParseOptions) -> (String, String) {
+        match parse_str("t.bpmn", text, options) {
+            Err(ParseError::Invalid { diagnostic, .. }) => {
+                (diagnostic.code.clone(), diagnostic.message.clone())
+            }
+            other => panic!("{text}: {:?}", other.map(|m| m.elements.len())),
+        }
+    }
+
+    #[test]
+    fn listed_tags_are_held_to_every_attribute_check() {
+        const NS: &str = "xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"";
+        let doc = |attrs: &str| {
+            format!(
+                "<definitions {NS} id=\"d\"><process id=\"p\"><task {attrs}/></process></definitions>"
+            )
+        };
+        let small = ParseOptions {
+            max_attributes: 2,
+            max_attribute_len: 4,
+            ..ParseOptions::default()
+        };
+        let (code, message) = refusal(&doc("id=\"t\" name=\"a\" x=\"1\""), &small);
+        assert_eq!(code, "parse::limit");
+        assert!(message.contains("more than 2 attributes"), "{message}");
+        let (code, message) = refusal(&doc("id=\"toolong\""), &small);
+        assert_eq!(code, "parse::limit");
+        assert!(message.contains("over the limit of 4"), "{message}");
+        let (_, message) = refusal(&doc("id=\"a\" id=\"b\""), &ParseOptions::default());
+        assert!(message.contains("attribute id is given twice"), "{message}");
+        // A value with a reference is normalised on the general path.
+        let model = parse_str(
+            "t.bpmn",
+            &doc("id=\"t\" name=\"a&amp;b&#9;c\td\""),
+            &ParseOptions::default(),
+        )
+        .unwrap();
+        let task = model.by_id("t").unwrap();
+        assert_eq!(model.el(task).name.as_deref(), Some("a&b\tc d"));
+    }
 
     #[test]
     fn value_end_finds_the_quote_and_what_needs_normalising() {
