@@ -309,6 +309,39 @@ fn bounds_are_rounded_and_wide_labels_start_at_their_box() {
     assert!((20.0..=35.0).contains(&x), "{x}");
 }
 
+/// A `BPMNShape` cannot show a process; Bonita gives the pool's shape the process as its
+/// `bpmnElement`. It is drawn as the pool of the one participant that refers to the
+/// process (name in the header band), not as a plain box with the name in its middle.
+#[test]
+fn a_pool_shape_that_names_the_process_is_drawn_as_the_pool() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <collaboration id="c"><participant id="pool" name="Orders" processRef="p"/></collaboration>
+  <process id="p" name="Orders"><task id="t" name="Work"/></process>
+  <bpmndi:BPMNDiagram><bpmndi:BPMNPlane bpmnElement="c">
+    <bpmndi:BPMNShape bpmnElement="p" isHorizontal="true"><dc:Bounds x="30" y="30" width="600" height="200"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="t"><dc:Bounds x="200" y="90" width="100" height="80"/></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"#;
+    let model = parse_str("pool-on-process.bpmn", xml, &ParseOptions::default()).unwrap();
+    let pool = model.by_id("pool").unwrap();
+    assert!(
+        model.el(pool).links.shape.is_some(),
+        "the pool has its shape"
+    );
+    let svg = render(&model, &model.diagrams[0]).text;
+    check_xml(&svg);
+    assert!(
+        svg.contains(r#"<g data-element-id="pool""#),
+        "drawn as the participant: {svg}"
+    );
+    assert!(
+        !svg.contains(r#"<g data-element-id="p""#),
+        "not as a box for the process: {svg}"
+    );
+}
+
 /// Yaoqiang and actiBPM write each label box as an offset from its shape (`(0, 0)` with
 /// the shape's size, a point such as `(41, -16)` for boundary events), although BPMN DI
 /// wants plane coordinates. Such boxes are ignored: the labels go below their shapes,
