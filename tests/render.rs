@@ -342,6 +342,30 @@ fn a_pool_shape_that_names_the_process_is_drawn_as_the_pool() {
     );
 }
 
+/// MID Innovator writes a shape for the process as well as the pool's own shape. The
+/// process is not drawn: no box over the pool, no process name in the middle of it.
+#[test]
+fn a_shape_for_a_process_next_to_its_pool_is_not_drawn() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <collaboration id="c"><participant id="pool" name="Orders" processRef="p"/></collaboration>
+  <process id="p" name="Order process"><task id="t" name="Work"/></process>
+  <bpmndi:BPMNDiagram><bpmndi:BPMNPlane bpmnElement="c">
+    <bpmndi:BPMNShape bpmnElement="p"><dc:Bounds x="90" y="10" width="1050" height="350"/>
+      <bpmndi:BPMNLabel><dc:Bounds x="90" y="10" width="20" height="350"/></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="t"><dc:Bounds x="200" y="90" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="pool" isHorizontal="true"><dc:Bounds x="40" y="10" width="1100" height="350"/></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"#;
+    let model = parse_str("process-shape.bpmn", xml, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]).text;
+    check_xml(&svg);
+    assert!(svg.contains(r#"<g data-element-id="pool""#), "{svg}");
+    assert!(!svg.contains(r#"<g data-element-id="p""#), "{svg}");
+    assert!(!svg.contains("Order process"), "{svg}");
+}
+
 /// Yaoqiang and actiBPM write each label box as an offset from its shape (`(0, 0)` with
 /// the shape's size, a point such as `(41, -16)` for boundary events), although BPMN DI
 /// wants plane coordinates. Such boxes are ignored: the labels go below their shapes,

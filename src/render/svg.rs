@@ -976,6 +976,14 @@ impl Painter<'_> {
         let Some(id) = shape.element else { return };
         let model = self.model;
         let e = model.el(id);
+        // A process or collaboration has no shape in BPMN DI: it is the plane, or the pool
+        // of its participant. MID Innovator writes a shape for the process next to the
+        // pool's own (a shape that is the only one of its pool is the pool's, see
+        // `parse::resolve`); drawn as a box, it covered the pool with the process name
+        // in the middle of the picture.
+        if matches!(e.kind, Kind::Process | Kind::Collaboration) {
+            return;
+        }
         let b = rounded(shape.bounds);
         let colors = Colors::of(&shape.attrs, shape.label.as_ref());
         let kind = &e.kind;
