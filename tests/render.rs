@@ -308,3 +308,108 @@ fn bounds_are_rounded_and_wide_labels_start_at_their_box() {
     let x: f64 = text.attribute("x").unwrap().parse().unwrap();
     assert!((20.0..=35.0).contains(&x), "{x}");
 }
+
+/// A `BPMNShape` cannot show a process; Bonita gives the pool's shape the process as its
+/// `bpmnElement`. It is drawn as the pool of the one participant that refers to the
+/// process (name in the header band), not as a plain box with the name in its middle.
+#[test]
+fn a_pool_shape_that_names_the_process_is_drawn_as_the_pool() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <collaboration id="c"><participant id="pool" name="Orders" processRef="p"/></collaboration>
+  <process id="p" name="Orders"><task id="t" name="Work"/></process>
+  <bpmndi:BPMNDiagram><bpmndi:BPMNPlane bpmnElement="c">
+    <bpmndi:BPMNShape bpmnElement="p" isHorizontal="true"><dc:Bounds x="30" y="30" width="600" height="200"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="t"><dc:Bounds x="200" y="90" width="100" height="80"/></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"#;
+    let model = parse_str("pool-on-process.bpmn", xml, &ParseOptions::default()).unwrap();
+    let pool = model.by_id("pool").unwrap();
+    assert!(
+        model.el(pool).links.shape.is_some(),
+        "the pool has its shape"
+    );
+    let svg = render(&model, &model.diagrams[0]).text;
+    check_xml(&svg);
+    assert!(
+        svg.contains(r#"<g data-element-id="pool""#),
+        "drawn as the participant: {svg}"
+    );
+    assert!(
+        !svg.contains(r#"<g data-element-id="p""#),
+        "not as a box for the process: {svg}"
+    );
+}
+
+/// MID Innovator writes a shape for the process as well as the pool's own shape. The
+/// process is not drawn: no box over the pool, no process name in the middle of it.
+#[test]
+fn a_shape_for_a_process_next_to_its_pool_is_not_drawn() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <collaboration id="c"><participant id="pool" name="Orders" processRef="p"/></collaboration>
+  <process id="p" name="Order process"><task id="t" name="Work"/></process>
+  <bpmndi:BPMNDiagram><bpmndi:BPMNPlane bpmnElement="c">
+    <bpmndi:BPMNShape bpmnElement="p"><dc:Bounds x="90" y="10" width="1050" height="350"/>
+      <bpmndi:BPMNLabel><dc:Bounds x="90" y="10" width="20" height="350"/></bpmndi:BPMNLabel></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="t"><dc:Bounds x="200" y="90" width="100" height="80"/></bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="pool" isHorizontal="true"><dc:Bounds x="40" y="10" width="1100" height="350"/></bpmndi:BPMNShape>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"#;
+    let model = parse_str("process-shape.bpmn", xml, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]).text;
+    check_xml(&svg);
+    assert!(svg.contains(r#"<g data-element-id="pool""#), "{svg}");
+    assert!(!svg.contains(r#"<g data-element-id="p""#), "{svg}");
+    assert!(!svg.contains("Order process"), "{svg}");
+}
+
+/// Yaoqiang and actiBPM write each label box as an offset from its shape (`(0, 0)` with
+/// the shape's size, a point such as `(41, -16)` for boundary events), although BPMN DI
+/// wants plane coordinates. Such boxes are ignored: the labels go below their shapes,
+/// as without a box, instead of piling up in the top-left corner.
+#[test]
+fn label_boxes_given_relative_to_their_shape_do_not_pile_up_at_the_origin() {
+    let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
+  xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI"
+  xmlns:di="http://www.omg.org/spec/DD/20100524/DI"
+  xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" id="d">
+  <process id="p"><startEvent id="s" name="Begin"/><task id="t" name="Work"/>
+    <boundaryEvent id="b" name="Late" attachedToRef="t"/>
+    <sequenceFlow id="f" name="go" sourceRef="s" targetRef="t"/></process>
+  <bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane bpmnElement="p">
+    <bpmndi:BPMNShape bpmnElement="s"><dc:Bounds x="300" y="300" width="32" height="32"/>
+      <bpmndi:BPMNLabel><dc:Bounds x="0" y="0" width="32" height="32"/></bpmndi:BPMNLabel>
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="t"><dc:Bounds x="400" y="290" width="85" height="55"/>
+      <bpmndi:BPMNLabel><dc:Bounds x="0" y="0" width="85" height="55"/></bpmndi:BPMNLabel>
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNShape bpmnElement="b"><dc:Bounds x="440" y="329" width="32" height="32"/>
+      <bpmndi:BPMNLabel><dc:Bounds x="41" y="-16" width="0" height="0"/></bpmndi:BPMNLabel>
+    </bpmndi:BPMNShape>
+    <bpmndi:BPMNEdge bpmnElement="f"><di:waypoint x="332" y="316"/><di:waypoint x="400" y="316"/>
+      <bpmndi:BPMNLabel><dc:Bounds x="0" y="0" width="0" height="0"/></bpmndi:BPMNLabel>
+    </bpmndi:BPMNEdge>
+  </bpmndi:BPMNPlane></bpmndi:BPMNDiagram>
+</definitions>"#;
+    let model = parse_str("relative-labels.bpmn", xml, &ParseOptions::default()).unwrap();
+    let svg = render(&model, &model.diagrams[0]).text;
+    let doc = check_xml(&svg);
+    let labels: Vec<(f64, f64)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text") && n.attribute("class") == Some("e"))
+        .map(|n| {
+            let at = |a: &str| n.attribute(a).unwrap().parse::<f64>().unwrap();
+            (at("x"), at("y"))
+        })
+        .collect();
+    assert_eq!(labels.len(), 3, "{svg}");
+    // Every external label sits by its element, well away from the origin.
+    for (x, y) in labels {
+        assert!(x > 250.0 && y > 250.0, "label at ({x}, {y}): {svg}");
+    }
+    // The start event's label is centred below it, as bpmn-js puts a label without a box.
+    assert!(svg.contains(">Begin</text>"), "{svg}");
+}

@@ -225,6 +225,14 @@ fn link_events_continue_the_flow() {
     assert_sound("link-events.bpmn");
 }
 
+/// A blank `name` on a link event definition names nothing: the pairs go by the events'
+/// names, instead of every throw going to the first catch (a false lack of
+/// synchronisation and a dead task).
+#[test]
+fn link_events_with_blank_definition_names_pair_by_event_name() {
+    assert_sound("link-events-named-on-the-events.bpmn");
+}
+
 #[test]
 fn state_budget_answers_unknown() {
     let model = parse_file(

@@ -167,6 +167,22 @@ impl FlowGraph {
     }
 }
 
+/// The name that pairs a link throw event with its link catch event (BPMN 2.0.2 §10.5.5):
+/// the `name` of its `linkEventDefinition`, or, when that is missing or blank, the event's
+/// own name. Tools built on EMF write `name=""` on every definition and name the events
+/// instead; a blank name pairs nothing, or every unnamed throw would go to the first
+/// unnamed catch. Surrounding whitespace is not part of the name.
+#[must_use]
+pub fn link_name(model: &Model, el: ElementId) -> Option<&str> {
+    model
+        .event_definitions(el)
+        .find(|(_, d)| d.kind == Kind::LinkEventDefinition)
+        .and_then(|(_, d)| d.attr("name"))
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .or_else(|| model.el(el).label())
+}
+
 /// Whether an intermediate catch event is a link catch (entered by a link throw).
 #[must_use]
 pub fn is_link_catch(model: &Model, el: ElementId) -> bool {
@@ -222,5 +238,29 @@ impl CollaborationGraph {
     #[must_use]
     pub fn node(&self, el: ElementId) -> Option<NodeIndex> {
         self.index.get(&el).copied()
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::link_name;
+    use crate::parse::{ParseOptions, parse_str};
+
+    #[test]
+    fn link_names_come_from_the_definition_else_from_the_event() {
+        let xml = r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p">
+  <intermediateThrowEvent id="named" name="Event"><linkEventDefinition name=" L1 "/></intermediateThrowEvent>
+  <intermediateThrowEvent id="blank" name="To X"><linkEventDefinition name=" "/></intermediateThrowEvent>
+  <intermediateThrowEvent id="absent" name="To Y"><linkEventDefinition/></intermediateThrowEvent>
+  <intermediateThrowEvent id="none"><linkEventDefinition name=""/></intermediateThrowEvent>
+</process></definitions>"#;
+        let model = parse_str("links.bpmn", xml, &ParseOptions::default()).unwrap();
+        let name = |id: &str| link_name(&model, model.by_id(id).unwrap());
+        assert_eq!(name("named"), Some("L1"));
+        assert_eq!(name("blank"), Some("To X"));
+        assert_eq!(name("absent"), Some("To Y"));
+        assert_eq!(name("none"), None);
     }
 }

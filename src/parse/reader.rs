@@ -1603,8 +1603,13 @@ impl<'a> Reader<'a> {
             Some(uri) => format!("{local} in namespace {}", shown(uri)),
             None => format!("{local} without a namespace"),
         };
-        let help = match ns.and_then(known_other_format) {
-            Some(what) => format!(
+        let help = match ns.and_then(|uri| known_other_format(uri).map(|what| (uri, what))) {
+            // Quoted, so that a space at either end can be seen.
+            Some((uri, what)) if what.starts_with("a BPMN namespace") => format!(
+                "this is {what} (it reads \"{}\"); a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL",
+                shown(uri)
+            ),
+            Some((_, what)) => format!(
                 "this is {what}; a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL"
             ),
             None => "a BPMN 2.0 file has a root element definitions in namespace http://www.omg.org/spec/BPMN/20100524/MODEL".to_owned(),
@@ -1854,9 +1859,27 @@ fn find_bool(attrs: &[Attr], name: &str) -> Option<bool> {
 
 /// What a root namespace that is not BPMN 2.0's says the file is, for formats that reach a
 /// BPMN tool by mistake: pre-release BPMN 2.0 (jBPM 4, early Activiti), BPMN 1.x's XPDL,
-/// DMN, CMMN.
+/// DMN, CMMN, XMI; or a near miss of the BPMN 2.0 namespace, which looks right in the
+/// message but is another namespace (XML compares namespace names character for
+/// character): surrounding spaces, another letter case, `https`, a trailing `/`.
 fn known_other_format(ns: &str) -> Option<&'static str> {
+    let near = ns
+        .trim()
+        .trim_end_matches('/')
+        .replacen("https://", "http://", 1);
+    if near.eq_ignore_ascii_case(crate::model::BPMN_NS) {
+        return Some(
+            "a BPMN namespace that is not written exactly as the standard's: check it for spaces, letter case, https or a trailing slash",
+        );
+    }
     let ns = ns.trim_end_matches('/');
+    if ns.starts_with("http://www.omg.org/spec/XMI/")
+        || ns.starts_with("http://schema.omg.org/spec/XMI/")
+    {
+        return Some(
+            "an XMI file (such as the BPMN XMI interchange format), not BPMN 2.0 XML; export the model as BPMN 2.0 XML",
+        );
+    }
     if ns == "http://schema.omg.org/spec/BPMN/2.0"
         || ns == "http://www.omg.org/bpmn20"
         || (ns.starts_with("http://www.omg.org/spec/BPMN/")
@@ -1923,6 +1946,38 @@ mod tests {
         .unwrap();
         let task = model.by_id("t").unwrap();
         assert_eq!(model.el(task).name.as_deref(), Some("a&b\tc d"));
+    }
+
+    /// A root namespace that only looks like BPMN 2.0's (a trailing space, `https`, another
+    /// letter case, a trailing slash) is still another namespace, but the error says so,
+    /// and quotes it, instead of printing what looks like the expected namespace.
+    #[test]
+    fn a_near_miss_of_the_bpmn_namespace_is_named_in_the_error() {
+        for ns in [
+            "http://www.omg.org/spec/BPMN/20100524/MODEL ",
+            "https://www.omg.org/spec/BPMN/20100524/MODEL",
+            "http://www.omg.org/spec/BPMN/20100524/model",
+            "http://www.omg.org/spec/BPMN/20100524/MODEL/",
+        ] {
+            let xml =
+                format!(r#"<definitions xmlns="{ns}" id="d"><process id="p"/></definitions>"#);
+            let Err(ParseError::Invalid { diagnostic, .. }) =
+                parse_str("near-miss.bpmn", &xml, &ParseOptions::default())
+            else {
+                panic!("{ns:?} is not the BPMN 2.0 namespace");
+            };
+            let help = diagnostic.help.unwrap_or_default();
+            assert!(help.contains("not written exactly"), "{ns:?}: {help}");
+            assert!(help.contains(&format!("\"{ns}\"")), "{ns:?}: {help}");
+        }
+        let xmi = r#"<xmi:XMI xmlns:xmi="http://www.omg.org/spec/XMI/20131001"/>"#;
+        let Err(ParseError::Invalid { diagnostic, .. }) =
+            parse_str("model.xmi", xmi, &ParseOptions::default())
+        else {
+            panic!("XMI is not BPMN 2.0 XML");
+        };
+        let help = diagnostic.help.unwrap_or_default();
+        assert!(help.contains("XMI file"), "{help}");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Resolving references after reading, and reporting what does not resolve.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use crate::diagnostic::Diagnostic;
@@ -409,6 +410,7 @@ fn resolve_di(model: &mut Model, r: &mut Resolver) {
             }
         }
     }
+    pool_shapes_of_processes(model, &mut shape_links);
     let planes: Vec<_> = model
         .diagrams
         .iter()
@@ -444,6 +446,31 @@ fn resolve_di(model: &mut Model, r: &mut Resolver) {
         let links = &mut model.elements[el.index()].links;
         if links.edge.is_none() {
             links.edge = Some((d, s));
+        }
+    }
+}
+
+/// In BPMN DI a process has no shape of its own: it is drawn as a plane, or as the pool
+/// of the participant that refers to it (a `BPMNShape` shows a participant, §12.2.3).
+/// Some tools (Bonita) give the pool's shape the process as its `bpmnElement`; such a
+/// shape is the pool's when exactly one participant refers to the process and that
+/// participant has no shape of its own. Without this the pool is drawn as a plain box
+/// with its name in the middle, and the participant looks missing from the diagram.
+fn pool_shapes_of_processes(model: &Model, shape_links: &mut [(u32, u32, ElementId)]) {
+    let has_shape: HashSet<ElementId> = shape_links.iter().map(|&(_, _, el)| el).collect();
+    for link in shape_links.iter_mut() {
+        let process = link.2;
+        if model.el(process).kind != Kind::Process {
+            continue;
+        }
+        let mut pools = model
+            .of_kind(&Kind::Participant)
+            .filter(|(_, p)| p.links.process == Some(process))
+            .map(|(id, _)| id);
+        if let (Some(pool), None) = (pools.next(), pools.next()) {
+            if !has_shape.contains(&pool) {
+                link.2 = pool;
+            }
         }
     }
 }

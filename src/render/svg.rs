@@ -710,6 +710,50 @@ fn label_place(lb: Bounds) -> LabelPlace {
     }
 }
 
+/// Whether a label box is a leftover rather than a place for the label. BPMN DI gives
+/// label bounds in plane coordinates, but Yaoqiang and the tools built on it (actiBPM)
+/// write the label's offset from its shape: `(0, 0)` with the shape's own size for
+/// most shapes, a point such as `(41, -16)` for boundary events, `0 × 0` at `(0, 0)` for
+/// flows. Taken at their word, those labels pile up in the diagram's top-left corner,
+/// far from what they name. So a box that lies at the origin without touching its
+/// element, or that lies far from it (more than twice the element's larger side, and at
+/// least 100 px, as no modeller puts a label), counts as no box, and the label goes where
+/// bpmn-js puts a label that has none. `element` is the shape's bounds or the box
+/// around a flow's waypoints.
+fn is_stray_label(lb: Bounds, element: Bounds) -> bool {
+    let dx = (element.x - (lb.x + lb.width)).max(lb.x - (element.x + element.width));
+    let dy = (element.y - (lb.y + lb.height)).max(lb.y - (element.y + element.height));
+    let gap = dx.max(dy);
+    let far = (2.0 * element.width.max(element.height)).max(100.0);
+    (lb.x == 0.0 && lb.y == 0.0 && gap > 0.0) || gap > far
+}
+
+/// The box around a flow's waypoints.
+fn points_box(pts: &[Point]) -> Bounds {
+    let (mut x0, mut y0) = (f64::INFINITY, f64::INFINITY);
+    let (mut x1, mut y1) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for p in pts {
+        x0 = x0.min(p.x);
+        y0 = y0.min(p.y);
+        x1 = x1.max(p.x);
+        y1 = y1.max(p.y);
+    }
+    if x0 > x1 {
+        return Bounds {
+            x: 0.0,
+            y: 0.0,
+            width: 0.0,
+            height: 0.0,
+        };
+    }
+    Bounds {
+        x: x0,
+        y: y0,
+        width: x1 - x0,
+        height: y1 - y0,
+    }
+}
+
 /// `Math.round` of JavaScript (halves round up), which bpmn-js applies to every shape's
 /// and label's bounds when it imports a diagram.
 fn js_round(v: f64) -> f64 {
@@ -932,6 +976,14 @@ impl Painter<'_> {
         let Some(id) = shape.element else { return };
         let model = self.model;
         let e = model.el(id);
+        // A process or collaboration has no shape in BPMN DI: it is the plane, or the pool
+        // of its participant. MID Innovator writes a shape for the process next to the
+        // pool's own (a shape that is the only one of its pool is the pool's, see
+        // `parse::resolve`); drawn as a box, it covered the pool with the process name
+        // in the middle of the picture.
+        if matches!(e.kind, Kind::Process | Kind::Collaboration) {
+            return;
+        }
         let b = rounded(shape.bounds);
         let colors = Colors::of(&shape.attrs, shape.label.as_ref());
         let kind = &e.kind;
@@ -1033,6 +1085,7 @@ impl Painter<'_> {
                     .as_ref()
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
+                    .filter(|&lb| !is_stray_label(lb, b))
                 {
                     Some(lb) => label_place(lb),
                     // bpmn-js centres a group's label at its top, any other below the shape.
@@ -1667,6 +1720,7 @@ impl Painter<'_> {
                     .as_ref()
                     .and_then(|l| l.bounds)
                     .filter(Bounds::is_valid)
+                    .filter(|&lb| !is_stray_label(lb, points_box(pts)))
                 {
                     Some(lb) => label_place(lb),
                     None => {

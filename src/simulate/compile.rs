@@ -796,12 +796,12 @@ impl Builder<'_> {
                 })
                 .collect();
             if e.kind == Kind::IntermediateThrowEvent {
-                if let Some(name) = link_name(model, el) {
+                if let Some(name) = crate::graph::link_name(model, el) {
                     let scope = self.net.nodes[i].scope;
                     for (j, n) in self.net.nodes.iter().enumerate() {
                         if n.scope == scope
                             && crate::graph::is_link_catch(model, n.element)
-                            && link_name(model, n.element).as_deref() == Some(name.as_str())
+                            && crate::graph::link_name(model, n.element) == Some(name)
                         {
                             targets.push((u32::try_from(j).unwrap_or(0), el));
                         }
@@ -1488,14 +1488,6 @@ fn best_match<T: Copy>(
         }
     }
     any
-}
-
-fn link_name(model: &Model, el: ElementId) -> Option<String> {
-    model
-        .event_definitions(el)
-        .find(|(_, d)| d.kind == Kind::LinkEventDefinition)
-        .map(|(_, d)| d.attr("name").unwrap_or("").to_owned())
-        .or_else(|| model.el(el).label().map(str::to_owned))
 }
 
 #[cfg(test)]

@@ -736,13 +736,13 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
                 }
             }
             Kind::IntermediateThrowEvent if has_trigger(model, el, &Kind::LinkEventDefinition) => {
-                let name = link_name(model, el);
+                let name = crate::graph::link_name(model, el);
                 let catch = node_list.iter().map(|&(n, _)| n).find(|&n| {
                     n != el
                         && model.el(n).kind == Kind::IntermediateCatchEvent
                         && has_trigger(model, n, &Kind::LinkEventDefinition)
                         && model.scope_of(n) == model.scope_of(el)
-                        && link_name(model, n) == name
+                        && crate::graph::link_name(model, n) == name
                 });
                 // Without a matching catch the token stays at the throw: a deadlock.
                 if let Some(c) = catch {
@@ -806,14 +806,6 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
     }
     compute_or_upstream(&mut b.net);
     b.net
-}
-
-fn link_name(model: &Model, el: ElementId) -> Option<String> {
-    model
-        .event_definitions(el)
-        .find(|(_, d)| d.kind == Kind::LinkEventDefinition)
-        .and_then(|(_, d)| d.attr("name").map(str::to_owned))
-        .or_else(|| model.el(el).label().map(str::to_owned))
 }
 
 /// A flow node without incoming flows that starts when its process starts (in a process

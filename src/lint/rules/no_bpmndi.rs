@@ -79,4 +79,23 @@ mod tests {
     fn docs_examples() {
         RuleTester::new(&NoBpmndi).docs_examples();
     }
+
+    /// Bonita draws a pool with a shape whose `bpmnElement` is the pool's process: the
+    /// participant is in the diagram. Without any shape for the pool it is not.
+    #[test]
+    fn a_pool_shape_that_names_the_process_shows_the_participant() {
+        let di = |pool_shape: &str| {
+            format!(
+                r#"<collaboration id="C"><participant id="P" name="Pool" processRef="Proc"/></collaboration>
+<process id="Proc"><task id="T" name="Work"/></process>
+<bpmndi:BPMNDiagram id="D"><bpmndi:BPMNPlane id="PL" bpmnElement="C">{pool_shape}
+<bpmndi:BPMNShape id="T_di" bpmnElement="T"><dc:Bounds x="100" y="40" width="100" height="80"/></bpmndi:BPMNShape>
+</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>"#
+            )
+        };
+        let pool = r#"<bpmndi:BPMNShape id="P_di" bpmnElement="Proc" isHorizontal="true"><dc:Bounds x="0" y="0" width="400" height="160"/></bpmndi:BPMNShape>"#;
+        let _ = RuleTester::new(&NoBpmndi)
+            .pass(&[&di(pool)])
+            .fail(&[&di("")]);
+    }
 }
