@@ -183,6 +183,33 @@ pub fn link_name(model: &Model, el: ElementId) -> Option<&str> {
         .or_else(|| model.el(el).label())
 }
 
+/// The link catch event a link throw event leads to (BPMN 2.0.2 §10.5.5: a source has
+/// exactly one target, a target may have many sources): the link catch of the same scope
+/// with the same [`link_name`]. A throw with no name at all leads to the scope's one catch
+/// with no name; with two or more, which one would be a guess, and the throw leads nowhere
+/// (verify reports the token stuck there).
+#[must_use]
+pub fn link_target(model: &Model, throw: ElementId) -> Option<ElementId> {
+    let is_link_throw = |el: ElementId| {
+        model.el(el).kind == Kind::IntermediateThrowEvent
+            && model
+                .event_definitions(el)
+                .any(|(_, d)| d.kind == Kind::LinkEventDefinition)
+    };
+    if !is_link_throw(throw) {
+        return None;
+    }
+    let scope = model.scope_of(throw);
+    let name = link_name(model, throw);
+    let in_scope = |el: ElementId| model.scope_of(el) == scope && link_name(model, el) == name;
+    let mut catches = model
+        .iter()
+        .map(|(el, _)| el)
+        .filter(|&el| is_link_catch(model, el) && in_scope(el));
+    let first = catches.next()?;
+    (name.is_some() || catches.next().is_none()).then_some(first)
+}
+
 /// Whether an intermediate catch event is a link catch (entered by a link throw).
 #[must_use]
 pub fn is_link_catch(model: &Model, el: ElementId) -> bool {
@@ -244,7 +271,7 @@ impl CollaborationGraph {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use super::link_name;
+    use super::{link_name, link_target};
     use crate::parse::{ParseOptions, parse_str};
 
     #[test]
@@ -262,5 +289,54 @@ mod tests {
         assert_eq!(name("blank"), Some("To X"));
         assert_eq!(name("absent"), Some("To Y"));
         assert_eq!(name("none"), None);
+    }
+
+    #[test]
+    fn a_link_throw_leads_to_the_catch_of_its_name_in_its_scope() {
+        let link = |tag: &str, id: &str, def: &str| {
+            format!("<{tag} id=\"{id}\"><linkEventDefinition{def}/></{tag}>")
+        };
+        let throw = |id: &str, def: &str| link("intermediateThrowEvent", id, def);
+        let catch = |id: &str, def: &str| link("intermediateCatchEvent", id, def);
+        let xml = format!(
+            r#"<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d">
+<process id="p">{}{}{}{}{}
+  <subProcess id="sub">{}{}</subProcess>
+  <intermediateThrowEvent id="msg" name="A"><messageEventDefinition/></intermediateThrowEvent>
+</process>
+<process id="q">{}{}{}</process>
+<process id="r">{}{}{}</process></definitions>"#,
+            throw("ta", r#" name="A""#),
+            catch("ca", r#" name="A""#),
+            throw("tb", r#" name="B""#),
+            throw("u1", ""),
+            catch("cu1", ""),
+            catch("cb_inner", r#" name="B""#),
+            throw("u_inner", ""),
+            throw("v1", ""),
+            throw("v2", ""),
+            catch("cv", ""),
+            throw("w", ""),
+            catch("cw1", ""),
+            catch("cw2", ""),
+        );
+        let model = parse_str("links.bpmn", &xml, &ParseOptions::default()).unwrap();
+        let target = |id: &str| {
+            link_target(&model, model.by_id(id).unwrap())
+                .and_then(|c| model.el(c).id.as_deref().map(str::to_owned))
+        };
+        assert_eq!(target("ta").as_deref(), Some("ca"));
+        // The only "B" catch is in the sub-process: another scope.
+        assert_eq!(target("tb"), None);
+        // One unnamed throw and one unnamed catch in a scope pair up...
+        assert_eq!(target("u1").as_deref(), Some("cu1"));
+        // ...and several throws may share one catch, but not across scopes.
+        assert_eq!(target("v1").as_deref(), Some("cv"));
+        assert_eq!(target("v2").as_deref(), Some("cv"));
+        assert_eq!(target("u_inner"), None);
+        // Two unnamed catches: which one would be a guess.
+        assert_eq!(target("w"), None);
+        // A message throw named like a link leads nowhere.
+        assert_eq!(target("msg"), None);
     }
 }

@@ -796,16 +796,9 @@ impl Builder<'_> {
                 })
                 .collect();
             if e.kind == Kind::IntermediateThrowEvent {
-                if let Some(name) = crate::graph::link_name(model, el) {
-                    let scope = self.net.nodes[i].scope;
-                    for (j, n) in self.net.nodes.iter().enumerate() {
-                        if n.scope == scope
-                            && crate::graph::is_link_catch(model, n.element)
-                            && crate::graph::link_name(model, n.element) == Some(name)
-                        {
-                            targets.push((u32::try_from(j).unwrap_or(0), el));
-                        }
-                    }
+                let catch = crate::graph::link_target(model, el).and_then(|c| self.node_of.get(&c));
+                if let Some(&j) = catch {
+                    targets.push((j, el));
                 }
             }
             let probs = self.probabilities(i, &targets)?;

@@ -736,14 +736,8 @@ pub(crate) fn compile(model: &Model, unit: &Unit) -> Net {
                 }
             }
             Kind::IntermediateThrowEvent if has_trigger(model, el, &Kind::LinkEventDefinition) => {
-                let name = crate::graph::link_name(model, el);
-                let catch = node_list.iter().map(|&(n, _)| n).find(|&n| {
-                    n != el
-                        && model.el(n).kind == Kind::IntermediateCatchEvent
-                        && has_trigger(model, n, &Kind::LinkEventDefinition)
-                        && model.scope_of(n) == model.scope_of(el)
-                        && crate::graph::link_name(model, n) == name
-                });
+                let catch = crate::graph::link_target(model, el)
+                    .filter(|c| node_list.iter().any(|&(n, _)| n == *c));
                 // Without a matching catch the token stays at the throw: a deadlock.
                 if let Some(c) = catch {
                     let outs = b.split_options(c);
