@@ -823,29 +823,23 @@ impl<'a> Reader<'a> {
                         "a document has exactly one root element",
                     ));
                 }
-                Token::Start(e) => {
+                Token::Start(ref e) | Token::Empty(ref e) => {
                     let is_root = !seen_root;
                     seen_root = true;
                     let tag = Tag {
-                        start: &e,
+                        start: e,
                         attrs: attrs.scanned.then_some(&attrs.list[..]),
                     };
                     self.open(tag, span, is_root)?;
-                    let name = e.name().0;
-                    self.names.push(match self.in_source(name) {
-                        Some(name) => std::borrow::Cow::Borrowed(name),
-                        None => std::borrow::Cow::Owned(name.to_owned()),
-                    });
-                }
-                Token::Empty(e) => {
-                    let is_root = !seen_root;
-                    seen_root = true;
-                    let tag = Tag {
-                        start: &e,
-                        attrs: attrs.scanned.then_some(&attrs.list[..]),
-                    };
-                    self.open(tag, span, is_root)?;
-                    self.close();
+                    if matches!(event, Token::Empty(_)) {
+                        self.close();
+                    } else {
+                        let name = e.name().0;
+                        self.names.push(match self.in_source(name) {
+                            Some(name) => std::borrow::Cow::Borrowed(name),
+                            None => std::borrow::Cow::Owned(name.to_owned()),
+                        });
+                    }
                 }
                 Token::End(found) => {
                     let problem = match self.names.pop() {

@@ -283,10 +283,13 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
             )
             .map_or(sink, |i| 2 * i + 1)
     };
-    // A node whose every outgoing flow is taken (an AND split): one certain edge per flow,
-    // or to where its scope ends when it has none.
-    let and_out = |g: &mut Graph, vout: usize, node: &Node| -> Result<(), Fail> {
-        g.split[vout] = SplitKind::And;
+    // The edges that leave a node's `out` vertex: one per outgoing flow `k`, taken with
+    // chance `prob(k)`, or one certain edge to where its scope ends when it has none.
+    let out_edges = |g: &mut Graph,
+                     vout: usize,
+                     node: &Node,
+                     prob: &dyn Fn(usize) -> f64|
+     -> Result<(), Fail> {
         let (a, b) = node.out;
         if a == b {
             g.edges.push(Edge {
@@ -306,11 +309,16 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
                 from: vout,
                 to: 2 * j,
                 expr: Expr::Zero,
-                prob: 1.0,
+                prob: prob(k as usize),
                 alive: true,
             });
         }
         Ok(())
+    };
+    // A node whose every outgoing flow is taken (an AND split).
+    let and_out = |g: &mut Graph, vout: usize, node: &Node| -> Result<(), Fail> {
+        g.split[vout] = SplitKind::And;
+        out_edges(g, vout, node, &|_| 1.0)
     };
     for (i, &n) in members.iter().enumerate() {
         let node = &net.nodes[n as usize];
@@ -421,40 +429,17 @@ fn scope_expr(net: &Net, scope: u32) -> Result<Expr, Fail> {
             prob: 1.0,
             alive: true,
         });
-        let (a, b) = node.out;
-        if a == b {
-            g.edges.push(Edge {
-                from: vout,
-                to: exit(node.scope),
-                expr: Expr::Zero,
-                prob: 1.0,
-                alive: true,
-            });
-        }
-        let mut prev = 0.0;
-        for k in a..b {
-            let t = net.succ[k as usize];
-            let j = idx(t);
-            if j == usize::MAX {
-                return Err("a flow leaves the scope".to_owned());
-            }
-            let p = match node.kind {
-                NodeKind::Xor => {
-                    let c = net.prob[k as usize];
-                    let p = c - prev;
-                    prev = c;
-                    p
-                }
-                _ => net.prob[k as usize],
+        // An exclusive split's chances are stored cumulatively over its flows.
+        let first = node.out.0 as usize;
+        let is_xor = matches!(node.kind, NodeKind::Xor);
+        out_edges(&mut g, vout, node, &|k| {
+            let before = if is_xor && k > first {
+                net.prob[k - 1]
+            } else {
+                0.0
             };
-            g.edges.push(Edge {
-                from: vout,
-                to: 2 * j,
-                expr: Expr::Zero,
-                prob: p,
-                alive: true,
-            });
-        }
+            net.prob[k] - before
+        })?;
     }
     let source = 2 * idx(starts[0]);
     // Parts no token can reach (such as the path after a boundary event that nothing
