@@ -1549,6 +1549,23 @@ impl Router<'_> {
         ((top + bottom) / 2.0, (bottom - top) / 2.0)
     }
 
+    /// The vertical tracks a route may run along over the columns `cols`, as (x, offset):
+    /// each column's centre and the channels either side of it, each at the channel's
+    /// middle and one track to either side.
+    fn tracks(
+        &self,
+        cols: std::ops::RangeInclusive<usize>,
+    ) -> impl Iterator<Item = (f64, f64)> + '_ {
+        cols.flat_map(move |r| {
+            [
+                self.cx_col[r],
+                self.gap_x(Some(r)),
+                self.gap_x(r.checked_sub(1)),
+            ]
+        })
+        .flat_map(|x| [0.0, TRACK, -TRACK].map(move |k| (x, k)))
+    }
+
     /// x of the vertical channel right of column `r` (`None` = left of column 0).
     fn gap_x(&self, r: Option<usize>) -> f64 {
         match r {
@@ -2266,29 +2283,21 @@ impl Router<'_> {
                 side(to, !down)
             };
             let (ay, by) = (a.map_or(ay, |s| s.0), b.map_or(by, |s| s.0));
-            for r in span.0..=span.1 {
-                for x in [
-                    self.cx_col[r],
-                    self.gap_x(Some(r)),
-                    self.gap_x(r.checked_sub(1)),
-                ] {
-                    for k in [0.0, TRACK, -TRACK] {
-                        let mut p = Vec::with_capacity(6);
-                        match a {
-                            Some((_, ch, ax)) => {
-                                p.extend([pt(ax, ay), pt(ax, ch + k), pt(x, ch + k)]);
-                            }
-                            None => p.push(pt(x, ay)),
-                        }
-                        match b {
-                            Some((_, ch, bx)) => {
-                                p.extend([pt(x, ch - k), pt(bx, ch - k), pt(bx, by)]);
-                            }
-                            None => p.push(pt(x, by)),
-                        }
-                        out.push(simplify(p));
+            for (x, k) in self.tracks(span.0..=span.1) {
+                let mut p = Vec::with_capacity(6);
+                match a {
+                    Some((_, ch, ax)) => {
+                        p.extend([pt(ax, ay), pt(ax, ch + k), pt(x, ch + k)]);
                     }
+                    None => p.push(pt(x, ay)),
                 }
+                match b {
+                    Some((_, ch, bx)) => {
+                        p.extend([pt(x, ch - k), pt(bx, ch - k), pt(bx, by)]);
+                    }
+                    None => p.push(pt(x, by)),
+                }
+                out.push(simplify(p));
             }
         }
         out
@@ -2387,33 +2396,25 @@ impl Router<'_> {
         if let (Some(&c0), Some(&c1)) = (cols.iter().min(), cols.iter().max()) {
             let lo_c = c0.saturating_sub(2);
             let hi_c = (c1 + 2).min(ncols.saturating_sub(1));
-            for r in lo_c..=hi_c {
-                for x in [
-                    self.cx_col[r],
-                    self.gap_x(Some(r)),
-                    self.gap_x(r.checked_sub(1)),
-                ] {
-                    for k in [0.0, TRACK, -TRACK] {
-                        let mut p = Vec::with_capacity(6);
-                        match ch_a {
-                            Some(ch) if (x - ax).abs() > 0.01 => {
-                                let y1 = ch.0 + k;
-                                p.extend([pt(ax, ay), pt(ax, y1), pt(x, y1)]);
-                            }
-                            Some(_) => p.push(pt(ax, ay)),
-                            None => p.push(pt(x, ay)),
-                        }
-                        match ch_b {
-                            Some(ch) if (x - bx).abs() > 0.01 => {
-                                let y2 = ch.0 - k;
-                                p.extend([pt(x, y2), pt(bx, y2), pt(bx, by)]);
-                            }
-                            Some(_) => p.push(pt(bx, by)),
-                            None => p.push(pt(x, by)),
-                        }
-                        cands.push(simplify(p));
+            for (x, k) in self.tracks(lo_c..=hi_c) {
+                let mut p = Vec::with_capacity(6);
+                match ch_a {
+                    Some(ch) if (x - ax).abs() > 0.01 => {
+                        let y1 = ch.0 + k;
+                        p.extend([pt(ax, ay), pt(ax, y1), pt(x, y1)]);
                     }
+                    Some(_) => p.push(pt(ax, ay)),
+                    None => p.push(pt(x, ay)),
                 }
+                match ch_b {
+                    Some(ch) if (x - bx).abs() > 0.01 => {
+                        let y2 = ch.0 - k;
+                        p.extend([pt(x, y2), pt(bx, y2), pt(bx, by)]);
+                    }
+                    Some(_) => p.push(pt(bx, by)),
+                    None => p.push(pt(x, by)),
+                }
+                cands.push(simplify(p));
             }
         }
         let near = self.best_scored(edge, cands);
