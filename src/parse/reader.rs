@@ -1974,6 +1974,40 @@ mod tests {
         assert!(help.contains("XMI file"), "{help}");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+
+        /// The tokenizer's one-pass read of a start tag ends the tag where quick-xml's tag
+        /// scanner does and lists exactly the attributes the reader's own scan finds in it;
+        /// any tag it does not list goes to those two instead.
+        #[test]
+        fn the_one_pass_tag_read_agrees_with_the_general_path(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                " ", "\t", "\n", "a", "id", "b:c", "xmlns", "xmlns:p", "=", "\"", "'", "v",
+                "&amp;", "&", ">", "/", "<", "\u{e9}", "\u{2028}",
+            ]), 0..14)
+        ) {
+            use super::super::tokens::{TagAttrs, Token, Tokens};
+            use quick_xml::parser::{ElementParser, Parser};
+            let text = format!("<t{}/>", parts.concat());
+            let mut tokens = Tokens::new(&text, 0);
+            let mut attrs = TagAttrs::default();
+            let token = tokens.next_token(&mut attrs);
+            if let (Ok(Token::Start(e) | Token::Empty(e)), true) = (&token, attrs.scanned) {
+                let end = ElementParser::Outside.feed(&text.as_bytes()[1..]);
+                proptest::prop_assert_eq!(Some(tokens.position()), end.map(|i| i + 2));
+                let mut pos = 0;
+                let mut general = Vec::new();
+                while let Some(attr) = super::scan_attr(e.attributes_raw(), &mut pos) {
+                    let attr = attr.map_err(|err| proptest::test_runner::TestCaseError::fail(err.message))?;
+                    general.push((attr.key, attr.value, attr.plain));
+                }
+                let listed: Vec<_> = attrs.list.iter().map(|a| (a.key, a.value, a.plain)).collect();
+                proptest::prop_assert_eq!(listed, general);
+            }
+        }
+    }
+
     #[test]
     fn value_end_finds_the_quote_and_what_needs_normalising() {
         // Every position of the closing quote and of a special byte, on both sides of the
