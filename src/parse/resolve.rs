@@ -61,8 +61,6 @@ struct RefAttrs<'m> {
     default: Option<&'m str>,
     /// Plain references to root elements, indexed like [`ROOT_REFS`].
     roots: [Option<&'m str>; ROOT_REFS.len()],
-    /// Whether any of `roots` is set (most elements have none).
-    any_root: bool,
 }
 
 /// Plain references to root elements: a missing one is a warning (the model still reads).
@@ -100,7 +98,6 @@ impl<'m> RefAttrs<'m> {
                 _ => {}
             }
         }
-        out.any_root = out.roots.iter().any(Option::is_some);
         out
     }
 }
@@ -250,7 +247,7 @@ pub(super) fn resolve(model: &mut Model) {
                 }
             }
         }
-        for (attr, value) in ROOT_REFS.iter().zip(refs.roots).filter(|_| refs.any_root) {
+        for (attr, value) in ROOT_REFS.iter().zip(refs.roots) {
             if let Some(v) = value {
                 if !v.trim().is_empty() && lookup(model, v).is_none() {
                     r.dangling(model, id, attr, v, false);
@@ -457,6 +454,13 @@ fn resolve_di(model: &mut Model, r: &mut Resolver) {
 /// participant has no shape of its own. Without this the pool is drawn as a plain box
 /// with its name in the middle, and the participant looks missing from the diagram.
 fn pool_shapes_of_processes(model: &Model, shape_links: &mut [(u32, u32, ElementId)]) {
+    // Nearly every file has no such shape: no set of all shaped elements for those.
+    if !shape_links
+        .iter()
+        .any(|&(_, _, el)| model.el(el).kind == Kind::Process)
+    {
+        return;
+    }
     let has_shape: HashSet<ElementId> = shape_links.iter().map(|&(_, _, el)| el).collect();
     for link in shape_links.iter_mut() {
         let process = link.2;
