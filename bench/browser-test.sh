@@ -33,12 +33,12 @@ rm -rf "$OUT/reports" "$OUT/screens"
 mkdir -p "$OUT/reports" "$OUT/screens"
 # Copy the binary at once: a CARGO_TARGET_DIR shared with other checkouts may be rebuilt
 # from another branch while this script runs.
-# With a target dir shared by several checkouts (CARGO_TARGET_DIR), target/release/bpmnkit
+# With a target dir shared by several checkouts (CARGO_TARGET_DIR), target/<host tuple>/release/bpmnkit
 # is whichever checkout linked last and cargo does not relink a fresh binary: touching
 # lib.rs and main.rs makes it build this checkout's.
 if [ -n "${CARGO_TARGET_DIR:-}" ]; then touch src/lib.rs src/main.rs; fi
 cargo build --release --quiet --bin bpmnkit
-EXE="${BPMNKIT_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/release/bpmnkit}"
+EXE="${BPMNKIT_BIN:-${CARGO_TARGET_DIR:-$ROOT/target}/$(rustc --print host-tuple)/release/bpmnkit}"
 cp "$EXE" "$OUT/bpmnkit"
 BIN="$OUT/bpmnkit"
 # Exit code 1 means "findings at error level", which the flawed sample has on purpose.

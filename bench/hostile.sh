@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$(mktemp -d)}
 cd "$here"
 cargo build --release --quiet
-bin=${CARGO_TARGET_DIR:-$here/target}/release/bpmnkit
+bin=${CARGO_TARGET_DIR:-$here/target}/$(rustc --print host-tuple)/release/bpmnkit
 BPMNKIT_HOSTILE_OUT="$out" cargo test --release --quiet --test main \
     hostile::write_generated_files -- --ignored > /dev/null
 cp tests/hostile/*.bpmn "$out/"

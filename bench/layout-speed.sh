@@ -15,7 +15,7 @@ TASKS="${1:-1000}"; RUNS="${2:-10}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 (cd "$ROOT" && cargo build --release --quiet)
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
-cp "$CARGO_TARGET_DIR/release/bpmnkit" "$WORK/bpmnkit"
+cp "$CARGO_TARGET_DIR/$(rustc --print host-tuple)/release/bpmnkit" "$WORK/bpmnkit"
 "$WORK/bpmnkit" layout --help >/dev/null 2>&1 || { echo "the release binary has no layout command (rebuilt from another branch meanwhile?); run again" >&2; exit 2; }
 ANCHOR="$SHARED/anchors/bpmnjs"
 "$ANCHOR/run.sh" gen nodi "$TASKS" "$WORK/in.bpmn" >&2

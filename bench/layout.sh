@@ -18,7 +18,7 @@ ANCHOR="$SHARED/anchors/bpmnjs/run.sh"
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 # a private copy: the shared target dir may be rebuilt from another branch meanwhile
-cp "$CARGO_TARGET_DIR/release/bpmnkit" "$WORK/bpmnkit"
+cp "$CARGO_TARGET_DIR/$(rustc --print host-tuple)/release/bpmnkit" "$WORK/bpmnkit"
 "$WORK/bpmnkit" layout --help >/dev/null 2>&1 || { echo "the release binary has no layout command (rebuilt from another branch meanwhile?); run again" >&2; exit 2; }
 BIN="$WORK/bpmnkit"
 

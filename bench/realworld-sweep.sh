@@ -14,7 +14,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 if [ -z "${BPMNKIT:-}" ]; then
     cargo build --release --quiet
-    BPMNKIT=${CARGO_TARGET_DIR:-$here/target}/release/bpmnkit
+    BPMNKIT=${CARGO_TARGET_DIR:-$here/target}/$(rustc --print host-tuple)/release/bpmnkit
 fi
 out=${SWEEP_OUT:-$(mktemp -d)}
 [ $# -eq 0 ] && set -- tests/fixtures/realworld

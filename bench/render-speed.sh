@@ -19,7 +19,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 mkdir -p "$OUT/bin"
 
 (cd "$ROOT" && cargo build --release -q --bin bpmnkit)
-cp "$CARGO_TARGET_DIR/release/bpmnkit" "$OUT/bin/"
+cp "$CARGO_TARGET_DIR/$(rustc --print host-tuple)/release/bpmnkit" "$OUT/bin/"
 BPMNKIT="$OUT/bin/bpmnkit"
 MODEL="$OUT/gen-$TASKS.bpmn"
 [ -s "$MODEL" ] || "$ANCHOR" gen di "$TASKS" "$MODEL" >&2

@@ -23,7 +23,7 @@ if [ -n "${BPMNKIT_BIN:-}" ]; then
   cp "$BPMNKIT_BIN" "$bin"
 else
   (cd "$root" && cargo build --release --quiet --bin bpmnkit)
-  cp "${CARGO_TARGET_DIR:-$root/target}/release/bpmnkit" "$bin"
+  cp "${CARGO_TARGET_DIR:-$root/target}/$(rustc --print host-tuple)/release/bpmnkit" "$bin"
 fi
 
 one() { # file [flags] -> "decision verdict states ms"

@@ -32,7 +32,7 @@ fi
 (cd "$ROOT" && cargo build --release -q --bin bpmnkit --example visual)
 mkdir -p "$OUT/bin"
 # Copy right after building: a shared CARGO_TARGET_DIR may be rebuilt by another checkout.
-cp "$CARGO_TARGET_DIR/release/bpmnkit" "$CARGO_TARGET_DIR/release/examples/visual" "$OUT/bin/"
+cp "$CARGO_TARGET_DIR/$(rustc --print host-tuple)/release/bpmnkit" "$CARGO_TARGET_DIR/$(rustc --print host-tuple)/release/examples/visual" "$OUT/bin/"
 BPMNKIT="$OUT/bin/bpmnkit"
 VISUAL="$OUT/bin/visual"
 

@@ -24,7 +24,7 @@ else
   echo "building bpmnkit (release)..." >&2
   cargo build --release --quiet --manifest-path "$ROOT/Cargo.toml"
   # Copy the binary: a shared target dir may be rebuilt by someone else while we measure.
-  cp "$TARGET/release/bpmnkit" "$WORK/bpmnkit"
+  cp "$TARGET/$(rustc --print host-tuple)/release/bpmnkit" "$WORK/bpmnkit"
   BIN="$WORK/bpmnkit"
 fi
 "$BIN" lint --help > /dev/null 2>&1 || { echo "$BIN has no lint command (stale or foreign build?)" >&2; exit 2; }

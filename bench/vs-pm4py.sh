@@ -38,7 +38,7 @@ if [ -n "${BPMNKIT_BIN:-}" ]; then
 else
   (cd "$root" && cargo build --release --quiet --bin bpmnkit)
   # A private copy: a shared target directory may be rebuilt by another checkout meanwhile.
-  cp "${CARGO_TARGET_DIR:-$root/target}/release/bpmnkit" "$bin"
+  cp "${CARGO_TARGET_DIR:-$root/target}/$(rustc --print host-tuple)/release/bpmnkit" "$bin"
 fi
 
 models=()

@@ -22,7 +22,7 @@ if [ -n "${BPMNKIT_BIN:-}" ]; then
 else
   cargo build --release --quiet
   # A private copy: a shared target directory may be rebuilt by someone else meanwhile.
-  cp "${CARGO_TARGET_DIR:-target}/release/bpmnkit" "$bin"
+  cp "${CARGO_TARGET_DIR:-target}/$(rustc --print host-tuple)/release/bpmnkit" "$bin"
 fi
 
 # Runs bpmnkit 3 times; prints the best "wall_s cpu_s" (cpu = user + sys).

@@ -74,6 +74,8 @@ pub struct SourceText {
     text: String,
     origin: Origin,
     lines: OnceLock<Vec<u32>>,
+    /// Offsets of `\r`s not followed by `\n` (old Mac line breaks; miette counts them).
+    lone_crs: OnceLock<Vec<u32>>,
     /// Characters before each 4 KiB block of `text`: makes a column lookup O(4 KiB)
     /// instead of O(line length) (a one-line 50 MB file with many diagnostics would
     /// otherwise be quadratic).
@@ -97,6 +99,7 @@ impl SourceText {
             text,
             origin: Origin::Text,
             lines: OnceLock::new(),
+            lone_crs: OnceLock::new(),
             blocks: OnceLock::new(),
         }
     }
@@ -129,14 +132,32 @@ impl SourceText {
 
     fn line_starts(&self) -> &[u32] {
         self.lines.get_or_init(|| {
-            let mut starts = vec![0u32];
-            for (i, b) in self.text.bytes().enumerate() {
-                if b == b'\n' {
-                    starts.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-                }
-            }
-            starts
+            std::iter::once(0)
+                .chain(
+                    memchr::memchr_iter(b'\n', self.text.as_bytes())
+                        .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+                )
+                .collect()
         })
+    }
+
+    /// Line breaks before a byte offset as miette counts them: `\n`, `\r\n` (once) and a
+    /// lone `\r`. From indexes built once, so that each snippet of a large file does not
+    /// count from the first byte.
+    #[must_use]
+    pub fn line_breaks_before(&self, offset: usize) -> usize {
+        let below = |at: &u32| (*at as usize) < offset;
+        // Line starts after a `\n` at or above 1; the `\n` itself is before `offset` when
+        // the start is at or before it.
+        let lf = self.line_starts()[1..].partition_point(|&s| s as usize <= offset);
+        let lone_crs = self.lone_crs.get_or_init(|| {
+            let bytes = self.text.as_bytes();
+            memchr::memchr_iter(b'\r', bytes)
+                .filter(|&at| bytes.get(at + 1) != Some(&b'\n'))
+                .map(|at| u32::try_from(at).unwrap_or(u32::MAX))
+                .collect()
+        });
+        lf + lone_crs.partition_point(below)
     }
 
     /// Characters before a byte offset.
@@ -208,6 +229,25 @@ mod tests {
         assert_eq!(s.line_col(100), LineCol { line: 3, column: 2 });
         assert_eq!(s.line_bounds(4), Span::new(3, 7));
         assert_eq!(s.line_bounds(8), Span::new(8, 9));
+    }
+
+    #[test]
+    fn line_breaks_are_counted_as_miette_counts_them() {
+        for text in ["a\nb\r\nc\rd\r\r\ne\n", "\r", "\n\n", "none", ""] {
+            let s = SourceText::new("x", text.to_owned());
+            let bytes = text.as_bytes();
+            for offset in 0..=text.len() {
+                let lf = bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+                let lone_cr = (0..offset)
+                    .filter(|&i| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+                    .count();
+                assert_eq!(
+                    s.line_breaks_before(offset),
+                    lf + lone_cr,
+                    "{text:?} at {offset}"
+                );
+            }
+        }
     }
 
     #[test]

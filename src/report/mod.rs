@@ -44,7 +44,7 @@ impl SourceCode for SharedSource {
         // counts them: `\n`, `\r\n` and a lone `\r`).
         let bytes = self.0.text().as_bytes();
         let from = snippet_start(bytes, span.offset().min(bytes.len()), context_lines_before);
-        let lines_before = line_breaks(&bytes[..from]);
+        let lines_before = self.0.line_breaks_before(from);
         let shifted = SourceSpan::new((span.offset() - from.min(span.offset())).into(), span.len());
         let inner = bytes[from..].read_span(&shifted, context_lines_before, context_lines_after)?;
         let inner_span = inner.span();
@@ -77,15 +77,6 @@ fn snippet_start(bytes: &[u8], offset: usize, before: usize) -> usize {
     } else {
         end + 1
     }
-}
-
-/// Line breaks as miette counts them: `\n`, `\r\n` (once) and a lone `\r`.
-fn line_breaks(bytes: &[u8]) -> usize {
-    let lf = memchr::memchr_iter(b'\n', bytes).count();
-    let lone_cr = memchr::memchr_iter(b'\r', bytes)
-        .filter(|&at| bytes.get(at + 1) != Some(&b'\n'))
-        .count();
-    lf + lone_cr
 }
 
 /// The miette view of a [`FileDiagnostic`].

@@ -4,8 +4,14 @@ use crate::cli::ExitStatus;
 use crate::cli::commands::lint::{LintArgs, LintError, run_with};
 use crate::verify::{DEFAULT_MAX_STATES, VerifyOptions};
 
+/// What `bpmnkit check` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str =
+    "Lint and verify in one pass (the command CI runs): findings of both, one exit code";
+
 /// Arguments of `check`: those of `lint`, plus the verifier's state budget.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct CheckArgs {
     /// Lint arguments (paths, config, format, ...).
     #[command(flatten)]

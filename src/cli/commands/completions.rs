@@ -5,8 +5,13 @@ use clap::CommandFactory;
 
 use crate::cli::{Cli, CliError, ExitStatus, write_stdout};
 
+/// What `bpmnkit completions` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str = "Print shell completions (bash, zsh, fish, powershell, elvish)";
+
 /// Arguments of `completions`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct CompletionsArgs {
     /// The shell to generate completions for.
     #[arg(value_enum)]

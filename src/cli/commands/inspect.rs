@@ -13,8 +13,14 @@ use crate::model::Summary;
 use crate::parse::{ParseError, parse_file};
 use crate::report::{FileDiagnostic, JsonDiagnostic, render_text};
 
+/// What `bpmnkit inspect` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str =
+    "Show what a model contains: processes, pools, lanes, element counts, DI coverage";
+
 /// Arguments of `inspect`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct InspectArgs {
     /// Model files or directories (walked for *.bpmn and BPMN *.xml).
     #[arg(required = true)]

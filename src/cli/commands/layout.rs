@@ -9,8 +9,14 @@ use crate::model::Origin;
 use crate::parse::parse_file;
 use crate::render::layout::{LayoutOptions, layout, metrics, strip_di, write_di};
 
+/// What `bpmnkit layout` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str =
+    "Lay a model out automatically and write the diagram (DI) into a copy of the file";
+
 /// Arguments of `layout`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct LayoutArgs {
     /// The model to lay out.
     pub input: PathBuf,

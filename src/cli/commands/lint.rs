@@ -30,8 +30,13 @@ pub enum LintFormat {
     Github,
 }
 
+/// What `bpmnkit lint` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str = "Check models against lint rules (bpmnlint's and governance rules), configured by `.bpmnlintrc`";
+
 /// Arguments of `lint`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct LintArgs {
     /// Model files or directories (walked for *.bpmn and BPMN *.xml).
     #[arg(required_unless_present = "init")]

@@ -20,8 +20,13 @@ pub enum LayoutMode {
     Auto,
 }
 
+/// What `bpmnkit render` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str = "Draw a model's diagrams as SVG, the way bpmn.io shows them";
+
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct RenderArgs {
     /// The model file.
     pub model: PathBuf,

@@ -23,8 +23,14 @@ use crate::report::render_text;
 use crate::simulate::{Scenario, SimOptions};
 use crate::verify::{Check, VerifyOptions, verify_model};
 
+/// What `bpmnkit report` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str =
+    "Write a self-contained HTML report: diagram, findings, soundness, simulation KPIs";
+
 /// Arguments of `report`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct ReportArgs {
     /// Model files or directories (walked for *.bpmn and BPMN *.xml).
     #[arg(required = true, value_name = "MODEL")]

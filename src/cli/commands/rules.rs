@@ -6,8 +6,13 @@ use crate::cli::{CliError, ExitStatus, write_stdout};
 use crate::lint::config::find_rule;
 use crate::lint::{configs, registry};
 
+/// What `bpmnkit rules` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str = "List the lint rules, or show one rule's documentation";
+
 /// Arguments of `rules`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct RulesArgs {
     /// Show this rule's full documentation.
     pub name: Option<String>,

@@ -24,8 +24,13 @@ pub enum MethodArg {
     Both,
 }
 
+/// What `bpmnkit simulate` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str = "Estimate cycle times: discrete-event simulation and an analytic estimate";
+
 /// Arguments of `simulate`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct SimulateArgs {
     /// The model file.
     pub model: PathBuf,

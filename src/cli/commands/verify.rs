@@ -32,8 +32,14 @@ pub enum VerifyFormat {
     Sarif,
 }
 
+/// What `bpmnkit verify` does, as the command list and `--help` say it (one text for both:
+/// the subcommand's arguments are defined only when it runs, see [`crate::cli::Command`]).
+pub const ABOUT: &str =
+    "Check soundness: deadlocks, lack of synchronisation, dead activities, livelocks";
+
 /// Arguments of `verify`.
 #[derive(Debug, clap::Args)]
+#[command(about = ABOUT)]
 pub struct VerifyArgs {
     /// Model files or directories (walked for *.bpmn and BPMN *.xml).
     #[arg(required = true)]
