@@ -93,6 +93,14 @@ done
 
 if [ "${E2E:-0}" = 1 ]; then
   echo
+  # The machine's own cost of starting a process, for reading the table: on a loaded host
+  # it doubles, for both tools.
+  python3 - "$runs" <<'PY'
+import subprocess, sys, time
+def wall():
+    t = time.perf_counter(); subprocess.run(["true"]); return time.perf_counter() - t
+print(f"process start on this machine (true, best of {sys.argv[1]}): {min(wall() for _ in range(int(sys.argv[1]))) * 1e3:.3f} ms")
+PY
   printf '%-28s %12s %14s %10s\n' model "pm4py e2e s" "bpmnkit e2e ms" speedup
   for f in "${pm_models[@]}"; do
     python3 - "$anchors/run.sh" "$bin" "$f" "$runs" "$pm_timeout" <<'PY'

@@ -79,7 +79,7 @@ struct Context {
 /// miette's reading of a span with context lines (`context_info` in its `source_impls`),
 /// step for step, but hopping from line break to line break with memchr where miette
 /// looks at every byte: snippets were a tenth of a large lint run. `None` where miette
-/// says out of bounds. `snippets_match_miettes_own_reading` holds the two together.
+/// says out of bounds. `context_info_is_miettes` holds the two together.
 fn context_info(
     input: &[u8],
     offset: usize,
@@ -88,7 +88,7 @@ fn context_info(
     after: usize,
 ) -> Option<Context> {
     // The offset from which miette counts the span as passed.
-    let last = (offset + len).saturating_sub(1);
+    let last = offset.saturating_add(len).saturating_sub(1);
     let mut at = 0usize;
     let mut line_count = 0;
     let mut start_line = 0;
