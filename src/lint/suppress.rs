@@ -11,6 +11,8 @@
 //! directive may appear anywhere in a line, so `-- bpmnkit-disable fake-join: merged on
 //! purpose` works; text after a `:` is a reason and is ignored.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Diagnostic;
 use crate::model::{ElementId, Kind, Model};
 
@@ -68,40 +70,71 @@ pub fn parse_directives(text: &str) -> Option<Disabled> {
     }
 }
 
-/// Whether `rule` is disabled for `el` by its own or an ancestor's documentation; a
-/// participant's documentation also covers its process.
-#[must_use]
-pub fn is_suppressed(model: &Model, el: ElementId, rule: &str) -> bool {
-    let mut cur = Some(el);
-    while let Some(c) = cur {
-        let docs = model
-            .children(c)
-            .filter(|(_, e)| e.kind == Kind::Documentation)
-            .filter_map(|(_, e)| e.text.as_deref());
-        for d in docs {
-            if parse_directives(d).is_some_and(|x| x.covers(rule)) {
-                return true;
+/// The directives of one model: for each element whose own documentation has any, what
+/// they disable. Read once per model, so that checking a finding walks only its ancestors
+/// (checking each finding against every sibling's documentation made `lint` of a
+/// 5,000-node model with 12,000 findings spend most of its time here).
+#[derive(Debug, Default)]
+pub struct Directives(HashMap<ElementId, Vec<Disabled>>);
+
+impl Directives {
+    /// Reads every documentation text of `model`.
+    #[must_use]
+    pub fn of(model: &Model) -> Self {
+        let mut map: HashMap<ElementId, Vec<Disabled>> = HashMap::new();
+        for (_, e) in model.iter() {
+            if e.kind != Kind::Documentation {
+                continue;
+            }
+            let (Some(owner), Some(text)) = (e.parent, e.text.as_deref()) else {
+                continue;
+            };
+            if let Some(d) = parse_directives(text) {
+                map.entry(owner).or_default().push(d);
             }
         }
-        let e = model.el(c);
-        cur = match (e.kind == Kind::Process, e.links.participant) {
-            (true, Some(p)) if p != el => {
+        Directives(map)
+    }
+
+    /// Whether the model has no directive at all.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    fn own(&self, el: ElementId, rule: &str) -> bool {
+        self.0
+            .get(&el)
+            .is_some_and(|ds| ds.iter().any(|d| d.covers(rule)))
+    }
+
+    /// Whether `rule` is disabled for `el` by its own or an ancestor's documentation; a
+    /// participant's documentation also covers its process.
+    #[must_use]
+    pub fn suppresses(&self, model: &Model, el: ElementId, rule: &str) -> bool {
+        let mut cur = Some(el);
+        while let Some(c) = cur {
+            if self.own(c, rule) {
+                return true;
+            }
+            let e = model.el(c);
+            cur = match (e.kind == Kind::Process, e.links.participant) {
                 // Check the pool's documentation, then stop (a pool's parent is the
                 // collaboration, which holds other pools).
-                return model
-                    .children(p)
-                    .filter(|(_, x)| x.kind == Kind::Documentation)
-                    .filter_map(|(_, x)| x.text.as_deref())
-                    .any(|d| parse_directives(d).is_some_and(|x| x.covers(rule)));
-            }
-            _ => e.parent,
-        };
+                (true, Some(p)) if p != el => return self.own(p, rule),
+                _ => e.parent,
+            };
+        }
+        false
     }
-    false
 }
 
 /// Drops the lint findings that the model's documentation suppresses.
 pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
+    let directives = Directives::of(model);
+    if directives.is_empty() {
+        return;
+    }
     diagnostics.retain(|d| {
         let Some(rule) = d.code.strip_prefix("lint::") else {
             return true;
@@ -109,7 +142,7 @@ pub fn apply(model: &Model, diagnostics: &mut Vec<Diagnostic>) {
         let Some(el) = d.element_id.as_deref().and_then(|id| model.by_id(id)) else {
             return true;
         };
-        !is_suppressed(model, el, rule)
+        !directives.suppresses(model, el, rule)
     });
 }
 
@@ -161,5 +194,26 @@ mod tests {
                 .any(|x| x.1 == "U" || x == &("lint::label-required", "T")),
             "{ids:?}"
         );
+    }
+
+    #[test]
+    fn a_pools_documentation_covers_its_process_and_no_other() {
+        let xml = wrap(
+            r#"<!-- definitions level -->
+<collaboration id="C">
+  <participant id="P1" processRef="A"><documentation>bpmnlint-disable label-required</documentation></participant>
+  <participant id="P2" processRef="B"/>
+</collaboration>
+<process id="A"><task id="TA"/></process>
+<process id="B"><task id="TB"/></process>"#,
+        );
+        let m = crate::parse::parse_str("x.bpmn", &xml, &Default::default()).unwrap();
+        let mut d = crate::lint::run(&m, &[(&LabelRequired, crate::Severity::Error)]);
+        let before: Vec<_> = d.iter().filter_map(|x| x.element_id.clone()).collect();
+        assert!(before.contains(&"TA".to_owned()) && before.contains(&"TB".to_owned()));
+        super::apply(&m, &mut d);
+        let after: Vec<_> = d.iter().filter_map(|x| x.element_id.as_deref()).collect();
+        assert!(after.contains(&"TB"), "{after:?}");
+        assert!(!after.contains(&"TA"), "{after:?}");
     }
 }
