@@ -16,6 +16,7 @@ use crate::model::SourceText;
 pub mod github;
 pub mod lint;
 pub mod sarif;
+mod text;
 
 /// A diagnostic bound to its file, ready for any output format.
 #[derive(Debug, Clone)]
@@ -300,14 +301,22 @@ pub fn render_text(items: &[FileDiagnostic], color: bool) -> String {
         miette::GraphicalTheme::unicode_nocolor()
     };
     let handler = miette::GraphicalReportHandler::new_themed(theme)
-        .with_context_lines(1)
-        .with_width(100);
-    let render = |item: &FileDiagnostic| {
+        .with_context_lines(text::CONTEXT_LINES)
+        .with_width(text::WIDTH);
+    let miette = |view: &MietteView<'_>| {
         let mut one = String::new();
-        let view = MietteView::new(item);
-        if handler.render_report(&mut one, &view).is_err() {
-            one.push_str(&item.diagnostic.message);
+        if handler.render_report(&mut one, view).is_err() {
+            one.push_str(&view.d.message);
         }
+        one
+    };
+    let render = |item: &FileDiagnostic| {
+        let view = MietteView::new(item);
+        let mut one = if color {
+            miette(&view)
+        } else {
+            text::render(&view).unwrap_or_else(|| miette(&view))
+        };
         one.push('\n');
         one
     };
