@@ -10,6 +10,7 @@
 //! returns `None`, and the caller hands the diagnostic to miette. `plain_text_is_miettes`
 //! holds the two together on every finding of the corpus and on hand-made edge cases.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use miette::{Diagnostic as _, LabeledSpan, SourceCode, SpanContents};
@@ -37,7 +38,8 @@ const UNDERLINE: char = '─';
 /// The report of one diagnostic, as miette writes it without colour; `None` where this
 /// renderer does not go (the caller then asks miette).
 pub(super) fn render(view: &MietteView<'_>) -> Option<String> {
-    let mut out = String::new();
+    // Room for a typical report: growing the string copies it.
+    let mut out = String::with_capacity(1024);
     header(&mut out, view);
     let width = WIDTH - 2;
     let icon = match view.severity() {
@@ -135,8 +137,8 @@ fn snippets(out: &mut String, view: &MietteView<'_>) -> Option<()> {
         contexts.push((right.clone(), right_conts));
     }
     let spans: Vec<Span> = labels.iter().map(Span::of).collect();
-    for (context, _) in &contexts {
-        render_context(out, source, context, &labels, &spans)?;
+    for (context, contents) in contexts {
+        render_context(out, source, &context, contents, &labels, &spans)?;
     }
     Some(())
 }
@@ -163,14 +165,14 @@ impl Span {
 
 /// One line of a snippet: its number (1-based), byte range with the line break, and text
 /// without it.
-struct Line {
+struct Line<'a> {
     number: usize,
     offset: usize,
     length: usize,
-    text: String,
+    text: Cow<'a, str>,
 }
 
-impl Line {
+impl Line<'_> {
     /// The span starts and ends on this line.
     fn holds(&self, s: &Span) -> bool {
         s.offset >= self.offset && s.offset + s.len <= self.offset + self.length
@@ -196,16 +198,16 @@ impl Line {
     }
 }
 
-fn render_context(
+/// One snippet. `contents` is the context's span read with its context lines, as miette
+/// reads it again here (the same call on the same span: the reading is reused).
+fn render_context<'s>(
     out: &mut String,
-    source: &dyn SourceCode,
+    source: &'s dyn SourceCode,
     context: &LabeledSpan,
+    contents: Box<dyn SpanContents<'s> + 's>,
     labels: &[LabeledSpan],
     spans: &[Span],
 ) -> Option<()> {
-    let contents = source
-        .read_span(context.inner(), CONTEXT_LINES, CONTEXT_LINES)
-        .ok()?;
     let lines = lines(contents.as_ref());
     // Multi-line labels take miette's gutter drawing: not done here.
     if lines
@@ -233,8 +235,8 @@ fn render_context(
     let name = at.name()?;
     let _ = writeln!(out, "[{}:{}:{}]", name, at.line() + 1, at.column() + 1);
     for line in &lines {
-        let _ = write!(out, " {:linum_width$} {VBAR} ", line.number);
-        if line.text.contains('\t') {
+        gutter(out, linum_width, Some(line.number), VBAR);
+        if memchr::memchr(b'\t', line.text.as_bytes()).is_some() {
             for (c, w) in line.text.chars().zip(visual_widths(&line.text)) {
                 if c == '\t' {
                     out.extend(std::iter::repeat_n(' ', w));
@@ -251,7 +253,7 @@ fn render_context(
             .filter(|s| line.shows(s) && line.holds(s))
             .collect();
         if !single.is_empty() {
-            let _ = write!(out, " {:linum_width$} {VBAR_BREAK} ", "");
+            gutter(out, linum_width, None, VBAR_BREAK);
             highlights(out, line, linum_width, &single);
         }
     }
@@ -262,11 +264,27 @@ fn render_context(
     Some(())
 }
 
+/// A line's gutter: its number right-aligned in `width` columns (blank without one) and
+/// the bar, as miette pads them (`" {:width$} {bar} "`).
+fn gutter(out: &mut String, width: usize, number: Option<usize>, bar: char) {
+    let mut digits = itoa::Buffer::new();
+    let number = number.map_or("", |n| digits.format(n));
+    out.push(' ');
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(number.len())));
+    out.push_str(number);
+    out.push(' ');
+    out.push(bar);
+    out.push(' ');
+}
+
 /// The snippet's lines, split as miette splits them (`\n` and `\r\n` end a line; a lone
 /// `\r` stays in the text).
-fn lines(contents: &dyn SpanContents<'_>) -> Vec<Line> {
-    let text = String::from_utf8_lossy(contents.data());
-    if !text.contains('\r') {
+fn lines<'a>(contents: &dyn SpanContents<'a>) -> Vec<Line<'a>> {
+    // The text is UTF-8 already (read from a `str` at line breaks): only checked.
+    let Ok(text) = std::str::from_utf8(contents.data()) else {
+        return split_by_chars(&String::from_utf8_lossy(contents.data()), contents);
+    };
+    if memchr::memchr(b'\r', text.as_bytes()).is_none() {
         let mut offset = contents.span().offset();
         return text
             .split_inclusive('\n')
@@ -278,11 +296,16 @@ fn lines(contents: &dyn SpanContents<'_>) -> Vec<Line> {
                     number,
                     offset: at,
                     length: line.len(),
-                    text: line.strip_suffix('\n').unwrap_or(line).to_owned(),
+                    text: Cow::Borrowed(line.strip_suffix('\n').unwrap_or(line)),
                 }
             })
             .collect();
     }
+    split_by_chars(text, contents)
+}
+
+/// [`lines`] character by character, as miette reads them: for texts with a `\r`.
+fn split_by_chars<'a>(text: &str, contents: &dyn SpanContents<'_>) -> Vec<Line<'a>> {
     let mut line = contents.line();
     let mut column = contents.column();
     let mut offset = contents.span().offset();
@@ -323,7 +346,7 @@ fn lines(contents: &dyn SpanContents<'_>) -> Vec<Line> {
                 number: line,
                 offset: line_offset,
                 length: offset - line_offset,
-                text: std::mem::take(&mut line_str),
+                text: Cow::Owned(std::mem::take(&mut line_str)),
             });
             line_offset = offset;
         }
@@ -412,7 +435,7 @@ fn highlights(out: &mut String, line: &Line, linum_width: usize, single: &[&Span
             continue;
         };
         for (i, part) in parts.iter().enumerate() {
-            let _ = write!(out, " {:linum_width$} {VBAR_BREAK} ", "");
+            gutter(out, linum_width, None, VBAR_BREAK);
             let mut column = 1usize;
             for &(other, mark) in &marks {
                 while column < mark + 1 {
