@@ -563,6 +563,63 @@ mod tests {
         assert_eq!(ours, total, "{ours} of {total} rendered here");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config::with_cases(3000))]
+
+        /// Random texts of line breaks (LF, CRLF, lone CR), tabs, wide and multi-byte
+        /// characters, with up to four labels anywhere (empty, crossing lines, sharing a
+        /// line or an offset): wherever ours renders, it is miette's text; and it renders
+        /// every diagnostic whose labels each sit on one line of `\n`-ended text.
+        #[test]
+        fn plain_text_is_miettes_on_random_texts(
+            parts in proptest::collection::vec(
+                proptest::sample::select(vec!["ab", " ", "\n", "\r\n", "\r", "\t", "é", "日", "<x a=\"1\"/>"]),
+                0..24,
+            ),
+            picks in proptest::collection::vec((0usize..1000, 0usize..8, proptest::bool::ANY), 1..5),
+            help in proptest::bool::ANY,
+        ) {
+            let text: String = parts.concat();
+            let bounds: Vec<usize> = text
+                .char_indices()
+                .map(|(i, _)| i)
+                .chain([text.len()])
+                .collect();
+            let spans: Vec<ByteSpan> = picks
+                .iter()
+                .map(|&(at, len, _)| {
+                    let a = bounds[at % bounds.len()];
+                    let b = bounds[(at % bounds.len() + len % 4).min(bounds.len() - 1)];
+                    ByteSpan::new(a, b)
+                })
+                .collect();
+            let mut d = Diagnostic::error("lint::r", "Random labels");
+            d.span = Some(spans[0]);
+            d.span_label = picks[0].2.then(|| "first".to_owned());
+            d.labels = spans[1..]
+                .iter()
+                .zip(&picks[1..])
+                .map(|(&s, p)| label(s, if p.2 { "two\nlines" } else { "one" }))
+                .collect();
+            if help {
+                d.help = Some("Some help".into());
+            }
+            let item = item(&text, d);
+            let view = MietteView::new(&item);
+            let ours = render(&view);
+            // miette panics on some spans past the end of a text; ours then gives way.
+            let theirs = std::panic::catch_unwind(|| miettes(&view));
+            if let (Some(ours), Ok(theirs)) = (&ours, &theirs) {
+                proptest::prop_assert_eq!(ours, theirs);
+            }
+            let one_line_each = !text.contains('\r')
+                && spans.iter().all(|s| !text[s.start as usize..s.end as usize].contains('\n'));
+            if one_line_each && theirs.is_ok() {
+                proptest::prop_assert!(ours.is_some(), "{:?} {:?}", text, spans);
+            }
+        }
+    }
+
     #[test]
     fn plain_text_is_miettes_on_edge_cases() {
         let text = "<a>\n\t<task id=\"t\"\tname=\"x\"/> <task id=\"u\"/>\n  <b name=\"日本語 ü\"/>\r\n<c/>\r<d/>\n<e/>";
