@@ -2,7 +2,8 @@
 //!
 //! The allocator (mimalloc) advises the kernel to back its arenas with transparent huge
 //! pages. Each first touch of a 2 MiB region then costs the zeroing of the whole region:
-//! measured here, two such faults before `main` (three when dynamically linked) and another
+//! measured here, one such fault before `main` (the first arena's, see .cargo/config.toml;
+//! two with mimalloc's default 1 GiB first arena, three when dynamically linked) and another
 //! while reading a 10 KB model, about half of a small `verify` run (`/proc/vmstat`
 //! `thp_fault_alloc`, `perf stat`). On a 500 KB model the same pages save some two thousand
 //! 4 KiB faults. So a run whose inputs are all small files switches huge pages off for the
